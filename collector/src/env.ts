@@ -1,0 +1,26 @@
+// The collector's environment, parsed once with clear messages.
+import { z } from 'zod';
+
+const schema = z.object({
+  CLICKHOUSE_URL: z.url({ message: 'CLICKHOUSE_URL must be a URL such as http://default:@127.0.0.1:8123/default' }).optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  COLLECTOR_HOST: z.string().min(1).default('127.0.0.1'),
+  COLLECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  COLLECTOR_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
+});
+
+export type CollectorEnv = z.infer<typeof schema>;
+
+export function parseCollectorEnv(source: NodeJS.ProcessEnv = process.env): CollectorEnv {
+  const result = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')));
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid collector environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,24 @@
+// The collector as its own process (server mode, or embedded when nothing else holds the store).
+import { join } from 'node:path';
+import { parseCollectorEnv } from './env.ts';
+import { startCollector } from './server/collector-server.ts';
+import { createStore } from './store/create-store.ts';
+
+const env = parseCollectorEnv();
+const store = await createStore({ url: env.CLICKHOUSE_URL, dataDir: join(env.DATA_DIR, 'chdb') });
+const collector = await startCollector({
+  store,
+  host: env.COLLECTOR_HOST,
+  port: env.COLLECTOR_PORT,
+  maxBodyBytes: env.COLLECTOR_MAX_BODY_BYTES,
+});
+console.log(`collector: OTLP/HTTP on ${collector.url} → ${store.describe}`);
+
+async function shutdown(signal: string): Promise<void> {
+  console.log(`collector: ${signal}, draining`);
+  await collector.close();
+  await store.close();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,152 @@
+// Statistics over a window and series over time, built on metric-query.ts. A statistic with no
+// data is null ("no data"), never 0.
+import type { ClickHouseClient } from '@clickhouse/client';
+import {
+  type AttributeFilter,
+  type MetricKind,
+  type MetricSelector,
+  type TimeWindow,
+  attributeCondition,
+  queryHistogramBuckets,
+  quantileOf,
+  summarise,
+  whereClause,
+} from './metric-query.ts';
+
+export const quantileStats = { p50: 0.5, p75: 0.75, p90: 0.9, p95: 0.95, p99: 0.99 } as const;
+export type QuantileStat = keyof typeof quantileStats;
+export type Stat = QuantileStat | 'avg' | 'min' | 'max' | 'count' | 'rate' | 'sum' | 'last' | 'ratio';
+export const stats: readonly Stat[] = ['p50', 'p75', 'p90', 'p95', 'p99', 'avg', 'min', 'max', 'count', 'rate', 'sum', 'last', 'ratio'];
+
+export interface StatRequest extends MetricSelector {
+  kind: MetricKind;
+  stat: Stat;
+  window: TimeWindow;
+  /** For `ratio`: the share of observations (histogram) or of the sum that also match these filters. */
+  numerator?: AttributeFilter[] | undefined;
+}
+
+const seconds = (w: TimeWindow) =>
+  ((typeof w.to === 'number' ? w.to : w.to.getTime()) - (typeof w.from === 'number' ? w.from : w.from.getTime())) / 1000;
+
+export async function queryStat(client: ClickHouseClient, req: StatRequest): Promise<number | null> {
+  if (req.kind === 'histogram') return histogramStat(client, req);
+  return valueStat(client, req);
+}
+
+async function histogramStat(client: ClickHouseClient, req: StatRequest): Promise<number | null> {
+  const summary = summarise(await queryHistogramBuckets(client, req, req.window, undefined, req.numerator));
+  if (summary.count === 0) return req.stat === 'count' || req.stat === 'rate' ? 0 : null;
+  switch (req.stat) {
+    case 'p50':
+    case 'p75':
+    case 'p90':
+    case 'p95':
+    case 'p99':
+      return quantileOf(summary, quantileStats[req.stat]);
+    case 'avg':
+      return summary.sum / summary.count;
+    case 'min':
+      return summary.min;
+    case 'max':
+      return summary.max;
+    case 'count':
+      return summary.count;
+    case 'rate':
+      return summary.count / seconds(req.window);
+    case 'sum':
+      return summary.sum;
+    case 'ratio':
+      return summary.matching / summary.count;
+    case 'last':
+      throw new RangeError('stat "last" applies to gauges and sums, not histograms');
+    default: {
+      const unknownStat: never = req.stat;
+      throw new RangeError(`unknown stat ${String(unknownStat)}`);
+    }
+  }
+}
+
+async function valueStat(client: ClickHouseClient, req: StatRequest): Promise<number | null> {
+  const where = whereClause(req, req.window);
+  const table = req.kind === 'sum' ? 'otel_metrics_sum' : 'otel_metrics_gauge';
+  const numerator = attributeCondition(req.numerator ?? [], 'n');
+  const result = await client.query({
+    query: `SELECT count() AS n, sum(Value) AS total, avg(Value) AS mean, min(Value) AS lo, max(Value) AS hi,
+        argMax(Value, TimeUnix) AS latest, ${numerator.query ? `sumIf(Value, ${numerator.query})` : '0'} AS part
+      FROM ${table} WHERE ${where.query}`,
+    query_params: { ...where.query_params, ...numerator.query_params },
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<Record<string, unknown>>();
+  if (!row || Number(row.n) === 0) return req.stat === 'count' ? 0 : null;
+  const n = (k: string) => Number(row[k]);
+  switch (req.stat) {
+    case 'sum':
+      return n('total');
+    case 'rate':
+      return n('total') / seconds(req.window);
+    case 'avg':
+      return n('mean');
+    case 'min':
+      return n('lo');
+    case 'max':
+      return n('hi');
+    case 'last':
+      return n('latest');
+    case 'count':
+      return n('n');
+    case 'ratio':
+      return n('total') === 0 ? null : n('part') / n('total');
+    default:
+      throw new RangeError(`stat ${req.stat} applies to histograms only`);
+  }
+}
+
+export interface SeriesPoint {
+  /** Step start, unix ms. */
+  t: number;
+  count: number;
+  /** Observations per second in the step. */
+  rate: number;
+  avg: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  /** Observations matching the error filter, and their share. */
+  errors: number;
+  errorRate: number | null;
+}
+
+export interface SeriesRequest extends MetricSelector {
+  window: TimeWindow;
+  stepSeconds: number;
+  errorWhere?: AttributeFilter[] | undefined;
+}
+
+/** Latency percentiles, throughput and errors per step; empty steps are present with no data. */
+export async function queryHistogramSeries(client: ClickHouseClient, req: SeriesRequest): Promise<SeriesPoint[]> {
+  const rows = await queryHistogramBuckets(client, req, req.window, req.stepSeconds, req.errorWhere);
+  const byStep = new Map<number, typeof rows>();
+  for (const row of rows) byStep.set(row.t, [...(byStep.get(row.t) ?? []), row]);
+  const stepMs = req.stepSeconds * 1000;
+  const fromMs = typeof req.window.from === 'number' ? req.window.from : req.window.from.getTime();
+  const toMs = typeof req.window.to === 'number' ? req.window.to : req.window.to.getTime();
+  const points: SeriesPoint[] = [];
+  for (let t = Math.floor(fromMs / stepMs) * stepMs; t < toMs; t += stepMs) {
+    const summary = summarise(byStep.get(t) ?? []);
+    const has = summary.count > 0;
+    points.push({
+      t,
+      count: summary.count,
+      rate: summary.count / req.stepSeconds,
+      avg: has ? summary.sum / summary.count : null,
+      p50: has ? quantileOf(summary, 0.5) : null,
+      p95: has ? quantileOf(summary, 0.95) : null,
+      p99: has ? quantileOf(summary, 0.99) : null,
+      errors: summary.matching,
+      errorRate: has ? summary.matching / summary.count : null,
+    });
+  }
+  return points;
+}

@@ -1,0 +1,69 @@
+// User journeys against the car-suggester API. Every request carries a `name` tag per route so
+// metrics group by endpoint, not by URL (ids and query strings would explode the series).
+import { check, sleep } from 'k6';
+import http from 'k6/http';
+import { routes } from './thresholds.js';
+
+const bodyTypes = ['sedan', 'suv', 'hatchback', 'wagon', 'coupe', 'convertible', 'pickup', 'van'];
+const fuels = ['petrol', 'diesel', 'hybrid', 'electric'];
+
+function pick(list) {
+  return list[Math.floor(Math.random() * list.length)];
+}
+
+function parseJson(res) {
+  try {
+    return res.json();
+  } catch {
+    return undefined;
+  }
+}
+
+/** A search query with a varied mix of filters, so caches and indexes see realistic spread. */
+export function searchQuery(makes) {
+  const params = [];
+  const shape = Math.floor(Math.random() * 5);
+  if (makes.length > 0 && (shape === 0 || shape === 3)) params.push(`make=${encodeURIComponent(pick(makes))}`);
+  if (shape === 1 || shape === 3) params.push(`bodyType=${pick(bodyTypes)}`);
+  if (shape === 2) params.push(`fuel=${pick(fuels)}`);
+  if (shape === 3 || shape === 4) {
+    const min = 5000 + Math.floor(Math.random() * 20) * 1000;
+    params.push(`minPrice=${min}`, `maxPrice=${min + 20000}`);
+  }
+  if (shape === 4) params.push(`minYear=${2010 + Math.floor(Math.random() * 8)}`, 'maxYear=2025');
+  params.push(`page=${1 + Math.floor(Math.random() * 3)}`, `pageSize=${pick([10, 20, 50])}`);
+  return params.join('&');
+}
+
+/** Browse: list makes → search with filters → open one result. */
+export function browse(baseUrl, thinkTimeSeconds = 1) {
+  const makesRes = http.get(`${baseUrl}/api/makes`, { tags: { name: routes.makes } });
+  const makesBody = parseJson(makesRes);
+  check(makesRes, {
+    'makes: status 200': (r) => r.status === 200,
+    'makes: has a list of makes': () => Array.isArray(makesBody?.makes),
+  });
+  const makes = Array.isArray(makesBody?.makes) ? makesBody.makes : [];
+
+  const searchRes = http.get(`${baseUrl}/api/cars?${searchQuery(makes)}`, { tags: { name: routes.search } });
+  const page = parseJson(searchRes);
+  check(searchRes, {
+    'search: status 200': (r) => r.status === 200,
+    'search: has items and total': () => Array.isArray(page?.items) && typeof page?.total === 'number',
+  });
+
+  const items = Array.isArray(page?.items) ? page.items : [];
+  if (items.length > 0) {
+    const car = pick(items);
+    const detailsRes = http.get(`${baseUrl}/api/cars/${encodeURIComponent(car.id)}`, {
+      tags: { name: routes.details },
+    });
+    const details = parseJson(detailsRes);
+    check(detailsRes, {
+      'details: status 200': (r) => r.status === 200,
+      'details: is the car asked for': () => details !== undefined && String(details.id) === String(car.id),
+    });
+  }
+
+  sleep(thinkTimeSeconds * (0.5 + Math.random()));
+}

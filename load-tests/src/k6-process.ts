@@ -1,0 +1,105 @@
+// Starts one `k6 run` process: command line and environment for a run, output lines to k6.log and a
+// callback, and a promise for its exit (settled only after its output has been written).
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { ScenarioParams } from './scenarios.ts';
+
+export type K6CommandInput = {
+  script: string;
+  runId: string;
+  /** host:port for k6's REST API. */
+  apiAddress: string;
+  params: ScenarioParams;
+  summaryPath: string;
+  /** host:port of an OTLP/HTTP receiver; unset → no --out opentelemetry. */
+  otlpEndpoint?: string;
+};
+
+/** Environment for k6's OpenTelemetry output: OTLP/HTTP protobuf, 1 s export, delta temporality. */
+export function otelEnv(endpoint: string): Record<string, string> {
+  return {
+    K6_OTEL_EXPORTER_PROTOCOL: 'http/protobuf',
+    K6_OTEL_HTTP_EXPORTER_ENDPOINT: endpoint,
+    K6_OTEL_HTTP_EXPORTER_INSECURE: 'true',
+    K6_OTEL_EXPORT_INTERVAL: '1s',
+    K6_OTEL_FLUSH_INTERVAL: '1s',
+    K6_OTEL_SERVICE_NAME: 'k6',
+    // Read by the OTel Go exporter vendored in k6; the store keeps histograms and sums as deltas.
+    OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
+  };
+}
+
+export function buildK6Command(input: K6CommandInput): { args: string[]; env: Record<string, string> } {
+  const args = [
+    'run',
+    '--address',
+    input.apiAddress,
+    '--tag',
+    `run_id=${input.runId}`,
+    '--no-usage-report',
+    '--no-color',
+    // Progress lines every second would flood k6.log; live numbers come from the REST API instead.
+    '--quiet',
+    ...(input.otlpEndpoint ? ['--out', 'opentelemetry'] : []),
+    '-e',
+    `BASE_URL=${input.params.target}`,
+    '-e',
+    `VUS=${input.params.vus}`,
+    '-e',
+    `DURATION=${input.params.duration}`,
+    '-e',
+    `SUMMARY_PATH=${input.summaryPath}`,
+    input.script,
+  ];
+  return { args, env: input.otlpEndpoint ? otelEnv(input.otlpEndpoint) : {} };
+}
+
+export type K6Exit = { code: number | null; signal: string | null; error?: Error };
+
+export type K6Process = {
+  pid: number | undefined;
+  signal(sig: NodeJS.Signals): void;
+  exited: Promise<K6Exit>;
+};
+
+export function spawnK6(opts: {
+  k6Path: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  logPath: string;
+  onLine: (stream: 'stdout' | 'stderr', line: string) => void;
+}): K6Process {
+  const log = createWriteStream(opts.logPath, { flags: 'a' });
+  log.write(`$ ${opts.k6Path} ${opts.args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
+  const child = spawn(opts.k6Path, opts.args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    createInterface({ input: child[stream], crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+      log.write(`${line}\n`);
+      opts.onLine(stream, line);
+    });
+  }
+  const exited = new Promise<K6Exit>((resolve) => {
+    let settled = false;
+    const finish = (exit: K6Exit): void => {
+      if (settled) return;
+      settled = true;
+      if (exit.error) log.write(`launcher: could not run k6: ${exit.error.message}\n`);
+      log.end(() => resolve(exit));
+    };
+    child.once('error', (error) => finish({ code: null, signal: null, error }));
+    child.once('close', (code, signal) => finish({ code, signal }));
+  });
+  return {
+    pid: child.pid,
+    signal: (sig) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    },
+    exited,
+  };
+}

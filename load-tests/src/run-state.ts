@@ -1,0 +1,152 @@
+// A run's lifecycle as a discriminated union on `state`:
+// queued → starting → running → stopping → finished | failed | aborted.
+
+export const RUN_STATES = ['queued', 'starting', 'running', 'stopping', 'finished', 'failed', 'aborted'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+export type TerminalRunState = Extract<RunState, 'finished' | 'failed' | 'aborted'>;
+
+export type ThresholdResult = { metric: string; expr: string; ok: boolean };
+/** Live thresholds come from k6's REST API, which reports pass/fail per metric, not per expression. */
+export type LiveThreshold = { metric: string; expr?: string; ok: boolean };
+
+/** The latest numbers read from a running k6 (REST API). Cumulative since start, except reqRate. */
+export type LiveStatus = {
+  at: number;
+  vus: number;
+  iterations: number;
+  httpReqs: number;
+  /** Requests per second since the previous poll (k6's own average on the first poll). */
+  reqRate: number;
+  p95Ms: number | null;
+  errorRate: number;
+  thresholds: LiveThreshold[];
+};
+
+export type RunStats = {
+  httpReqs: number;
+  reqRate: number;
+  errorRate: number;
+  checksRate: number | null;
+  p50Ms: number | null;
+  p90Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  iterations: number;
+  durationMs: number;
+  /** Bytes. */
+  dataReceived: number;
+  /** Bytes. */
+  dataSent: number;
+};
+
+export type EndpointStats = { name: string; count: number; p95Ms: number | null };
+export type CheckResult = { name: string; passes: number; fails: number };
+
+export type RunResult = {
+  exitCode: number | null;
+  /** Set when k6 died from a signal (exitCode is then null). */
+  signal?: string;
+  exitMeaning: string;
+  thresholdsPassed: boolean;
+  thresholds: ThresholdResult[];
+  /** null when k6 ended before writing its summary (crash, kill, bad script). */
+  stats: RunStats | null;
+  perEndpoint?: EndpointStats[];
+  checks?: CheckResult[];
+};
+
+type RunBase = {
+  id: string;
+  scenario: string;
+  /** Validated parameters (scenario-specific; the smoke scenario's are { vus, duration, target }). */
+  params: Record<string, unknown>;
+  target: string;
+  launchedBy: string;
+  createdAt: number;
+  runDir: string;
+  logPath: string;
+  summaryPath: string;
+};
+type Started = { startedAt: number; apiAddress: string; live?: LiveStatus };
+type Ended = { startedAt?: number; endedAt: number; live?: LiveStatus };
+
+export type QueuedRun = RunBase & { state: 'queued' };
+export type StartingRun = RunBase & Started & { state: 'starting' };
+export type RunningRun = RunBase & Started & { state: 'running' };
+export type StoppingRun = RunBase & Started & { state: 'stopping'; stopRequestedAt: number };
+export type FinishedRun = RunBase & Ended & { state: 'finished'; result: RunResult };
+export type FailedRun = RunBase & Ended & { state: 'failed'; reason: string; result?: RunResult };
+export type AbortedRun = RunBase & Ended & { state: 'aborted'; reason: string; result?: RunResult };
+
+export type Run = QueuedRun | StartingRun | RunningRun | StoppingRun | FinishedRun | FailedRun | AbortedRun;
+export type ActiveRun = StartingRun | RunningRun | StoppingRun;
+export type EndedRun = FinishedRun | FailedRun | AbortedRun;
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}
+
+export function isTerminal(state: RunState): state is TerminalRunState {
+  switch (state) {
+    case 'queued':
+    case 'starting':
+    case 'running':
+    case 'stopping':
+      return false;
+    case 'finished':
+    case 'failed':
+    case 'aborted':
+      return true;
+    default:
+      return assertNever(state);
+  }
+}
+
+/** Which states a run may move to next; the launcher refuses any other move. */
+export function nextStates(state: RunState): readonly RunState[] {
+  switch (state) {
+    case 'queued':
+      return ['starting', 'aborted', 'failed'];
+    case 'starting':
+      return ['running', 'stopping', 'finished', 'failed', 'aborted'];
+    case 'running':
+      return ['stopping', 'finished', 'failed', 'aborted'];
+    case 'stopping':
+      return ['finished', 'failed', 'aborted'];
+    case 'finished':
+    case 'failed':
+    case 'aborted':
+      return [];
+    default:
+      return assertNever(state);
+  }
+}
+
+export function canTransition(from: RunState, to: RunState): boolean {
+  return nextStates(from).includes(to);
+}
+
+export function startedAtOf(run: Run): number | undefined {
+  return run.state === 'queued' ? undefined : run.startedAt;
+}
+
+export function endedAtOf(run: Run): number | undefined {
+  return run.state === 'finished' || run.state === 'failed' || run.state === 'aborted' ? run.endedAt : undefined;
+}
+
+export function resultOf(run: Run): RunResult | undefined {
+  switch (run.state) {
+    case 'queued':
+    case 'starting':
+    case 'running':
+    case 'stopping':
+      return undefined;
+    case 'finished':
+    case 'failed':
+    case 'aborted':
+      return run.result;
+    default:
+      return assertNever(run);
+  }
+}

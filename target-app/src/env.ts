@@ -1,0 +1,129 @@
+// Configuration: environment variables parsed once with zod into a typed Config; code never reads
+// process.env elsewhere. Constraints and defaults live in configSchema, so options passed to
+// startTargetApp() are held to the same rules as the environment.
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * ADMIN_TOKEN guards the chaos controls. The default only suits a laptop: production deployments must
+ * set their own (at least 8 characters); the process logs a warning while the default is in use.
+ */
+export const DEFAULT_ADMIN_TOKEN = 'dev-admin-token';
+
+export const configSchema = z.strictObject({
+  port: z.number().int().min(0).max(65_535).default(8080),
+  host: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  serviceName: z.string().trim().min(1, 'must not be empty').max(100).default('car-suggester'),
+  otlpEndpoint: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:4318' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('http://127.0.0.1:4318'),
+  // Charts and alerts read 1–2 s windows; a longer interval would blur the effect of a chaos change.
+  metricExportIntervalMs: z
+    .number()
+    .int()
+    .min(100, 'must be at least 100 ms')
+    .max(2000, 'must be at most 2000 ms: dashboards and alerts need a point at least every 2 s')
+    .default(1000),
+  adminToken: z.string().min(8, 'must be at least 8 characters').default(DEFAULT_ADMIN_TOKEN),
+  carCount: z.number().int().min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').default(10_000),
+  carSeed: z.number().int().min(0).max(0xffff_ffff, 'must fit in 32 bits (0..4294967295)').default(42),
+  telemetryEnabled: z.boolean().default(true),
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** The environment variable behind each config field. */
+export const ENV_VARIABLES = {
+  port: 'PORT',
+  host: 'HOST',
+  serviceName: 'SERVICE_NAME',
+  otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  metricExportIntervalMs: 'OTEL_METRIC_EXPORT_INTERVAL',
+  adminToken: 'ADMIN_TOKEN',
+  carCount: 'CAR_COUNT',
+  carSeed: 'CAR_SEED',
+  telemetryEnabled: 'TELEMETRY_ENABLED',
+  logLevel: 'LOG_LEVEL',
+} as const satisfies Record<keyof Config, string>;
+
+const wholeNumber = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'must be a whole number')
+  .transform((value) => Number(value));
+
+// Step one only turns strings into the right types; an unset or empty variable means "use the default".
+const envTypes = {
+  port: wholeNumber,
+  host: z.string(),
+  serviceName: z.string(),
+  otlpEndpoint: z.string(),
+  metricExportIntervalMs: wholeNumber,
+  adminToken: z.string(),
+  carCount: wholeNumber,
+  carSeed: wholeNumber,
+  telemetryEnabled: z.stringbool({ error: 'must be true or false' }),
+  logLevel: z.string().trim().toLowerCase(),
+} satisfies Record<keyof Config, z.ZodType>;
+
+export type ConfigIssue = { variable: string; message: string };
+
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+  constructor(issues: ConfigIssue[]) {
+    super(`Invalid target-app configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+type EnvSource = Readonly<Record<string, string | undefined>>;
+
+function describe(key: keyof Config, overridden: boolean): string {
+  const variable = ENV_VARIABLES[key];
+  return overridden ? `${key} (option overriding ${variable})` : variable;
+}
+
+function shown(key: keyof Config, value: unknown): string {
+  if (key === 'adminToken') return '(hidden)';
+  return JSON.stringify(value);
+}
+
+/**
+ * Config from the environment, then `overrides` on top, validated together. Throws ConfigError naming
+ * every bad variable with the reason; the process entry prints it and exits.
+ */
+export function parseConfig(overrides: Partial<Config> = {}, source: EnvSource = process.env): Config {
+  const issues: ConfigIssue[] = [];
+  const fromEnv: Record<string, unknown> = {};
+  for (const key of Object.keys(envTypes) as (keyof Config)[]) {
+    const raw = source[ENV_VARIABLES[key]];
+    if (raw === undefined || raw.trim() === '') continue;
+    const parsed = envTypes[key].safeParse(raw);
+    if (parsed.success) fromEnv[key] = parsed.data;
+    else issues.push({ variable: ENV_VARIABLES[key], message: `${parsed.error.issues[0]?.message} (got ${shown(key, raw)})` });
+  }
+  const definedOverrides = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  const merged = { ...fromEnv, ...definedOverrides };
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = issue.path[0];
+      if (typeof key !== 'string' || !(key in ENV_VARIABLES)) {
+        issues.push({ variable: issue.path.join('.') || '(options)', message: issue.message });
+        continue;
+      }
+      const configKey = key as keyof Config;
+      const value = merged[configKey];
+      issues.push({
+        variable: describe(configKey, configKey in definedOverrides),
+        message: `${issue.message} (got ${shown(configKey, value)})`,
+      });
+    }
+  }
+  if (issues.length > 0 || !result.success) throw new ConfigError(issues);
+  return result.data;
+}

@@ -1,0 +1,31 @@
+// One vitest run for every workspace. Integration tests (*.int.test.ts) talk to real parts —
+// chDB, k6, OTel SDK exporters — so they run one file at a time, each file in its own process
+// (chDB allows one data directory per process).
+import { defineConfig } from 'vitest/config';
+
+const workspaces = ['target-app', 'collector', 'load-tests', 'alert-rules', 'dashboard'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: workspaces.map((w) => `${w}/test/**/*.test.ts`),
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: workspaces.map((w) => `${w}/test/**/*.int.test.ts`),
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
