@@ -2,7 +2,9 @@
 import { z } from 'zod';
 
 const schema = z.object({
-  CLICKHOUSE_URL: z.url({ message: 'CLICKHOUSE_URL must be a URL such as http://default:@127.0.0.1:8123/default' }).optional(),
+  CLICKHOUSE_URL: z
+    .url({ message: 'CLICKHOUSE_URL must be a URL such as http://default:@127.0.0.1:8123/default' })
+    .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   COLLECTOR_HOST: z.string().min(1).default('127.0.0.1'),
   COLLECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(4318),

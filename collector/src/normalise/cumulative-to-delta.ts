@@ -42,7 +42,11 @@ export class CumulativeToDelta {
   /** Returns the delta point, or null when the point only sets a baseline or is out of order. */
   sum(seriesKey: string, point: NumberPoint): NumberPoint | null {
     const previous = this.sums.get(seriesKey);
-    this.remember(this.sums, seriesKey, { start: point.startTimeUnixNano, time: point.timeUnixNano, value: point.value });
+    this.remember(this.sums, seriesKey, {
+      start: point.startTimeUnixNano,
+      time: point.timeUnixNano,
+      value: point.value,
+    });
     if (!previous) return this.isNewSeries(point.startTimeUnixNano) ? point : null;
     if (point.timeUnixNano <= previous.time) {
       this.sums.set(seriesKey, previous);

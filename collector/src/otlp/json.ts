@@ -2,7 +2,6 @@
 // enums as integers, trace and span ids as hex) into the same model as the protobuf decoder.
 // Unknown fields are ignored, as the spec requires; wrong types are a 400 with the path.
 import { z } from 'zod';
-import { attributeToString } from './proto-common.ts';
 import type {
   Attributes,
   Exemplar,
@@ -15,6 +14,7 @@ import type {
   Span,
 } from './model.ts';
 import { OtlpDecodeError } from './model.ts';
+import { attributeToString } from './proto-common.ts';
 
 const int64 = z.union([z.string().regex(/^-?\d+$/, 'expected an integer string'), z.number().int()]);
 const nanos = int64.optional().transform((v) => (v === undefined ? 0n : BigInt(v)));
@@ -42,7 +42,9 @@ const anyValue: z.ZodType<AnyValueJson> = z.lazy(() =>
     doubleValue: num.optional(),
     bytesValue: z.string().optional(),
     arrayValue: z.object({ values: z.array(anyValue).optional() }).optional(),
-    kvlistValue: z.object({ values: z.array(z.object({ key: z.string(), value: anyValue.optional() })).optional() }).optional(),
+    kvlistValue: z
+      .object({ values: z.array(z.object({ key: z.string(), value: anyValue.optional() })).optional() })
+      .optional(),
   }),
 );
 
@@ -54,7 +56,8 @@ function plainValue(v: AnyValueJson | undefined): unknown {
   if (v.doubleValue !== undefined) return Number(v.doubleValue);
   if (v.bytesValue !== undefined) return v.bytesValue;
   if (v.arrayValue) return (v.arrayValue.values ?? []).map(plainValue);
-  if (v.kvlistValue) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, plainValue(kv.value)]));
+  if (v.kvlistValue)
+    return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, plainValue(kv.value)]));
   return '';
 }
 
@@ -173,7 +176,10 @@ const metric = z
       })
       .optional(),
     histogram: z
-      .object({ dataPoints: z.array(histogramPoint).optional(), aggregationTemporality: z.number().int().optional() })
+      .object({
+        dataPoints: z.array(histogramPoint).optional(),
+        aggregationTemporality: z.number().int().optional(),
+      })
       .optional(),
     exponentialHistogram: z.object({ dataPoints: z.array(z.unknown()).optional() }).optional(),
     summary: z.object({ dataPoints: z.array(z.unknown()).optional() }).optional(),
@@ -243,7 +249,11 @@ const span = z
       startTimeUnixNano: s.startTimeUnixNano,
       endTimeUnixNano: s.endTimeUnixNano,
       attributes: s.attributes,
-      events: (s.events ?? []).map((e) => ({ timeUnixNano: e.timeUnixNano, name: e.name ?? '', attributes: e.attributes })),
+      events: (s.events ?? []).map((e) => ({
+        timeUnixNano: e.timeUnixNano,
+        name: e.name ?? '',
+        attributes: e.attributes,
+      })),
       links: (s.links ?? []).map((l) => ({ ...l, traceState: l.traceState ?? '' })),
       statusCode: s.status?.code ?? 0,
       statusMessage: s.status?.message ?? '',
@@ -292,6 +302,9 @@ export function decodeMetricsJson(body: Uint8Array): ResourceMetrics[] {
 export function decodeTracesJson(body: Uint8Array): ResourceSpans[] {
   return (parse(tracesRequest, body).resourceSpans ?? []).map((rs) => ({
     resource: { attributes: rs.resource.attributes, schemaUrl: rs.schemaUrl ?? '' },
-    scopeSpans: (rs.scopeSpans ?? []).map((ss) => ({ scope: { ...ss.scope, schemaUrl: ss.schemaUrl ?? '' }, spans: ss.spans ?? [] })),
+    scopeSpans: (rs.scopeSpans ?? []).map((ss) => ({
+      scope: { ...ss.scope, schemaUrl: ss.schemaUrl ?? '' },
+      spans: ss.spans ?? [],
+    })),
   }));
 }

@@ -2,15 +2,15 @@
 import {
   type Attributes,
   type Exemplar,
+  emptyScope,
   type HistogramPoint,
   type Metric,
   type NumberPoint,
   OtlpDecodeError,
-  type ResourceMetrics,
   type Resource,
+  type ResourceMetrics,
   type Scope,
   type ScopeMetrics,
-  emptyScope,
 } from './model.ts';
 import { readAttribute, readResource, readScope } from './proto-common.ts';
 import { ProtoReader, WireType } from './proto-reader.ts';
@@ -48,7 +48,9 @@ function readResourceMetrics(r: ProtoReader): ResourceMetrics {
     else if (field === 3 && wire === WireType.len) schemaUrl = r.string();
     else r.skip(wire);
   }
-  const resource: Resource = resourceReader ? readResource(resourceReader, schemaUrl) : { attributes: {}, schemaUrl };
+  const resource: Resource = resourceReader
+    ? readResource(resourceReader, schemaUrl)
+    : { attributes: {}, schemaUrl };
   return { resource, scopeMetrics };
 }
 
@@ -74,14 +76,22 @@ function readMetric(r: ProtoReader): Metric {
     if (field === 1 && wire === WireType.len) base.name = r.string();
     else if (field === 2 && wire === WireType.len) base.description = r.string();
     else if (field === 3 && wire === WireType.len) base.unit = r.string();
-    else if (field === 5 && wire === WireType.len) metric = { ...base, type: 'gauge', points: readNumberData(r.sub()).points };
+    else if (field === 5 && wire === WireType.len)
+      metric = { ...base, type: 'gauge', points: readNumberData(r.sub()).points };
     else if (field === 7 && wire === WireType.len) {
       const data = readNumberData(r.sub());
-      metric = { ...base, type: 'sum', temporality: data.temporality, isMonotonic: data.isMonotonic, points: data.points };
+      metric = {
+        ...base,
+        type: 'sum',
+        temporality: data.temporality,
+        isMonotonic: data.isMonotonic,
+        points: data.points,
+      };
     } else if (field === 9 && wire === WireType.len) {
       const data = readHistogramData(r.sub());
       metric = { ...base, type: 'histogram', temporality: data.temporality, points: data.points };
-    } else if (field === 10 && wire === WireType.len) metric = unsupported(base, 'exponential_histogram', r.sub());
+    } else if (field === 10 && wire === WireType.len)
+      metric = unsupported(base, 'exponential_histogram', r.sub());
     else if (field === 11 && wire === WireType.len) metric = unsupported(base, 'summary', r.sub());
     else r.skip(wire);
   }
@@ -90,7 +100,11 @@ function readMetric(r: ProtoReader): Metric {
   return { ...metric, name: base.name, description: base.description, unit: base.unit };
 }
 
-function unsupported(base: { name: string; description: string; unit: string }, kind: string, r: ProtoReader): Metric {
+function unsupported(
+  base: { name: string; description: string; unit: string },
+  kind: string,
+  r: ProtoReader,
+): Metric {
   let pointCount = 0;
   while (r.hasMore()) {
     const [field, wire] = r.tag();
@@ -100,7 +114,11 @@ function unsupported(base: { name: string; description: string; unit: string }, 
   return { ...base, type: 'unsupported', kind, pointCount };
 }
 
-function readNumberData(r: ProtoReader): { points: NumberPoint[]; temporality: number; isMonotonic: boolean } {
+function readNumberData(r: ProtoReader): {
+  points: NumberPoint[];
+  temporality: number;
+  isMonotonic: boolean;
+} {
   const points: NumberPoint[] = [];
   let temporality = 0;
   let isMonotonic = false;
@@ -115,7 +133,14 @@ function readNumberData(r: ProtoReader): { points: NumberPoint[]; temporality: n
 }
 
 function readNumberPoint(r: ProtoReader): NumberPoint {
-  const p: NumberPoint = { attributes: {}, startTimeUnixNano: 0n, timeUnixNano: 0n, value: 0, flags: 0, exemplars: [] };
+  const p: NumberPoint = {
+    attributes: {},
+    startTimeUnixNano: 0n,
+    timeUnixNano: 0n,
+    value: 0,
+    flags: 0,
+    exemplars: [],
+  };
   while (r.hasMore()) {
     const [field, wire] = r.tag();
     if (field === 7 && wire === WireType.len) readAttribute(r.sub(), p.attributes);
@@ -163,8 +188,10 @@ function readHistogramPoint(r: ProtoReader): HistogramPoint {
     else if (field === 3 && wire === WireType.fixed64) p.timeUnixNano = r.fixed64();
     else if (field === 4 && wire === WireType.fixed64) p.count = Number(r.fixed64());
     else if (field === 5 && wire === WireType.fixed64) p.sum = r.double();
-    else if (field === 6 && (wire === WireType.len || wire === WireType.fixed64)) r.packedFixed64(wire, p.bucketCounts);
-    else if (field === 7 && (wire === WireType.len || wire === WireType.fixed64)) r.packedDouble(wire, p.explicitBounds);
+    else if (field === 6 && (wire === WireType.len || wire === WireType.fixed64))
+      r.packedFixed64(wire, p.bucketCounts);
+    else if (field === 7 && (wire === WireType.len || wire === WireType.fixed64))
+      r.packedDouble(wire, p.explicitBounds);
     else if (field === 8 && wire === WireType.len) p.exemplars.push(readExemplar(r.sub()));
     else if (field === 10 && wire === WireType.varint) p.flags = r.varint();
     else if (field === 11 && wire === WireType.fixed64) p.min = r.double();

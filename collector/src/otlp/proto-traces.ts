@@ -1,5 +1,12 @@
 // Decodes an ExportTraceServiceRequest (opentelemetry-proto trace/v1) from protobuf.
-import { type Attributes, type ResourceSpans, type Scope, type ScopeSpans, type Span, emptyScope } from './model.ts';
+import {
+  type Attributes,
+  emptyScope,
+  type ResourceSpans,
+  type Scope,
+  type ScopeSpans,
+  type Span,
+} from './model.ts';
 import { readAttribute, readResource, readScope } from './proto-common.ts';
 import { wrapDecode } from './proto-metrics.ts';
 import { ProtoReader, WireType } from './proto-reader.ts';
@@ -28,7 +35,10 @@ function readResourceSpans(r: ProtoReader): ResourceSpans {
     else if (field === 3 && wire === WireType.len) schemaUrl = r.string();
     else r.skip(wire);
   }
-  return { resource: resourceReader ? readResource(resourceReader, schemaUrl) : { attributes: {}, schemaUrl }, scopeSpans };
+  return {
+    resource: resourceReader ? readResource(resourceReader, schemaUrl) : { attributes: {}, schemaUrl },
+    scopeSpans,
+  };
 }
 
 function readScopeSpans(r: ProtoReader): ScopeSpans {

@@ -7,7 +7,11 @@ export interface Buckets {
   counts: number[];
 }
 
-export function histogramQuantile(buckets: Buckets, q: number, observed?: { min?: number; max?: number }): number | null {
+export function histogramQuantile(
+  buckets: Buckets,
+  q: number,
+  observed?: { min?: number; max?: number },
+): number | null {
   const { bounds, counts } = buckets;
   const total = counts.reduce((a, b) => a + b, 0);
   if (total <= 0 || counts.length === 0) return null;
@@ -43,17 +47,19 @@ export function mergeBuckets(parts: Buckets[]): Buckets {
   );
   if (sameBounds) {
     const counts = new Array<number>(first.bounds.length + 1).fill(0);
-    for (const p of parts) p.counts.forEach((c, i) => (counts[i] = (counts[i] ?? 0) + c));
+    for (const p of parts) {
+      for (const [i, c] of p.counts.entries()) counts[i] = (counts[i] ?? 0) + c;
+    }
     return { bounds: first.bounds, counts };
   }
   const bounds = [...new Set(parts.flatMap((p) => p.bounds))].sort((a, b) => a - b);
   const counts = new Array<number>(bounds.length + 1).fill(0);
   for (const p of parts) {
-    p.counts.forEach((c, i) => {
+    for (const [i, c] of p.counts.entries()) {
       const upper = p.bounds[i];
       const index = upper === undefined ? bounds.length : bounds.indexOf(upper);
       counts[index] = (counts[index] ?? 0) + c;
-    });
+    }
   }
   return { bounds, counts };
 }

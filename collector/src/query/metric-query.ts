@@ -72,7 +72,8 @@ export function attributeCondition(filters: AttributeFilter[], prefix: string): 
       return `${attr} ${f.op} {${value}:String}`;
     }
     const n = Number(f.value);
-    if (!Number.isFinite(n)) throw new RangeError(`filter ${f.key} ${f.op} needs a number, got ${String(f.value)}`);
+    if (!Number.isFinite(n))
+      throw new RangeError(`filter ${f.key} ${f.op} needs a number, got ${String(f.value)}`);
     params[value] = n;
     return `toFloat64OrNull(${attr}) ${f.op} {${value}:Float64}`;
   });
@@ -113,7 +114,11 @@ export function histogramBucketsQuery(
     WHERE ${where.query}
     GROUP BY t, bounds
     ORDER BY t`,
-    query_params: { ...where.query_params, ...matching.query_params, ...(stepSeconds ? { step: stepSeconds } : {}) },
+    query_params: {
+      ...where.query_params,
+      ...matching.query_params,
+      ...(stepSeconds ? { step: stepSeconds } : {}),
+    },
   };
 }
 
@@ -124,7 +129,10 @@ export async function queryHistogramBuckets(
   stepSeconds?: number,
   countWhere?: AttributeFilter[],
 ): Promise<HistogramBucketRow[]> {
-  const result = await client.query({ ...histogramBucketsQuery(sel, window, stepSeconds, countWhere), format: 'JSONEachRow' });
+  const result = await client.query({
+    ...histogramBucketsQuery(sel, window, stepSeconds, countWhere),
+    format: 'JSONEachRow',
+  });
   const rows = await result.json<Record<string, unknown>>();
   return rows.map((r) => ({
     t: Number(r.t),

@@ -3,20 +3,34 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import {
   type AttributeFilter,
+  attributeCondition,
   type MetricKind,
   type MetricSelector,
-  type TimeWindow,
-  attributeCondition,
-  queryHistogramBuckets,
   quantileOf,
+  queryHistogramBuckets,
   summarise,
+  type TimeWindow,
   whereClause,
 } from './metric-query.ts';
 
 export const quantileStats = { p50: 0.5, p75: 0.75, p90: 0.9, p95: 0.95, p99: 0.99 } as const;
 export type QuantileStat = keyof typeof quantileStats;
 export type Stat = QuantileStat | 'avg' | 'min' | 'max' | 'count' | 'rate' | 'sum' | 'last' | 'ratio';
-export const stats: readonly Stat[] = ['p50', 'p75', 'p90', 'p95', 'p99', 'avg', 'min', 'max', 'count', 'rate', 'sum', 'last', 'ratio'];
+export const stats: readonly Stat[] = [
+  'p50',
+  'p75',
+  'p90',
+  'p95',
+  'p99',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'rate',
+  'sum',
+  'last',
+  'ratio',
+];
 
 export interface StatRequest extends MetricSelector {
   kind: MetricKind;
@@ -27,7 +41,9 @@ export interface StatRequest extends MetricSelector {
 }
 
 const seconds = (w: TimeWindow) =>
-  ((typeof w.to === 'number' ? w.to : w.to.getTime()) - (typeof w.from === 'number' ? w.from : w.from.getTime())) / 1000;
+  ((typeof w.to === 'number' ? w.to : w.to.getTime()) -
+    (typeof w.from === 'number' ? w.from : w.from.getTime())) /
+  1000;
 
 export async function queryStat(client: ClickHouseClient, req: StatRequest): Promise<number | null> {
   if (req.kind === 'histogram') return histogramStat(client, req);
@@ -125,7 +141,10 @@ export interface SeriesRequest extends MetricSelector {
 }
 
 /** Latency percentiles, throughput and errors per step; empty steps are present with no data. */
-export async function queryHistogramSeries(client: ClickHouseClient, req: SeriesRequest): Promise<SeriesPoint[]> {
+export async function queryHistogramSeries(
+  client: ClickHouseClient,
+  req: SeriesRequest,
+): Promise<SeriesPoint[]> {
   const rows = await queryHistogramBuckets(client, req, req.window, req.stepSeconds, req.errorWhere);
   const byStep = new Map<number, typeof rows>();
   for (const row of rows) byStep.set(row.t, [...(byStep.get(row.t) ?? []), row]);

@@ -1,8 +1,9 @@
 // The OTLP/HTTP receiver: /v1/metrics and /v1/traces, protobuf or JSON, optionally gzip.
 // 200 only once the data is stored; 400 for undecodable bodies (nothing written); 413 over the
 // size limit, checked again after decompression; 503 with Retry-After when the store fails.
-import { gunzip } from 'node:zlib';
+
 import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { CumulativeToDelta } from '../normalise/cumulative-to-delta.ts';
 import { decodeMetricsJson, decodeTracesJson } from '../otlp/json.ts';
@@ -67,19 +68,29 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const app: FastifyInstance = Fastify({ logger: options.log ?? false, bodyLimit: maxBodyBytes });
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/x-protobuf', 'application/json'], { parseAs: 'buffer' }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['application/x-protobuf', 'application/json'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, body),
   );
   app.addContentTypeParser('*', (req, _payload, done) =>
-    done(new HttpError(415, `unsupported content type ${req.headers['content-type'] ?? '(none)'}: use application/x-protobuf or application/json`), undefined),
+    done(
+      new HttpError(
+        415,
+        `unsupported content type ${req.headers['content-type'] ?? '(none)'}: use application/x-protobuf or application/json`,
+      ),
+      undefined,
+    ),
   );
 
-  const encodingOf = (contentType: string | undefined): Encoding => (contentType?.startsWith('application/json') ? 'json' : 'protobuf');
+  const encodingOf = (contentType: string | undefined): Encoding =>
+    contentType?.startsWith('application/json') ? 'json' : 'protobuf';
 
   async function bodyOf(raw: unknown, contentEncoding: string | undefined): Promise<Buffer> {
     if (!Buffer.isBuffer(raw)) throw new HttpError(400, 'empty request body');
     if (!contentEncoding || contentEncoding === 'identity') return raw;
-    if (contentEncoding !== 'gzip') throw new HttpError(415, `unsupported content-encoding ${contentEncoding}: use gzip`);
+    if (contentEncoding !== 'gzip')
+      throw new HttpError(415, `unsupported content-encoding ${contentEncoding}: use gzip`);
     try {
       return await gunzipAsync(raw, { maxOutputLength: maxBodyBytes });
     } catch (error) {
@@ -89,22 +100,35 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     }
   }
 
-  function send(reply: FastifyReply, status: number, response: { contentType: string; body: string | Buffer }) {
+  function send(
+    reply: FastifyReply,
+    status: number,
+    response: { contentType: string; body: string | Buffer },
+  ) {
     return reply.code(status).header('content-type', response.contentType).send(response.body);
   }
 
   app.setErrorHandler((error, request, reply) => {
     const encoding = encodingOf(request.headers['content-type']);
     const status =
-      error instanceof HttpError ? error.status : error instanceof OtlpDecodeError ? 400 : ((error as { statusCode?: number }).statusCode ?? 500);
+      error instanceof HttpError
+        ? error.status
+        : error instanceof OtlpDecodeError
+          ? 400
+          : ((error as { statusCode?: number }).statusCode ?? 500);
     if (status === 400 || status === 413 || status === 415) counters.badRequests++;
     if (status >= 500) {
       counters.storeErrors++;
       request.log.error(error);
       reply.header('retry-after', '5');
-      return send(reply, 503, statusResponse(encoding, 14, `store unavailable, retry later: ${(error as Error).message}`));
+      return send(
+        reply,
+        503,
+        statusResponse(encoding, 14, `store unavailable, retry later: ${(error as Error).message}`),
+      );
     }
-    const message = status === 413 ? `body exceeds the limit of ${maxBodyBytes} bytes` : (error as Error).message;
+    const message =
+      status === 413 ? `body exceeds the limit of ${maxBodyBytes} bytes` : (error as Error).message;
     return send(reply, status, statusResponse(encoding, status === 413 ? 8 : 3, message));
   });
 
@@ -119,9 +143,14 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       writer.write('otel_metrics_sum', rows.otel_metrics_sum),
       writer.write('otel_metrics_histogram', rows.otel_metrics_histogram),
     ]);
-    counters.acceptedPoints += rows.otel_metrics_gauge.length + rows.otel_metrics_sum.length + rows.otel_metrics_histogram.length;
+    counters.acceptedPoints +=
+      rows.otel_metrics_gauge.length + rows.otel_metrics_sum.length + rows.otel_metrics_histogram.length;
     counters.rejectedPoints += rows.rejected;
-    return send(reply, 200, exportResponse(encoding, 'metrics', rows.rejected, rows.rejectReasons.join('; ')));
+    return send(
+      reply,
+      200,
+      exportResponse(encoding, 'metrics', rows.rejected, rows.rejectReasons.join('; ')),
+    );
   });
 
   app.post('/v1/traces', async (request, reply) => {
@@ -136,10 +165,18 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     return send(reply, 200, exportResponse(encoding, 'traces', rejected, rejectReasons.join('; ')));
   });
 
-  app.get('/health', async () => ({ status: 'ok', store: options.store.describe, counters, writer: writer.stats }));
+  app.get('/health', async () => ({
+    status: 'ok',
+    store: options.store.describe,
+    counters,
+    writer: writer.stats,
+  }));
 
   const address = await app.listen({ port: options.port ?? 4318, host: options.host ?? '127.0.0.1' });
-  const port = app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : 0;
+  const port =
+    app.server.address() && typeof app.server.address() === 'object'
+      ? (app.server.address() as { port: number }).port
+      : 0;
   return {
     url: address,
     port,

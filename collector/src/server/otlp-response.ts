@@ -20,10 +20,16 @@ function lenField(field: number, payload: Uint8Array): number[] {
 }
 
 /** partial_success is field 1 of every Export*ServiceResponse; the rejected count is field 1 of it. */
-export function exportResponse(encoding: Encoding, kind: 'metrics' | 'traces', rejected: number, message: string) {
+export function exportResponse(
+  encoding: Encoding,
+  kind: 'metrics' | 'traces',
+  rejected: number,
+  message: string,
+) {
   const countName = kind === 'metrics' ? 'rejectedDataPoints' : 'rejectedSpans';
   if (encoding === 'json') {
-    const body = rejected > 0 ? { partialSuccess: { [countName]: String(rejected), errorMessage: message } } : {};
+    const body =
+      rejected > 0 ? { partialSuccess: { [countName]: String(rejected), errorMessage: message } } : {};
     return { contentType: 'application/json', body: JSON.stringify(body) };
   }
   if (rejected === 0) return { contentType: 'application/x-protobuf', body: Buffer.alloc(0) };
@@ -32,7 +38,8 @@ export function exportResponse(encoding: Encoding, kind: 'metrics' | 'traces', r
 }
 
 export function statusResponse(encoding: Encoding, code: number, message: string) {
-  if (encoding === 'json') return { contentType: 'application/json', body: JSON.stringify({ code, message }) };
+  if (encoding === 'json')
+    return { contentType: 'application/json', body: JSON.stringify({ code, message }) };
   const bytes = [...varint(1 << 3), ...varint(code), ...lenField(2, Buffer.from(message))];
   return { contentType: 'application/x-protobuf', body: Buffer.from(bytes) };
 }

@@ -37,7 +37,10 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     try {
       await migrate(store.client);
     } catch (error) {
-      if (store.mode === 'embedded' && /lock|another server instance|only one active data directory/i.test(String(error))) {
+      if (
+        store.mode === 'embedded' &&
+        /lock|another server instance|only one active data directory/i.test(String(error))
+      ) {
         throw new StoreLockedError(options.dataDir ?? '.data/chdb', error);
       }
       throw error;
@@ -48,7 +51,12 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
 
 function openServer(url: string): Store {
   const client = createClient({ url, request_timeout: 30_000 });
-  return { client, mode: 'server', describe: `ClickHouse server ${new URL(url).host}`, close: () => client.close() };
+  return {
+    client,
+    mode: 'server',
+    describe: `ClickHouse server ${new URL(url).host}`,
+    close: () => client.close(),
+  };
 }
 
 async function openEmbedded(dataDir: string): Promise<Store> {
@@ -56,7 +64,9 @@ async function openEmbedded(dataDir: string): Promise<Store> {
   // chdb is loaded lazily so server mode never needs the 500 MB native library.
   const { createChdbConnection } = await import('chdb/connection');
   // @clickhouse/client bundles its own copy of the connection types chdb implements.
-  const connection = createChdbConnection({ path: dataDir }) as unknown as ClickHouseClientConfigOptions['connection'];
+  const connection = createChdbConnection({
+    path: dataDir,
+  }) as unknown as ClickHouseClientConfigOptions['connection'];
   let client: ClickHouseClient;
   try {
     client = createClient({ connection });

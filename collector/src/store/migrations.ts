@@ -18,9 +18,17 @@ export interface Migration {
 }
 
 export const migrations: readonly Migration[] = [
-  { version: 1, name: 'otel metrics tables', statements: [metricsGaugeTable, metricsSumTable, metricsHistogramTable] },
+  {
+    version: 1,
+    name: 'otel metrics tables',
+    statements: [metricsGaugeTable, metricsSumTable, metricsHistogramTable],
+  },
   { version: 2, name: 'otel traces table', statements: [tracesTable] },
-  { version: 3, name: 'control plane: runs, alert events, notifications', statements: [runsTable, alertEventsTable, notificationsTable] },
+  {
+    version: 3,
+    name: 'control plane: runs, alert events, notifications',
+    statements: [runsTable, alertEventsTable, notificationsTable],
+  },
 ];
 
 export async function migrate(client: ClickHouseClient): Promise<number[]> {
@@ -29,7 +37,10 @@ export async function migrate(client: ClickHouseClient): Promise<number[]> {
       Version UInt32, Name String, AppliedAt DateTime64(3)
     ) ENGINE = ReplacingMergeTree ORDER BY Version`,
   });
-  const result = await client.query({ query: 'SELECT Version FROM cp_schema_migrations FINAL', format: 'JSONEachRow' });
+  const result = await client.query({
+    query: 'SELECT Version FROM cp_schema_migrations FINAL',
+    format: 'JSONEachRow',
+  });
   const applied = new Set((await result.json<{ Version: number }>()).map((r) => Number(r.Version)));
   const appliedNow: number[] = [];
   for (const migration of migrations) {

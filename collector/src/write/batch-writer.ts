@@ -66,7 +66,7 @@ export class BatchWriter {
         table,
         values: batch.rows,
         format: 'JSONEachRow',
-        clickhouse_settings: { insert_deduplication_token: randomUUID(), date_time_input_format: 'best_effort' },
+        clickhouse_settings: { insert_deduplication_token: randomUUID() },
       })
       .then(
         () => {

@@ -23,9 +23,12 @@ export interface MetricRows {
   rejectReasons: string[];
 }
 
-/** DateTime64(9) as "seconds.nanoseconds", which ClickHouse parses exactly. */
+/**
+ * DateTime64(9) as "seconds.nanoseconds", which ClickHouse parses exactly — provided the seconds
+ * have at least 10 digits: shorter numbers are read as dates ("1.5" → 1 May).
+ */
 export function nanosToDateTime64(nanos: bigint): string {
-  const seconds = nanos / 1_000_000_000n;
+  const seconds = (nanos / 1_000_000_000n).toString().padStart(10, '0');
   const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0');
   return `${seconds}.${fraction}`;
 }
@@ -60,14 +63,21 @@ function validHistogramPoint(p: HistogramPoint): string | null {
   if (p.bucketCounts.length > 0 && p.bucketCounts.length !== p.explicitBounds.length + 1)
     return 'bucket_counts must have one more element than explicit_bounds';
   for (let i = 1; i < p.explicitBounds.length; i++)
-    if (!(p.explicitBounds[i]! > p.explicitBounds[i - 1]!)) return 'explicit_bounds must be strictly increasing';
+    if (!(p.explicitBounds[i]! > p.explicitBounds[i - 1]!))
+      return 'explicit_bounds must be strictly increasing';
   const total = p.bucketCounts.reduce((a, b) => a + b, 0);
   if (p.bucketCounts.length > 0 && total !== p.count) return 'count differs from the sum of bucket_counts';
   return null;
 }
 
 export function metricRows(data: ResourceMetrics[], deltas: CumulativeToDelta): MetricRows {
-  const out: MetricRows = { otel_metrics_gauge: [], otel_metrics_sum: [], otel_metrics_histogram: [], rejected: 0, rejectReasons: [] };
+  const out: MetricRows = {
+    otel_metrics_gauge: [],
+    otel_metrics_sum: [],
+    otel_metrics_histogram: [],
+    rejected: 0,
+    rejectReasons: [],
+  };
   const reject = (metric: string, reason: string, n = 1) => {
     out.rejected += n;
     if (out.rejectReasons.length < 5) out.rejectReasons.push(`${metric || '(unnamed metric)'}: ${reason}`);
@@ -90,7 +100,8 @@ export function metricRows(data: ResourceMetrics[], deltas: CumulativeToDelta): 
           MetricUnit: metric.unit,
         };
         if (metric.type === 'unsupported') {
-          if (metric.pointCount > 0) reject(metric.name, `${metric.kind} is not supported yet`, metric.pointCount);
+          if (metric.pointCount > 0)
+            reject(metric.name, `${metric.kind} is not supported yet`, metric.pointCount);
           continue;
         }
         if (!metric.name) {
@@ -107,8 +118,11 @@ export function metricRows(data: ResourceMetrics[], deltas: CumulativeToDelta): 
                 reject(metric.name, problem);
                 continue;
               }
-              const key = cumulative ? seriesKey(resource.attributes, scope, metric.name, raw.attributes) : '';
-              const point = cumulative && metric.type === 'sum' && metric.isMonotonic ? deltas.sum(key, raw) : raw;
+              const key = cumulative
+                ? seriesKey(resource.attributes, scope, metric.name, raw.attributes)
+                : '';
+              const point =
+                cumulative && metric.type === 'sum' && metric.isMonotonic ? deltas.sum(key, raw) : raw;
               if (!point) continue;
               const row: Row = {
                 ...common,
@@ -195,7 +209,8 @@ export function traceRows(data: ResourceSpans[]): { rows: Row[]; rejected: numbe
           if (rejectReasons.length < 5) rejectReasons.push(`${span.name || '(unnamed span)'}: ${problem}`);
           continue;
         }
-        const duration = span.endTimeUnixNano > span.startTimeUnixNano ? span.endTimeUnixNano - span.startTimeUnixNano : 0n;
+        const duration =
+          span.endTimeUnixNano > span.startTimeUnixNano ? span.endTimeUnixNano - span.startTimeUnixNano : 0n;
         rows.push({
           Timestamp: nanosToDateTime64(span.startTimeUnixNano),
           TraceId: span.traceId,
