@@ -27,7 +27,12 @@ export const configSchema = z.strictObject({
     .max(2000, 'must be at most 2000 ms: dashboards and alerts need a point at least every 2 s')
     .default(1000),
   adminToken: z.string().min(8, 'must be at least 8 characters').default(DEFAULT_ADMIN_TOKEN),
-  carCount: z.number().int().min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').default(10_000),
+  carCount: z
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(10_000),
   carSeed: z.number().int().min(0).max(0xffff_ffff, 'must fit in 32 bits (0..4294967295)').default(42),
   telemetryEnabled: z.boolean().default(true),
   logLevel: z.enum(LOG_LEVELS).default('info'),
@@ -74,7 +79,9 @@ export type ConfigIssue = { variable: string; message: string };
 export class ConfigError extends Error {
   readonly issues: ConfigIssue[];
   constructor(issues: ConfigIssue[]) {
-    super(`Invalid target-app configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    super(
+      `Invalid target-app configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
     this.issues = issues;
   }
@@ -104,9 +111,15 @@ export function parseConfig(overrides: Partial<Config> = {}, source: EnvSource =
     if (raw === undefined || raw.trim() === '') continue;
     const parsed = envTypes[key].safeParse(raw);
     if (parsed.success) fromEnv[key] = parsed.data;
-    else issues.push({ variable: ENV_VARIABLES[key], message: `${parsed.error.issues[0]?.message} (got ${shown(key, raw)})` });
+    else
+      issues.push({
+        variable: ENV_VARIABLES[key],
+        message: `${parsed.error.issues[0]?.message} (got ${shown(key, raw)})`,
+      });
   }
-  const definedOverrides = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  const definedOverrides = Object.fromEntries(
+    Object.entries(overrides).filter(([, value]) => value !== undefined),
+  );
   const merged = { ...fromEnv, ...definedOverrides };
   const result = configSchema.safeParse(merged);
   if (!result.success) {

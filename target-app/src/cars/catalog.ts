@@ -1,7 +1,16 @@
 // The fixed vocabulary the car generator draws from: makes with their models, and the enumerations
 // the search API filters on. Prices are new-car list prices in EUR, roughly 2025 European levels.
 
-export const BODY_TYPES = ['hatchback', 'sedan', 'estate', 'suv', 'coupe', 'convertible', 'van', 'pickup'] as const;
+export const BODY_TYPES = [
+  'hatchback',
+  'sedan',
+  'estate',
+  'suv',
+  'coupe',
+  'convertible',
+  'van',
+  'pickup',
+] as const;
 export type BodyType = (typeof BODY_TYPES)[number];
 
 export const FUELS = ['petrol', 'diesel', 'hybrid', 'plugin_hybrid', 'electric'] as const;
@@ -188,7 +197,13 @@ export const MAKES: readonly MakeSpec[] = [
       { name: 'Picanto', bodyType: 'hatchback', basePrice: 14_000, fuels: ['petrol'] },
       { name: 'Ceed', bodyType: 'hatchback', basePrice: 23_000, fuels: ICE },
       { name: 'Sportage', bodyType: 'suv', basePrice: 32_000, fuels: ALL_BUT_EV },
-      { name: 'Niro', bodyType: 'suv', basePrice: 32_000, fuels: ['hybrid', 'plugin_hybrid', 'electric'], since: 2016 },
+      {
+        name: 'Niro',
+        bodyType: 'suv',
+        basePrice: 32_000,
+        fuels: ['hybrid', 'plugin_hybrid', 'electric'],
+        since: 2016,
+      },
       { name: 'EV6', bodyType: 'suv', basePrice: 48_000, fuels: EV, since: 2021 },
     ],
   },
@@ -216,7 +231,13 @@ export const MAKES: readonly MakeSpec[] = [
     weight: 4,
     models: [
       { name: 'V60', bodyType: 'estate', basePrice: 45_000, fuels: ALL_BUT_EV },
-      { name: 'XC40', bodyType: 'suv', basePrice: 40_000, fuels: ['petrol', 'diesel', 'electric'], since: 2018 },
+      {
+        name: 'XC40',
+        bodyType: 'suv',
+        basePrice: 40_000,
+        fuels: ['petrol', 'diesel', 'electric'],
+        since: 2018,
+      },
       { name: 'XC60', bodyType: 'suv', basePrice: 55_000, fuels: ALL_BUT_EV },
       { name: 'EX30', bodyType: 'suv', basePrice: 37_000, fuels: EV, since: 2024 },
     ],

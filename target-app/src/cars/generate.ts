@@ -80,7 +80,8 @@ function generateCar(random: () => number, id: number): Car {
     fuel === 'electric' || model.basePrice >= 50_000 || random() < 0.45 ? 'automatic' : 'manual';
   const mileageKm = age * intBetween(random, 6_000, 24_000) + intBetween(random, 0, 12_000);
   // Depreciation by age and mileage, with ±10 % dealer noise; rounded to 10 EUR like real listings.
-  const value = model.basePrice * 0.86 ** age * Math.max(0.5, 1 - mileageKm / 600_000) * (0.9 + random() * 0.2);
+  const value =
+    model.basePrice * 0.86 ** age * Math.max(0.5, 1 - mileageKm / 600_000) * (0.9 + random() * 0.2);
   const price = Math.max(500, Math.round(value / 10) * 10);
   return {
     id,
@@ -99,8 +100,10 @@ function generateCar(random: () => number, id: number): Car {
 
 /** Cars with ids 1..count in batches of at most batchSize; memory stays flat for a million cars. */
 export function* generateCarBatches(count: number, seed: number, batchSize = 5_000): Generator<Car[]> {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be ≥ 1, got ${batchSize}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be ≥ 1, got ${batchSize}`);
   const random = createRandom(seed);
   for (let start = 1; start <= count; start += batchSize) {
     const end = Math.min(count, start + batchSize - 1);

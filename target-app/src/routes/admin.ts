@@ -1,0 +1,69 @@
+// Admin chaos controls behind a bearer token. Every change is logged with the previous settings.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { type ChaosController, type ChaosState, chaosConfigSchema } from '../chaos.ts';
+import { type ErrorBody, InputError, parseInput } from '../http/errors.ts';
+
+export type AdminRouteDeps = {
+  adminToken: string;
+  chaos: ChaosController;
+  /** Route patterns chaos may target; a PUT naming any other route is rejected. */
+  apiRoutes: () => readonly string[];
+};
+
+// Hashing both sides first gives equal-length buffers, so the comparison time says nothing about
+// the token's length or content.
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+export function isAuthorized(header: string | undefined, adminToken: string): boolean {
+  const match = header === undefined ? null : /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  const given = match?.[1];
+  if (given === undefined) return false;
+  return timingSafeEqual(digest(given), digest(adminToken));
+}
+
+export function registerAdminRoutes(admin: FastifyInstance, deps: AdminRouteDeps): void {
+  const expected = deps.adminToken;
+  admin.addHook('onRequest', async (request, reply) => {
+    if (isAuthorized(request.headers.authorization, expected)) return;
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="target-app admin"')
+      .send({
+        error: 'missing or invalid admin token (Authorization: Bearer <ADMIN_TOKEN>)',
+      } satisfies ErrorBody);
+  });
+
+  admin.get('/admin/chaos', async (): Promise<ChaosState> => deps.chaos.current());
+
+  admin.put('/admin/chaos', async (request): Promise<ChaosState> => {
+    const config = parseInput(chaosConfigSchema, request.body, 'chaos config');
+    const known = deps.apiRoutes();
+    const unknown = config.routes.flatMap((route, index) =>
+      known.includes(route) ? [] : [{ route, index }],
+    );
+    if (unknown.length > 0) {
+      throw new InputError(
+        'invalid chaos config',
+        unknown.map(({ route, index }) => ({
+          path: `routes.${index}`,
+          message: `unknown route '${route}'; known: ${known.join(', ')}`,
+        })),
+      );
+    }
+    const previous = deps.chaos.current();
+    const next = deps.chaos.set(config);
+    request.log.warn({ chaos: next, previous }, 'chaos config changed');
+    return next;
+  });
+
+  admin.delete('/admin/chaos', async (request): Promise<ChaosState> => {
+    const previous = deps.chaos.current();
+    const next = deps.chaos.reset();
+    request.log.warn({ chaos: next, previous }, 'chaos config reset');
+    return next;
+  });
+}

@@ -1,0 +1,63 @@
+// Lifecycle of one target-app instance: config, telemetry, data, HTTP; and the reverse on close.
+import type { AddressInfo } from 'node:net';
+import { createHttpServer, registerApp } from './app.ts';
+import { createChaosController, observeChaos } from './chaos.ts';
+import { type CarStore, openCarStore } from './db/car-store.ts';
+import { type Config, DEFAULT_ADMIN_TOKEN, parseConfig } from './env.ts';
+import { createPromMetrics } from './metrics.ts';
+import { createDbInstrumentation } from './telemetry/db-client.ts';
+import { startTelemetry } from './telemetry/sdk.ts';
+
+export type TargetApp = {
+  /** Base URL the server listens on, e.g. http://127.0.0.1:8080 (the real port when port 0 was asked). */
+  readonly url: string;
+  readonly config: Config;
+  /** Stops accepting requests, drains, flushes telemetry, closes the database. Idempotent. */
+  close(): Promise<void>;
+};
+
+/** Starts the app; `options` override the environment and are validated the same way. */
+export async function startTargetApp(options: Partial<Config> = {}): Promise<TargetApp> {
+  const config = parseConfig(options);
+  const app = createHttpServer(config);
+  const telemetry = startTelemetry(config);
+  let store: CarStore | undefined;
+  try {
+    if (config.adminToken === DEFAULT_ADMIN_TOKEN) {
+      app.log.warn('ADMIN_TOKEN is the development default; set your own outside a laptop');
+    }
+    const prom = createPromMetrics();
+    const chaos = createChaosController();
+    observeChaos(chaos, telemetry.meter, prom);
+    store = await openCarStore({
+      carCount: config.carCount,
+      carSeed: config.carSeed,
+      instrumentation: createDbInstrumentation(telemetry.tracer, telemetry.meter),
+      log: (message) => app.log.info(message),
+    });
+    await registerApp(app, { config, store, telemetry, prom, chaos });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    await telemetry.shutdown();
+    await store?.close();
+    throw error;
+  }
+
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const openStore = store;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    config,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await telemetry.shutdown();
+        await openStore.close();
+      })();
+      return closing;
+    },
+  };
+}
