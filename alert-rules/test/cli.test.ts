@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.ts';
+
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'alert-rules-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runCli(
+    args,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
+  return { code, out, err };
+}
+
+describe('check', () => {
+  it('passes the shipped rules (the default directory)', () => {
+    expect(capture(['check'])).toEqual({ code: 0, out: ['ok: 2 rules in 1 files'], err: [] });
+  });
+
+  it('prints file:line: reason for each problem and exits 1', () => {
+    writeFileSync(join(dir, 'bad.yaml'), 'groups:\n  - name: g\n    interval: soon\n');
+    const result = capture(['check', dir]);
+    expect(result.code).toBe(1);
+    expect(result.err).toEqual([
+      `${relative(process.cwd(), join(dir, 'bad.yaml'))}:3: group "g" interval: "soon" is not a duration (use e.g. 500ms, 10s, 1m, 1h30m)`,
+      '1 error in 1 files',
+    ]);
+  });
+
+  it('runs as a command under Node with its exit code', () => {
+    const output = execFileSync(process.execPath, [cli, 'check'], { encoding: 'utf8' });
+    expect(output.trim()).toBe('ok: 2 rules in 1 files');
+    let status = 0;
+    try {
+      execFileSync(process.execPath, [cli, 'check', dir], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    expect(status).toBe(1);
+    expect(capture(['lint']).code).toBe(2);
+  });
+});
