@@ -4,9 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CollectorServer, type Store, createStore, queryStat, startCollector } from 'collector';
-import { type Launcher, createLauncher } from 'load-tests';
-import { type TargetApp, startTargetApp } from 'target-app';
+import { type CollectorServer, createStore, queryStat, type Store, startCollector } from 'collector';
+import { createLauncher, type Launcher } from 'load-tests';
+import { startTargetApp, type TargetApp } from 'target-app';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 let dir: string;
@@ -25,7 +25,11 @@ beforeAll(async () => {
     otlpEndpoint: `http://127.0.0.1:${collector.port}`,
     logLevel: 'warn',
   });
-  launcher = createLauncher({ otlpEndpoint: `127.0.0.1:${collector.port}`, targets: [target.url], runsDir: join(dir, 'runs') });
+  launcher = createLauncher({
+    otlpEndpoint: `127.0.0.1:${collector.port}`,
+    targets: [target.url],
+    runsDir: join(dir, 'runs'),
+  });
 });
 
 afterAll(async () => {
@@ -43,16 +47,30 @@ it('runs the smoke scenario with real k6 and finds its metrics in the store by r
   if (ended.state !== 'finished') return;
   expect(ended.result.exitCode).toBe(0);
   expect(ended.result.thresholdsPassed).toBe(true);
-  expect(ended.result.thresholds.map((t) => t.metric)).toEqual(expect.arrayContaining(['http_req_duration', 'http_req_failed']));
+  expect(ended.result.thresholds.map((t) => t.metric)).toEqual(
+    expect.arrayContaining(['http_req_duration', 'http_req_failed']),
+  );
   const httpReqs = ended.result.stats.httpReqs;
   expect(httpReqs).toBeGreaterThan(10);
 
   // k6 flushes its last export as it exits; the collector acknowledges only stored data.
   const window = { from: Date.now() - 10 * 60_000, to: Date.now() + 60_000 };
   const byRun = [{ key: 'run_id', op: '=' as const, value: run.id }];
-  const stored = await queryStat(store.client, { kind: 'histogram', stat: 'count', metric: 'http_req_duration', where: byRun, window });
+  const stored = await queryStat(store.client, {
+    kind: 'histogram',
+    stat: 'count',
+    metric: 'http_req_duration',
+    where: byRun,
+    window,
+  });
   expect(stored).toBe(httpReqs);
-  const p95 = await queryStat(store.client, { kind: 'histogram', stat: 'p95', metric: 'http_req_duration', where: byRun, window });
+  const p95 = await queryStat(store.client, {
+    kind: 'histogram',
+    stat: 'p95',
+    metric: 'http_req_duration',
+    where: byRun,
+    window,
+  });
   expect(p95).toBeGreaterThan(0);
 
   // The target saw the same traffic from its side; its last export lands within its 1 s interval.
