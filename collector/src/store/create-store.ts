@@ -64,12 +64,12 @@ async function openEmbedded(dataDir: string): Promise<Store> {
   // chdb is loaded lazily so server mode never needs the 500 MB native library.
   const { createChdbConnection } = await import('chdb/connection');
   // @clickhouse/client bundles its own copy of the connection types chdb implements.
-  const connection = createChdbConnection({
-    path: dataDir,
-  }) as unknown as ClickHouseClientConfigOptions['connection'];
   let client: ClickHouseClient;
   try {
-    client = createClient({ connection });
+    const connection = createChdbConnection({ path: dataDir });
+    client = createClient({
+      connection: connection as unknown as ClickHouseClientConfigOptions['connection'],
+    });
   } catch (error) {
     throw new StoreLockedError(dataDir, error);
   }

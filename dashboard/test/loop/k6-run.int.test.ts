@@ -50,7 +50,7 @@ it('runs the smoke scenario with real k6 and finds its metrics in the store by r
   expect(ended.result.thresholds.map((t) => t.metric)).toEqual(
     expect.arrayContaining(['http_req_duration', 'http_req_failed']),
   );
-  const httpReqs = ended.result.stats.httpReqs;
+  const httpReqs = ended.result.stats?.httpReqs ?? 0;
   expect(httpReqs).toBeGreaterThan(10);
 
   // k6 flushes its last export as it exits; the collector acknowledges only stored data.

@@ -1,0 +1,88 @@
+// The whole loop through the browser: launch a smoke run from the Load tests page and watch it
+// to its result; see the target's latency reach the Overview's charts; see the alert rules.
+import { expect, test } from '@playwright/test';
+
+const TARGET = 'http://127.0.0.1:18080';
+const MS = /^\d+(\.\d+)? (ms|s)$/;
+
+test('launch a smoke run, watch it finish, see its telemetry on the Overview and the alert rules', async ({
+  page,
+}, testInfo) => {
+  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(name), fullPage: true });
+
+  await test.step('bad parameters are refused with the reason next to the field', async () => {
+    await page.goto('/load-tests');
+    await expect(page.getByTestId('target-select')).toHaveValue(TARGET);
+    await page.getByTestId('vus-input').fill('500');
+    await page.getByTestId('launch-button').click();
+    await expect(page.getByTestId('error-vus')).toHaveText('must be at most 50');
+    await expect(page.getByTestId('run-panel')).toHaveCount(0);
+  });
+
+  await test.step('a smoke run goes from running to finished with a result', async () => {
+    await page.getByTestId('scenario-select').selectOption('smoke');
+    await page.getByTestId('vus-input').fill('2');
+    await page.getByTestId('duration-input').fill('5s');
+    await page.getByTestId('launch-button').click();
+    const state = page.getByTestId('run-state');
+    await expect(state).toHaveText('running', { timeout: 30_000 });
+    await expect(page.getByTestId('live-vus')).toHaveText('2');
+    await expect(page).toHaveURL(/\/load-tests\?run=run_/);
+    await shot('load-tests-running.png');
+
+    await expect(state).toHaveText('finished', { timeout: 60_000 });
+    const result = page.getByTestId('run-result');
+    await expect(result).toBeVisible();
+    await expect(result.getByTestId('result-verdict')).toHaveText(/thresholds (passed|failed)/i);
+    await expect(result.getByTestId('result-exit')).toHaveText(/exit code (0|99): /);
+    await expect(result.getByTestId('result-thresholds').getByTestId('threshold')).not.toHaveCount(0);
+    await expect(result.getByTestId('result-p95')).toHaveText(MS);
+    await expect(result.getByTestId('result-requests')).toHaveText(/^[1-9][\d,]*$/);
+    await expect(page.getByTestId('run-row').first()).toContainText('finished');
+    await shot('load-tests-finished.png');
+  });
+
+  await test.step('the Overview charts the target latency the run caused', async () => {
+    await page.goto('/?range=5m');
+    await expect(page.getByTestId('range-5m')).toHaveAttribute('aria-pressed', 'true');
+    await expect
+      .poll(async () => Number(await page.getByTestId('latency-chart').getAttribute('data-points')), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
+    await expect(page.getByTestId('p95-value')).toHaveText(MS);
+    await expect(page.getByTestId('rate-value')).toHaveText(/req\/s$/);
+    await expect(page.locator('[data-testid="latency-chart"] .recharts-line-curve').first()).toBeAttached();
+    await shot('overview.png');
+
+    await page.getByTestId('range-60m').click();
+    await expect(page).toHaveURL(/range=60m/);
+    await expect(page.getByTestId('range-60m')).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  await test.step('the Alerts page lists the rules with their state', async () => {
+    await page.getByTestId('nav-alerts').click();
+    await expect(page).toHaveURL(/\/alerts$/);
+    const rules = page.getByTestId('rule-row');
+    await expect(rules.first()).toBeVisible();
+    await expect(page.getByTestId('rules-table')).toContainText('TargetHighLatencyP95');
+    await expect(rules.first().getByTestId('rule-state')).toHaveText(
+      /inactive|pending|firing|resolved|nodata|error/,
+    );
+    await shot('alerts.png');
+  });
+});
+
+test('a running load test can be stopped from the browser', async ({ page }, testInfo) => {
+  await page.goto('/load-tests');
+  await page.getByTestId('vus-input').fill('1');
+  await page.getByTestId('duration-input').fill('2m');
+  await page.getByTestId('launch-button').click();
+  const state = page.getByTestId('run-state');
+  await expect(state).toHaveText('running', { timeout: 30_000 });
+  await page.getByTestId('stop-button').click();
+  await expect(state).toHaveText('aborted', { timeout: 30_000 });
+  await expect(page.getByTestId('run-reason')).toHaveText('stopped by user');
+  await expect(page.getByTestId('stop-button')).toHaveCount(0);
+  await page.screenshot({ path: testInfo.outputPath('load-tests-stopped.png'), fullPage: true });
+});

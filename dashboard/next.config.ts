@@ -1,0 +1,17 @@
+// Next.js config for the dashboard. The app runs inside server.ts (the all-in-one process); its
+// bundle reaches the store, launcher and alert engine only through the services facade.
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // Never bundle the heavy server-side parts, should an import slip into the app.
+  serverExternalPackages: ['chdb', '@clickhouse/client', 'fastify', 'collector', 'load-tests', 'alert-rules'],
+  typedRoutes: false,
+  // Types are checked once, by `npm run typecheck` (CI runs it for every workspace), not again in the build.
+  typescript: { ignoreBuildErrors: true },
+  // tRPC subscriptions stream over SSE; response compression would buffer them.
+  compress: false,
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;

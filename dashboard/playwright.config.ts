@@ -1,0 +1,89 @@
+// Browser tests of the whole loop. Starts the target app and the all-in-one dashboard process
+// (embedded chDB in a fresh temp directory, collector, launcher, alert engine) on ports that do
+// not collide with a dev instance, then drives headless Chromium. Expects `next build` to have
+// run (the test command builds first); without a build the dashboard server builds once.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, devices } from '@playwright/test';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const node = join(repoRoot, 'node_modules', '.bin', 'node');
+const ports = { dashboard: 13000, collector: 14318, target: 18080 };
+const targetUrl = `http://127.0.0.1:${ports.target}`;
+
+// One data directory per run; workers load this file too, so they reuse the main process's.
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'dashboard-e2e-'));
+const built = existsSync(join(repoRoot, 'dashboard', '.next', 'BUILD_ID'));
+const startDashboard = `${node} dashboard/server.ts`;
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './test-results',
+  timeout: 180_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${ports.dashboard}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    viewport: { width: 1360, height: 900 },
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1360, height: 900 },
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+        },
+      },
+    },
+  ],
+  webServer: [
+    {
+      name: 'target-app',
+      command: `${node} target-app/src/main.ts`,
+      cwd: repoRoot,
+      url: `${targetUrl}/health`,
+      env: {
+        PORT: String(ports.target),
+        HOST: '127.0.0.1',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.collector}`,
+        CAR_COUNT: '2000',
+        LOG_LEVEL: 'warn',
+      },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      name: 'dashboard',
+      command: built
+        ? startDashboard
+        : `sh -c 'cd dashboard && ${node} ../node_modules/next/dist/bin/next build && cd .. && exec ${startDashboard}'`,
+      cwd: repoRoot,
+      url: `http://127.0.0.1:${ports.dashboard}/`,
+      env: {
+        PORT: String(ports.dashboard),
+        HOST: '127.0.0.1',
+        COLLECTOR_PORT: String(ports.collector),
+        TARGET_URL: targetUrl,
+        DATA_DIR: process.env.E2E_DATA_DIR,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+      reuseExistingServer: false,
+      timeout: built ? 120_000 : 300_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+    },
+  ],
+});

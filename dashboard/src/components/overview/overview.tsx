@@ -1,0 +1,149 @@
+'use client';
+// The Overview: the target's latency percentiles, request rate and error rate over the chosen
+// range, live (a new snapshot every 2 s over SSE), with the current figures, active alerts and
+// the running load test.
+import { useSubscription } from '@trpc/tanstack-react-query';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback } from 'react';
+import type { TrafficPoint } from '../../lib/chart-data.ts';
+import { formatMs, formatPercent, formatRate } from '../../lib/format.ts';
+import { runsNewestFirst } from '../../lib/run-stream.ts';
+import { isActive } from '../../lib/run-view.ts';
+import { parseTimeRange, TIME_RANGES, type TimeRange } from '../../lib/time-range.ts';
+import { useTRPC } from '../../trpc/react.tsx';
+import { BigNumber } from '../big-number.tsx';
+import { type ChartSeries, TimeSeriesChart } from '../time-series-chart.tsx';
+import { useLiveAlerts, useLiveRuns } from '../use-live.ts';
+import { ActiveAlerts } from './active-alerts.tsx';
+import { ActiveRun } from './active-run.tsx';
+import { RangePicker } from './range-picker.tsx';
+
+const latencySeries: ChartSeries<TrafficPoint>[] = [
+  { key: 'p50Ms', label: 'p50', color: '#2563eb' },
+  { key: 'p95Ms', label: 'p95', color: '#d97706' },
+  { key: 'p99Ms', label: 'p99', color: '#dc2626' },
+];
+const rateSeries: ChartSeries<TrafficPoint>[] = [{ key: 'rate', label: 'requests/s', color: '#059669' }];
+const errorSeries: ChartSeries<TrafficPoint>[] = [{ key: 'errorRate', label: '5xx share', color: '#dc2626' }];
+
+export function Overview() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const range = parseTimeRange(searchParams.get('range'));
+  const setRange = useCallback(
+    (next: TimeRange) => {
+      const params = new URLSearchParams(searchParams.toString());
+      params.set('range', next);
+      router.replace(`${pathname}?${params.toString()}`, { scroll: false });
+    },
+    [router, pathname, searchParams],
+  );
+
+  const traffic = useSubscription(trpc.metrics.traffic.subscriptionOptions({ range }));
+  const snapshot = traffic.data?.range === range ? traffic.data : undefined;
+  const alerts = useLiveAlerts();
+  const runs = useLiveRuns();
+  const recentRuns = runsNewestFirst(runs);
+  const activeRun = recentRuns.find(isActive);
+  const now = snapshot?.at ?? alerts.snapshot?.at ?? 0;
+  const current = snapshot?.current;
+  const domain = snapshot ? ([snapshot.from, snapshot.to] as const) : ([0, 1] as const);
+  const points = snapshot?.points ?? [];
+  const hint = `last ${current?.windowSeconds ?? 60} s`;
+
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <div>
+          <h1>Overview</h1>
+          <p className="muted">
+            car-suggester API ·{' '}
+            <span data-testid="traffic-status">{connectionLabel(traffic.status, snapshot?.at)}</span>
+          </p>
+        </div>
+        <RangePicker value={range} onChange={setRange} />
+      </div>
+
+      {snapshot?.error ? <p className="error-box">{snapshot.error}</p> : null}
+      {traffic.error ? <p className="error-box">Live connection lost: {traffic.error.message}</p> : null}
+
+      <section className="numbers" aria-label="Current values">
+        <BigNumber label="p50 latency" value={formatMs(current?.p50Ms)} hint={hint} testId="p50-value" />
+        <BigNumber label="p95 latency" value={formatMs(current?.p95Ms)} hint={hint} testId="p95-value" />
+        <BigNumber label="p99 latency" value={formatMs(current?.p99Ms)} hint={hint} testId="p99-value" />
+        <BigNumber
+          label="Request rate"
+          value={formatRate(current?.reqRate)}
+          hint={hint}
+          testId="rate-value"
+        />
+        <BigNumber
+          label="Error rate (5xx)"
+          value={formatPercent(current?.errorRate)}
+          hint={hint}
+          testId="error-rate-value"
+          {...(typeof current?.errorRate === 'number'
+            ? { tone: current.errorRate > 0.001 ? 'bad' : 'ok' }
+            : {})}
+        />
+      </section>
+
+      <section className="charts">
+        <TimeSeriesChart
+          title={`Latency (ms), ${TIME_RANGES[range].stepSeconds} s steps`}
+          data={points}
+          series={latencySeries}
+          domain={domain}
+          formatY={(v) => formatMs(v)}
+          testId="latency-chart"
+          yMinTop={10}
+        />
+        <div className="chart-pair">
+          <TimeSeriesChart
+            title="Request rate"
+            data={points}
+            series={rateSeries}
+            domain={domain}
+            formatY={(v) => formatRate(v)}
+            testId="rate-chart"
+            yMinTop={1}
+            height={180}
+          />
+          <TimeSeriesChart
+            title="Error rate (5xx)"
+            data={points}
+            series={errorSeries}
+            domain={domain}
+            formatY={(v) => formatPercent(v)}
+            testId="error-chart"
+            yMinTop={0.01}
+            height={180}
+          />
+        </div>
+      </section>
+
+      <div className="two-col">
+        <section className="panel">
+          <h2>Active alerts</h2>
+          <ActiveAlerts
+            alerts={alerts.snapshot?.active ?? []}
+            now={now}
+            empty={alerts.snapshot ? 'Nothing pending or firing.' : 'Connecting to the alert engine…'}
+          />
+        </section>
+        <section className="panel">
+          <h2>Load test</h2>
+          <ActiveRun run={activeRun} latest={recentRuns[0]} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function connectionLabel(status: string, at: number | undefined): string {
+  if (status === 'error') return 'disconnected';
+  if (!at) return 'connecting…';
+  return `live, updated ${new Date(at).toLocaleTimeString('en-GB', { hour12: false })}`;
+}

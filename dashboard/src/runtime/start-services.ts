@@ -1,0 +1,81 @@
+// Builds what the dashboard process hosts besides Next.js: the store, the OTLP collector (in
+// embedded mode it must live here: chDB locks its data directory to one process), the k6
+// launcher and the alert engine. Run by server.ts only; never imported by the Next bundle.
+import { createAlertEngine } from 'alert-rules';
+import {
+  type CollectorServer,
+  createStore,
+  queryHistogramSeries,
+  queryStat,
+  type Store,
+  startCollector,
+} from 'collector';
+import { createClickHouseRunRecorder, createLauncher, scenarios } from 'load-tests';
+import { type DashboardEnv, runsDirOf, storeDirOf } from '../env.ts';
+import type { Services } from '../server/services.ts';
+
+export interface RunningServices {
+  services: Services;
+  collector: CollectorServer | null;
+  /** Stops runs, the alert loop and the collector (draining it), then closes the store. */
+  close(): Promise<void>;
+}
+
+export async function startServices(
+  env: DashboardEnv,
+  log: (line: string) => void,
+): Promise<RunningServices> {
+  if (!env.CLICKHOUSE_URL && !env.COLLECTOR_ENABLED) {
+    log(
+      'warning: COLLECTOR_ENABLED=false with the embedded store: no other process can write to it, so no telemetry will arrive',
+    );
+  }
+  const store: Store = await createStore({ url: env.CLICKHOUSE_URL, dataDir: storeDirOf(env) });
+  const opened: { collector: CollectorServer | null } = { collector: null };
+  try {
+    opened.collector = env.COLLECTOR_ENABLED
+      ? await startCollector({ store, host: env.COLLECTOR_HOST, port: env.COLLECTOR_PORT })
+      : null;
+    const launcher = createLauncher({
+      ...(env.K6_PATH ? { k6Path: env.K6_PATH } : {}),
+      otlpEndpoint: env.OTLP_ENDPOINT,
+      targets: env.LOAD_TARGETS,
+      runsDir: runsDirOf(env),
+      recorder: createClickHouseRunRecorder(store.client),
+    });
+    const alerts = createAlertEngine({
+      client: store.client,
+      rulesDir: env.RULES_DIR,
+      webhookUrl: env.ALERT_WEBHOOK_URL,
+      externalUrl: `http://${env.HOST}:${env.PORT}`,
+      log: (message) => log(`alerts: ${message}`),
+    });
+    alerts.start();
+    const services: Services = {
+      config: {
+        targetServiceName: env.TARGET_SERVICE_NAME,
+        targets: env.LOAD_TARGETS,
+        collectorUrl: opened.collector?.url ?? null,
+        storeDescription: store.describe,
+      },
+      store,
+      queries: { queryHistogramSeries, queryStat },
+      launcher,
+      scenarios,
+      alerts,
+    };
+    return {
+      services,
+      collector: opened.collector,
+      async close() {
+        await Promise.allSettled([launcher.close(), alerts.stop()]);
+        await opened.collector?.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await opened.collector?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,128 @@
+// Load-test runs: the scenario catalogue and allowlist, launch and stop, the list of recent runs,
+// and a live stream of run state and k6 status for the Load tests page and the Overview.
+import { TRPCError } from '@trpc/server';
+import type { RunEvent } from 'load-tests';
+import { z } from 'zod';
+import type { RunStreamEvent } from '../../lib/run-stream.ts';
+import { mergeRuns, type RunView, toRunView } from '../../lib/run-view.ts';
+import { streamOf } from '../live.ts';
+import { readStoredRun, readStoredRuns } from '../run-history.ts';
+import type { Services } from '../services.ts';
+import { publicProcedure, router } from '../trpc.ts';
+
+export interface ScenarioOption {
+  name: string;
+  description: string;
+  defaults: { vus: number; duration: string };
+  limits: { maxVus: number; maxDuration: string };
+}
+
+const RECENT_LIMIT = 30;
+
+async function listRuns(services: Services): Promise<{ runs: RunView[]; storeError: string | null }> {
+  const live = services.launcher.list().map(toRunView);
+  try {
+    const stored = await readStoredRuns(services.store.client, RECENT_LIMIT);
+    const liveIds = new Set(live.map((r) => r.id));
+    return { runs: mergeRuns(live, stored, liveIds).slice(0, RECENT_LIMIT), storeError: null };
+  } catch (error) {
+    return { runs: mergeRuns(live, []), storeError: `could not read past runs: ${(error as Error).message}` };
+  }
+}
+
+/** The launcher rejects bad parameters with a ParamValidationError (matched by name: the class stays server-side). */
+function isValidationError(error: unknown): error is Error & { issues: unknown[] } {
+  return (
+    error instanceof Error &&
+    error.name === 'ParamValidationError' &&
+    Array.isArray((error as { issues?: unknown }).issues)
+  );
+}
+
+function toStreamEvent(event: RunEvent): RunStreamEvent | null {
+  switch (event.type) {
+    case 'state':
+      return { type: 'run', run: toRunView(event.run) };
+    case 'status': {
+      const { type: _type, runId, ...live } = event;
+      return { type: 'status', runId, live };
+    }
+    case 'log':
+      return null;
+    default: {
+      const unknownEvent: never = event;
+      throw new Error(`unknown run event ${JSON.stringify(unknownEvent)}`);
+    }
+  }
+}
+
+export const runsRouter = router({
+  /** What the launch form offers: scenarios with their defaults and limits, and the target allowlist. */
+  catalogue: publicProcedure.query(({ ctx }) => {
+    const scenarios: ScenarioOption[] = Object.values(ctx.services.scenarios).map((s) => ({
+      name: s.name,
+      description: s.description,
+      defaults: { ...s.defaults },
+      limits: { ...s.limits },
+    }));
+    return { scenarios, targets: ctx.services.config.targets };
+  }),
+
+  list: publicProcedure.query(({ ctx }) => listRuns(ctx.services)),
+
+  get: publicProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
+    const live = ctx.services.launcher.get(input.id);
+    if (live) return toRunView(live);
+    const stored = await readStoredRun(ctx.services.store.client, input.id);
+    if (!stored) throw new TRPCError({ code: 'NOT_FOUND', message: `no run ${input.id}` });
+    return mergeRuns([], [stored], new Set())[0] ?? stored;
+  }),
+
+  launch: publicProcedure
+    .input(
+      z.object({
+        scenario: z.string().min(1, 'choose a scenario'),
+        params: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      try {
+        return toRunView(
+          ctx.services.launcher.launch({
+            scenario: input.scenario,
+            params: input.params,
+            launchedBy: 'dashboard',
+          }),
+        );
+      } catch (error) {
+        if (isValidationError(error))
+          throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+        throw error;
+      }
+    }),
+
+  /** Asks a run to stop and returns at once; the live stream shows it go through stopping to its end. */
+  stop: publicProcedure.input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => {
+    const { launcher } = ctx.services;
+    if (!launcher.get(input.id)) {
+      throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.id} is not active in this process` });
+    }
+    launcher
+      .stop(input.id)
+      .catch((error: unknown) => console.error(`dashboard: stopping run ${input.id} failed`, error));
+    const run = launcher.get(input.id);
+    if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.id} disappeared` });
+    return toRunView(run);
+  }),
+
+  /** The launcher's runs now, then every state change and live k6 status as it happens. */
+  live: publicProcedure.subscription(async function* ({ ctx, signal }): AsyncGenerator<RunStreamEvent> {
+    const { launcher } = ctx.services;
+    const events = streamOf<RunEvent>((listener) => launcher.subscribe(listener), signal);
+    yield { type: 'snapshot', runs: mergeRuns(launcher.list().map(toRunView), []) };
+    for await (const event of events) {
+      const out = toStreamEvent(event);
+      if (out) yield out;
+    }
+  }),
+});

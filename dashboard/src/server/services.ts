@@ -1,0 +1,54 @@
+// The facade between the Next.js bundle and the all-in-one process. server.ts builds the store,
+// collector, launcher and alert engine and registers them here before Next starts; routers read
+// them with getServices(). Only types are imported, so nothing heavy (chDB, fastify, k6 launcher)
+// is ever bundled into the app.
+
+import type { AlertEngine } from 'alert-rules';
+import type { queryHistogramSeries, queryStat, Store } from 'collector';
+import type { Launcher, scenarios } from 'load-tests';
+
+export interface DashboardConfig {
+  /** service.name of the system under test, as its telemetry reports it. */
+  targetServiceName: string;
+  /** Base URLs load tests may target (TARGET_URL, then LOAD_TARGETS). */
+  targets: string[];
+  /** OTLP/HTTP receiver in this process, or null when the collector runs separately. */
+  collectorUrl: string | null;
+  /** e.g. "embedded chDB at .data/chdb". */
+  storeDescription: string;
+}
+
+export interface Services {
+  config: DashboardConfig;
+  store: Store;
+  /** The collector's shared query builder (the one the alert engine uses too). */
+  queries: {
+    queryHistogramSeries: typeof queryHistogramSeries;
+    queryStat: typeof queryStat;
+  };
+  launcher: Launcher;
+  scenarios: typeof scenarios;
+  alerts: AlertEngine;
+}
+
+const SERVICES = Symbol.for('carsuggester.services');
+type WithServices = typeof globalThis & { [SERVICES]?: Services };
+
+export function registerServices(services: Services): void {
+  (globalThis as WithServices)[SERVICES] = services;
+}
+
+export function unregisterServices(): void {
+  delete (globalThis as WithServices)[SERVICES];
+}
+
+export function getServices(): Services {
+  const services = (globalThis as WithServices)[SERVICES];
+  if (!services) {
+    throw new Error(
+      'dashboard services are not running in this process: start the dashboard with `node dashboard/server.ts` ' +
+        '(`next start` alone has no store, load-test launcher or alert engine)',
+    );
+  }
+  return services;
+}

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseDashboardEnv, REPO_ROOT, runsDirOf, storeDirOf } from '../src/env.ts';
+
+describe('parseDashboardEnv', () => {
+  it('has embedded, all-in-one defaults', () => {
+    const env = parseDashboardEnv({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATA_DIR: join(REPO_ROOT, '.data'),
+      COLLECTOR_ENABLED: true,
+      COLLECTOR_PORT: 4318,
+      OTLP_ENDPOINT: '127.0.0.1:4318',
+      TARGET_URL: 'http://127.0.0.1:8080',
+      LOAD_TARGETS: ['http://127.0.0.1:8080'],
+      TARGET_SERVICE_NAME: 'car-suggester',
+      RULES_DIR: join(REPO_ROOT, 'alert-rules/rules'),
+    });
+    expect(env.CLICKHOUSE_URL).toBeUndefined();
+    expect(storeDirOf(env)).toBe(join(REPO_ROOT, '.data', 'chdb'));
+    expect(runsDirOf(env)).toBe(join(REPO_ROOT, '.data', 'runs'));
+  });
+
+  it('builds the load-test allowlist from TARGET_URL and LOAD_TARGETS', () => {
+    const env = parseDashboardEnv({
+      TARGET_URL: 'http://target:8080/',
+      LOAD_TARGETS: ' http://staging:8080 ,,http://target:8080',
+    });
+    expect(env.LOAD_TARGETS).toEqual(['http://target:8080', 'http://staging:8080']);
+  });
+
+  it('separate-collector mode: collector off, k6 exports to the named endpoint', () => {
+    const env = parseDashboardEnv({
+      COLLECTOR_ENABLED: 'false',
+      OTLP_ENDPOINT: 'collector:4318',
+      CLICKHOUSE_URL: 'http://ch:8123',
+    });
+    expect(env).toMatchObject({
+      COLLECTOR_ENABLED: false,
+      OTLP_ENDPOINT: 'collector:4318',
+      CLICKHOUSE_URL: 'http://ch:8123',
+    });
+  });
+
+  it('a collector on every interface is reached by k6 on loopback', () => {
+    expect(parseDashboardEnv({ COLLECTOR_HOST: '0.0.0.0', COLLECTOR_PORT: '5000' }).OTLP_ENDPOINT).toBe(
+      '127.0.0.1:5000',
+    );
+  });
+
+  it('treats empty variables as unset', () => {
+    const env = parseDashboardEnv({ PORT: '', ALERT_WEBHOOK_URL: '  ' });
+    expect(env.PORT).toBe(3000);
+    expect(env.ALERT_WEBHOOK_URL).toBeUndefined();
+  });
+
+  it('names every bad variable with what it got', () => {
+    let error: unknown;
+    try {
+      parseDashboardEnv({
+        PORT: 'eighty',
+        COLLECTOR_ENABLED: 'maybe',
+        TARGET_URL: 'ftp://x',
+        OTLP_ENDPOINT: 'http://c:4318',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/PORT: .*\(got "eighty"\)/);
+    expect(message).toMatch(/COLLECTOR_ENABLED: must be true or false/);
+    expect(message).toMatch(/TARGET_URL: must be an http\(s\) URL/);
+    expect(message).toMatch(/OTLP_ENDPOINT: must be host:port/);
+  });
+});
