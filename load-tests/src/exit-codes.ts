@@ -29,9 +29,17 @@ export function exitCodeMeaning(code: number | null, signal?: string | null): st
 export type ExitOutcome = { state: TerminalRunState; reason?: string };
 
 /** Terminal state for an exit. `stopRequested`: the user asked us to stop this run. */
-export function outcomeOfExit(code: number | null, signal: string | null, stopRequested: boolean): ExitOutcome {
+export function outcomeOfExit(
+  code: number | null,
+  signal: string | null,
+  stopRequested: boolean,
+): ExitOutcome {
   if (code === 0 || code === 99) return { state: 'finished' };
   if (stopRequested) return { state: 'aborted', reason: 'stopped by user' };
-  if (code === 103 || code === 105 || code === 108) return { state: 'aborted', reason: exitCodeMeaning(code) };
-  return { state: 'failed', reason: `k6 ${exitCodeMeaning(code, signal)}${code === null ? '' : ` (exit ${code})`}` };
+  if (code === 103 || code === 105 || code === 108)
+    return { state: 'aborted', reason: exitCodeMeaning(code) };
+  return {
+    state: 'failed',
+    reason: `k6 ${exitCodeMeaning(code, signal)}${code === null ? '' : ` (exit ${code})`}`,
+  };
 }

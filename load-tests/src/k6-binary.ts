@@ -2,7 +2,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { env as processEnv, type LoadTestsEnv } from './env.ts';
+import { type LoadTestsEnv, env as processEnv } from './env.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const PROJECT_K6_PATH = join(REPO_ROOT, '.tools', 'bin', 'k6');

@@ -72,7 +72,9 @@ export function spawnK6(opts: {
   onLine: (stream: 'stdout' | 'stderr', line: string) => void;
 }): K6Process {
   const log = createWriteStream(opts.logPath, { flags: 'a' });
-  log.write(`$ ${opts.k6Path} ${opts.args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
+  log.write(
+    `$ ${opts.k6Path} ${opts.args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`,
+  );
   const child = spawn(opts.k6Path, opts.args, {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },

@@ -29,7 +29,20 @@ const metricsSchema = z.object({
 });
 
 export type K6Status = z.infer<typeof statusSchema>['data']['attributes'];
-export type K6Metric = { name: string; type: string; tainted: boolean | null; sample: Record<string, number | null> };
+export type K6Metric = {
+  name: string;
+  type: string;
+  tainted: boolean | null;
+  sample: Record<string, number | null>;
+};
+
+export function parseStatusResponse(json: unknown): K6Status {
+  return statusSchema.parse(json).data.attributes;
+}
+
+export function parseMetricsResponse(json: unknown): K6Metric[] {
+  return metricsSchema.parse(json).data.map((m) => ({ name: m.id, ...m.attributes }));
+}
 
 export type K6RestClient = {
   getStatus(): Promise<K6Status>;
@@ -42,17 +55,21 @@ export function createK6RestClient(address: string, timeoutMs = 2000): K6RestCli
   const call = async (path: string, init?: RequestInit): Promise<unknown> => {
     const res = await fetch(`http://${address}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const body: unknown = await res.json();
-    if (!res.ok) throw new Error(`k6 REST API ${init?.method ?? 'GET'} ${path}: ${res.status} ${JSON.stringify(body)}`);
+    if (!res.ok)
+      throw new Error(`k6 REST API ${init?.method ?? 'GET'} ${path}: ${res.status} ${JSON.stringify(body)}`);
     return body;
   };
   return {
-    getStatus: async () => statusSchema.parse(await call('/v1/status')).data.attributes,
-    getMetrics: async () =>
-      metricsSchema.parse(await call('/v1/metrics')).data.map((m) => ({ name: m.id, ...m.attributes })),
+    getStatus: async () => parseStatusResponse(await call('/v1/status')),
+    getMetrics: async () => parseMetricsResponse(await call('/v1/metrics')),
     stop: async () => {
       const body = JSON.stringify({ data: { type: 'status', id: 'default', attributes: { stopped: true } } });
-      const res = await call('/v1/status', { method: 'PATCH', body, headers: { 'content-type': 'application/json' } });
-      return statusSchema.parse(res).data.attributes;
+      const res = await call('/v1/status', {
+        method: 'PATCH',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      return parseStatusResponse(res);
     },
   };
 }
@@ -76,7 +93,9 @@ export function liveStatusFrom(
   const httpReqs = sample('http_reqs', 'count') ?? 0;
   const elapsedS = previous ? (at - previous.at) / 1000 : 0;
   const reqRate =
-    previous && elapsedS > 0 ? Math.max(0, httpReqs - previous.httpReqs) / elapsedS : (sample('http_reqs', 'rate') ?? 0);
+    previous && elapsedS > 0
+      ? Math.max(0, httpReqs - previous.httpReqs) / elapsedS
+      : (sample('http_reqs', 'rate') ?? 0);
   const thresholds: LiveThreshold[] = metrics
     .filter((m) => m.tainted !== null && !ROUTE_SUBMETRIC.test(m.name))
     .map((m) => ({ metric: m.name, ok: m.tainted === false }))

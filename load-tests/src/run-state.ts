@@ -1,7 +1,15 @@
 // A run's lifecycle as a discriminated union on `state`:
 // queued → starting → running → stopping → finished | failed | aborted.
 
-export const RUN_STATES = ['queued', 'starting', 'running', 'stopping', 'finished', 'failed', 'aborted'] as const;
+export const RUN_STATES = [
+  'queued',
+  'starting',
+  'running',
+  'stopping',
+  'finished',
+  'failed',
+  'aborted',
+] as const;
 export type RunState = (typeof RUN_STATES)[number];
 export type TerminalRunState = Extract<RunState, 'finished' | 'failed' | 'aborted'>;
 
@@ -132,7 +140,9 @@ export function startedAtOf(run: Run): number | undefined {
 }
 
 export function endedAtOf(run: Run): number | undefined {
-  return run.state === 'finished' || run.state === 'failed' || run.state === 'aborted' ? run.endedAt : undefined;
+  return run.state === 'finished' || run.state === 'failed' || run.state === 'aborted'
+    ? run.endedAt
+    : undefined;
 }
 
 export function resultOf(run: Run): RunResult | undefined {

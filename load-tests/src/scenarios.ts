@@ -14,12 +14,14 @@ export type ScenarioDefinition = {
   defaults: { vus: number; duration: string };
 };
 
-const scriptPath = (file: string): string => fileURLToPath(new URL(`../k6/scenarios/${file}`, import.meta.url));
+const scriptPath = (file: string): string =>
+  fileURLToPath(new URL(`../k6/scenarios/${file}`, import.meta.url));
 
 export const scenarios = {
   smoke: {
     name: 'smoke',
-    description: 'A couple of VUs browse (makes → search → details) for a short while: does it work, does it meet the targets?',
+    description:
+      'A couple of VUs browse (makes → search → details) for a short while: does it work, does it meet the targets?',
     script: scriptPath('smoke.js'),
     limits: { maxVus: 50, maxDuration: '10m' },
     defaults: { vus: 2, duration: '20s' },
@@ -80,23 +82,24 @@ export function scenarioParamsSchema(def: ScenarioDefinition, targets: readonly 
       duration: z
         .string({ error: 'must be a k6 duration such as 30s or 5m' })
         .regex(DURATION_RE, 'must be a k6 duration such as 30s or 5m (units ms, s, m, h)')
-        .refine((d) => (parseDuration(d) ?? 0) > 0, 'must be longer than zero')
+        .refine((d) => parseDuration(d) !== 0, 'must be longer than zero')
         .refine((d) => (parseDuration(d) ?? 0) <= maxMs, `must be at most ${def.limits.maxDuration}`)
         .default(def.defaults.duration),
-      target: z
-        .string({ error: 'is required (a base URL from the allowlist)' })
-        .transform((t, ctx) => {
-          const norm = normalizeTarget(t);
-          if (norm === undefined) {
-            ctx.addIssue({ code: 'custom', message: 'must be an http(s) base URL without credentials or query' });
-            return z.NEVER;
-          }
-          if (!allowed.has(norm)) {
-            ctx.addIssue({ code: 'custom', message: `${norm} is not in the allowed targets` });
-            return z.NEVER;
-          }
-          return norm;
-        }),
+      target: z.string({ error: 'is required (a base URL from the allowlist)' }).transform((t, ctx) => {
+        const norm = normalizeTarget(t);
+        if (norm === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be an http(s) base URL without credentials or query',
+          });
+          return z.NEVER;
+        }
+        if (!allowed.has(norm)) {
+          ctx.addIssue({ code: 'custom', message: `${norm} is not in the allowed targets` });
+          return z.NEVER;
+        }
+        return norm;
+      }),
     })
     .strict();
 }
@@ -114,14 +117,18 @@ export function parseScenarioParams(
   const def = getScenario(scenario);
   if (!def) {
     throw new ParamValidationError([
-      { field: 'scenario', message: `unknown scenario "${scenario}" (known: ${Object.keys(scenarios).join(', ')})` },
+      {
+        field: 'scenario',
+        message: `unknown scenario "${scenario}" (known: ${Object.keys(scenarios).join(', ')})`,
+      },
     ]);
   }
   const parsed = scenarioParamsSchema(def, targets).safeParse(params ?? {});
   if (!parsed.success) {
     throw new ParamValidationError(
       parsed.error.issues.map((i) => {
-        if (i.code === 'unrecognized_keys') return { field: i.keys.join(', '), message: 'is not a parameter' };
+        if (i.code === 'unrecognized_keys')
+          return { field: i.keys.join(', '), message: 'is not a parameter' };
         return { field: i.path.length > 0 ? i.path.join('.') : 'params', message: i.message };
       }),
     );

@@ -35,7 +35,9 @@ export type K6Summary = z.infer<typeof k6SummarySchema>;
 
 export class SummaryParseError extends Error {
   constructor(path: string, cause: unknown) {
-    super(`${path} is not a k6 summary: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`${path} is not a k6 summary: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = 'SummaryParseError';
   }
 }
@@ -66,7 +68,9 @@ function value(summary: K6Summary, metric: string, key: string): number | null {
 
 export function statsFromSummary(summary: K6Summary): RunStats {
   const count = (metric: string): number => value(summary, metric, 'count') ?? 0;
-  const dur = (key: string): number | null => value(summary, 'http_req_duration', key);
+  // A trend without samples reports zeros; "no data" must not read as 0 ms.
+  const hasLatency = (value(summary, 'http_req_duration', 'count') ?? 1) > 0;
+  const dur = (key: string): number | null => (hasLatency ? value(summary, 'http_req_duration', key) : null);
   return {
     httpReqs: count('http_reqs'),
     reqRate: value(summary, 'http_reqs', 'rate') ?? 0,
@@ -101,7 +105,8 @@ export function perEndpointFromSummary(summary: K6Summary): EndpointStats[] {
   for (const [metric, def] of Object.entries(summary.metrics)) {
     const name = ROUTE_SUBMETRIC.exec(metric)?.[1];
     if (name === undefined) continue;
-    out.push({ name, count: def.values.count ?? 0, p95Ms: def.values['p(95)'] ?? null });
+    const count = def.values.count ?? 0;
+    out.push({ name, count, p95Ms: count > 0 ? (def.values['p(95)'] ?? null) : null });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -4,8 +4,9 @@ import { check, sleep } from 'k6';
 import http from 'k6/http';
 import { routes } from './thresholds.js';
 
-const bodyTypes = ['sedan', 'suv', 'hatchback', 'wagon', 'coupe', 'convertible', 'pickup', 'van'];
-const fuels = ['petrol', 'diesel', 'hybrid', 'electric'];
+// The target's search vocabulary (target-app/src/cars/catalog.ts); anything else is a 400.
+const bodyTypes = ['hatchback', 'sedan', 'estate', 'suv', 'coupe', 'convertible', 'van', 'pickup'];
+const fuels = ['petrol', 'diesel', 'hybrid', 'plugin_hybrid', 'electric'];
 
 function pick(list) {
   return list[Math.floor(Math.random() * list.length)];
@@ -23,7 +24,8 @@ function parseJson(res) {
 export function searchQuery(makes) {
   const params = [];
   const shape = Math.floor(Math.random() * 5);
-  if (makes.length > 0 && (shape === 0 || shape === 3)) params.push(`make=${encodeURIComponent(pick(makes))}`);
+  if (makes.length > 0 && (shape === 0 || shape === 3))
+    params.push(`make=${encodeURIComponent(pick(makes))}`);
   if (shape === 1 || shape === 3) params.push(`bodyType=${pick(bodyTypes)}`);
   if (shape === 2) params.push(`fuel=${pick(fuels)}`);
   if (shape === 3 || shape === 4) {

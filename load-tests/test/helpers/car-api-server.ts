@@ -1,10 +1,11 @@
 // A tiny real HTTP server speaking the target-app's contract with fixed data, for runs that must
 // not depend on target-app (or must misbehave on purpose: `failWith` answers every request with it).
+// Like target-app it answers 400 to filter values outside its vocabulary, so journey drift shows.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 type Car = {
-  id: string;
+  id: number;
   make: string;
   model: string;
   bodyType: string;
@@ -14,11 +15,11 @@ type Car = {
 };
 
 const makes = ['Audi', 'BMW', 'Ford', 'Toyota', 'Volvo'];
-const bodyTypes = ['sedan', 'suv', 'hatchback', 'wagon'];
-const fuels = ['petrol', 'diesel', 'hybrid', 'electric'];
+const bodyTypes = ['hatchback', 'sedan', 'estate', 'suv', 'coupe', 'convertible', 'van', 'pickup'];
+const fuels = ['petrol', 'diesel', 'hybrid', 'plugin_hybrid', 'electric'];
 
 const cars: Car[] = Array.from({ length: 200 }, (_, i) => ({
-  id: `car-${i + 1}`,
+  id: i + 1,
   make: makes[i % makes.length]!,
   model: `Model ${i % 7}`,
   bodyType: bodyTypes[i % bodyTypes.length]!,
@@ -29,7 +30,12 @@ const cars: Car[] = Array.from({ length: 200 }, (_, i) => ({
 
 function search(q: URLSearchParams): { items: Car[]; total: number; page: number; pageSize: number } {
   const num = (k: string): number | undefined => (q.has(k) ? Number(q.get(k)) : undefined);
-  const [minPrice, maxPrice, minYear, maxYear] = [num('minPrice'), num('maxPrice'), num('minYear'), num('maxYear')];
+  const [minPrice, maxPrice, minYear, maxYear] = [
+    num('minPrice'),
+    num('maxPrice'),
+    num('minYear'),
+    num('maxYear'),
+  ];
   const hits = cars.filter(
     (c) =>
       (!q.get('make') || c.make === q.get('make')) &&
@@ -60,10 +66,17 @@ export async function startCarApiServer(opts: { failWith?: number } = {}): Promi
     if (req.method !== 'GET') return send(405, { error: 'method not allowed' });
     if (url.pathname === '/health') return send(200, { status: 'ok' });
     if (url.pathname === '/api/makes') return send(200, { makes });
-    if (url.pathname === '/api/cars') return send(200, search(url.searchParams));
-    const m = /^\/api\/cars\/([^/]+)$/.exec(url.pathname);
+    if (url.pathname === '/api/cars') {
+      const q = url.searchParams;
+      const outside = (key: string, allowed: readonly string[]): boolean =>
+        q.has(key) && !allowed.includes(q.get(key) ?? '');
+      if (outside('bodyType', bodyTypes) || outside('fuel', fuels))
+        return send(400, { error: 'invalid query' });
+      return send(200, search(q));
+    }
+    const m = /^\/api\/cars\/([1-9]\d*)$/.exec(url.pathname);
     if (m) {
-      const car = cars.find((c) => c.id === decodeURIComponent(m[1]!));
+      const car = cars.find((c) => c.id === Number(m[1]));
       return car ? send(200, car) : send(404, { error: 'car not found' });
     }
     return send(404, { error: 'not found' });

@@ -1,0 +1,46 @@
+// Public surface of the load-tests package: the k6 launcher and what it needs around it.
+export type { RunEvent, RunEventListener, RunLogEvent, RunStateEvent, RunStatusEvent } from './events.ts';
+export type { ExitOutcome } from './exit-codes.ts';
+export { exitCodeMeaning, K6_EXIT_CODES, outcomeOfExit } from './exit-codes.ts';
+export { K6NotFoundError, resolveK6Path } from './k6-binary.ts';
+export type { K6CommandInput } from './k6-process.ts';
+export { buildK6Command, otelEnv } from './k6-process.ts';
+export type { Launcher, LauncherOptions, LaunchInput } from './launcher.ts';
+export { createLauncher } from './launcher.ts';
+export type { ClickHouseInsertClient, RunRecorder, RunRow } from './recorder.ts';
+export { createClickHouseRunRecorder, RUNS_TABLE, runToRow } from './recorder.ts';
+export type { RunTimings } from './run-execution.ts';
+export type {
+  AbortedRun,
+  ActiveRun,
+  CheckResult,
+  EndedRun,
+  EndpointStats,
+  FailedRun,
+  FinishedRun,
+  LiveStatus,
+  LiveThreshold,
+  QueuedRun,
+  Run,
+  RunningRun,
+  RunResult,
+  RunState,
+  RunStats,
+  StartingRun,
+  StoppingRun,
+  TerminalRunState,
+  ThresholdResult,
+} from './run-state.ts';
+export { canTransition, isTerminal, nextStates, RUN_STATES } from './run-state.ts';
+export type { ScenarioDefinition, ScenarioName, ScenarioParams, ValidationIssue } from './scenarios.ts';
+export {
+  getScenario,
+  normalizeTarget,
+  ParamValidationError,
+  parseDuration,
+  parseScenarioParams,
+  scenarioParamsSchema,
+  scenarios,
+} from './scenarios.ts';
+export type { K6Summary } from './summary.ts';
+export { parseSummary, readSummaryFile, resultFromSummary, SummaryParseError } from './summary.ts';

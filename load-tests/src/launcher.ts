@@ -1,0 +1,211 @@
+// The k6 launcher the dashboard uses: validates launch requests, queues runs under a concurrency
+// limit, tracks each run's state and live numbers, publishes events and records every transition.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { RunEvent, RunEventListener } from './events.ts';
+import { resolveK6Path } from './k6-binary.ts';
+import type { RunRecorder } from './recorder.ts';
+import { executeRun, type RunHandle, type RunTimings } from './run-execution.ts';
+import {
+  canTransition,
+  type EndedRun,
+  isTerminal,
+  type LiveStatus,
+  type QueuedRun,
+  type Run,
+} from './run-state.ts';
+import { parseScenarioParams, type ScenarioDefinition, type ScenarioParams } from './scenarios.ts';
+
+export type LauncherOptions = {
+  /** k6 binary; default: K6_PATH → k6 on PATH → <repo>/.tools/bin/k6. */
+  k6Path?: string;
+  /** host:port of an OTLP/HTTP receiver (e.g. 127.0.0.1:4318); when set, runs use --out opentelemetry. */
+  otlpEndpoint?: string;
+  /** Base URLs runs may target. Anything else is refused. */
+  targets: string[];
+  /** Each run writes <runsDir>/<id>/k6.log and summary.json. */
+  runsDir: string;
+  /** Runs executing at once; the rest wait queued. Default 1. */
+  maxConcurrent?: number;
+  recorder?: RunRecorder;
+  timings?: Partial<RunTimings>;
+  logger?: Pick<Console, 'warn' | 'error'>;
+};
+
+export type LaunchInput = { scenario: string; params: unknown; launchedBy?: string };
+
+export type Launcher = {
+  /** Validates and queues a run. Throws ParamValidationError on bad input. */
+  launch(input: LaunchInput): Run;
+  get(id: string): Run | undefined;
+  list(): Run[];
+  /** Stops a queued or active run; resolves with the run once it has ended. */
+  stop(id: string): Promise<Run>;
+  /** Resolves when the run has ended (finished, failed or aborted), without stopping it. */
+  whenEnded(id: string): Promise<EndedRun>;
+  subscribe(listener: RunEventListener): () => void;
+  /** Cancels queued runs, stops active ones and waits for them and for pending records. */
+  close(): Promise<void>;
+};
+
+const DEFAULT_TIMINGS: RunTimings = { pollIntervalMs: 1000, stopTimeoutMs: 10_000, killTimeoutMs: 5000 };
+
+export function newRunId(now: Date = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `run_${stamp}_${randomBytes(3).toString('hex')}`;
+}
+
+type Pending = { run: QueuedRun; scenario: ScenarioDefinition; params: ScenarioParams };
+
+export function createLauncher(opts: LauncherOptions): Launcher {
+  const maxConcurrent = Math.max(1, opts.maxConcurrent ?? 1);
+  const timings = { ...DEFAULT_TIMINGS, ...opts.timings };
+  const logger = opts.logger ?? console;
+  const runs = new Map<string, Run>();
+  const queue: Pending[] = [];
+  const active = new Map<string, RunHandle>();
+  const listeners = new Set<RunEventListener>();
+  const endWaiters = new Map<string, ((run: EndedRun) => void)[]>();
+  let recording: Promise<void> = Promise.resolve();
+  let closed = false;
+  let k6Path: string | undefined;
+
+  const resolveK6 = (): string => {
+    k6Path ??= resolveK6Path(opts.k6Path ? { k6Path: opts.k6Path } : {});
+    return k6Path;
+  };
+
+  const emit = (event: RunEvent): void => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        logger.error('launcher: event listener threw', err);
+      }
+    }
+  };
+
+  const record = (run: Run): void => {
+    const { recorder } = opts;
+    if (!recorder) return;
+    // One at a time, in order; a failing store must not take a run down with it.
+    recording = recording.then(() =>
+      recorder
+        .record(run)
+        .catch((err: unknown) => logger.error(`launcher: could not record run ${run.id}`, err)),
+    );
+  };
+
+  const transition = (next: Run): void => {
+    const prev = runs.get(next.id);
+    if (prev && !canTransition(prev.state, next.state)) {
+      throw new Error(`run ${next.id}: cannot go from ${prev.state} to ${next.state}`);
+    }
+    runs.set(next.id, next);
+    emit({ type: 'state', run: next });
+    record(next);
+    if (isTerminal(next.state)) {
+      for (const resolve of endWaiters.get(next.id) ?? []) resolve(next as EndedRun);
+      endWaiters.delete(next.id);
+    }
+  };
+
+  const setLive = (id: string, live: LiveStatus): void => {
+    const cur = runs.get(id);
+    if (!cur || (cur.state !== 'starting' && cur.state !== 'running' && cur.state !== 'stopping')) return;
+    runs.set(id, { ...cur, live });
+    emit({ type: 'status', runId: id, ...live });
+  };
+
+  const whenEnded = (id: string): Promise<EndedRun> => {
+    const cur = runs.get(id);
+    if (cur && isTerminal(cur.state)) return Promise.resolve(cur as EndedRun);
+    return new Promise((resolve) => endWaiters.set(id, [...(endWaiters.get(id) ?? []), resolve]));
+  };
+
+  const pump = (): void => {
+    while (active.size < maxConcurrent && queue.length > 0) {
+      const { run, scenario, params } = queue.shift()!;
+      const handle = executeRun({
+        run,
+        scenario,
+        params,
+        resolveK6,
+        otlpEndpoint: opts.otlpEndpoint,
+        timings,
+        current: () => runs.get(run.id)!,
+        transition,
+        onStatus: (live) => setLive(run.id, live),
+        onLine: (stream, line) => emit({ type: 'log', runId: run.id, stream, line }),
+        warn: (message, err) => logger.warn(`launcher: ${message}`, ...(err === undefined ? [] : [err])),
+      });
+      active.set(run.id, handle);
+      void handle.done.finally(() => {
+        active.delete(run.id);
+        pump();
+      });
+    }
+  };
+
+  const abortQueued = (id: string): boolean => {
+    const index = queue.findIndex((p) => p.run.id === id);
+    if (index < 0) return false;
+    const [{ run }] = queue.splice(index, 1) as [Pending];
+    transition({ ...run, state: 'aborted', reason: 'stopped by user', endedAt: Date.now() });
+    return true;
+  };
+
+  return {
+    launch(input) {
+      if (closed) throw new Error('launcher is closed');
+      const { scenario, params } = parseScenarioParams(input.scenario, input.params, opts.targets);
+      const id = newRunId();
+      const runDir = join(opts.runsDir, id);
+      const run: QueuedRun = {
+        id,
+        scenario: scenario.name,
+        params: { ...params },
+        target: params.target,
+        launchedBy: input.launchedBy ?? '',
+        createdAt: Date.now(),
+        runDir,
+        logPath: join(runDir, 'k6.log'),
+        summaryPath: join(runDir, 'summary.json'),
+        state: 'queued',
+      };
+      transition(run);
+      queue.push({ run, scenario, params });
+      pump();
+      return runs.get(id)!;
+    },
+    get: (id) => runs.get(id),
+    list: () => [...runs.values()],
+    async stop(id) {
+      const cur = runs.get(id);
+      if (!cur) throw new Error(`unknown run ${id}`);
+      if (isTerminal(cur.state)) return cur;
+      const ended = whenEnded(id);
+      if (!abortQueued(id)) active.get(id)?.stop();
+      return ended;
+    },
+    whenEnded(id) {
+      if (!runs.has(id)) return Promise.reject(new Error(`unknown run ${id}`));
+      return whenEnded(id);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      for (const { run } of [...queue]) abortQueued(run.id);
+      const ids = [...active.keys()];
+      for (const id of ids) active.get(id)?.stop();
+      await Promise.all([...ids.map((id) => whenEnded(id)), ...[...active.values()].map((h) => h.done)]);
+      await recording;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Persists runs: the launcher calls a RunRecorder on every state transition. The ClickHouse one
+// appends a row per transition to cp_runs (current state = latest UpdatedAt; DDL owned by collector/).
+import { endedAtOf, type Run, resultOf, startedAtOf } from './run-state.ts';
+
+export type RunRecorder = { record(run: Run): Promise<void> };
+
+/** The slice of @clickhouse/client this recorder needs. */
+export type ClickHouseInsertClient = {
+  insert(args: { table: string; values: unknown[]; format: 'JSONEachRow' }): Promise<unknown>;
+};
+
+export const RUNS_TABLE = 'cp_runs';
+
+export type RunRow = {
+  RunId: string;
+  Scenario: string;
+  State: string;
+  Params: string;
+  Target: string;
+  LaunchedBy: string;
+  /** DateTime64(3) as unix milliseconds; 0 when unset. */
+  CreatedAt: number;
+  StartedAt: number;
+  EndedAt: number;
+  /** -1 until k6 has exited (or when it died from a signal). */
+  ExitCode: number;
+  Result: string;
+  UpdatedAt: number;
+};
+
+export function runToRow(run: Run, now: number = Date.now()): RunRow {
+  const result = resultOf(run);
+  return {
+    RunId: run.id,
+    Scenario: run.scenario,
+    State: run.state,
+    Params: JSON.stringify(run.params),
+    Target: run.target,
+    LaunchedBy: run.launchedBy,
+    CreatedAt: run.createdAt,
+    StartedAt: startedAtOf(run) ?? 0,
+    EndedAt: endedAtOf(run) ?? 0,
+    ExitCode: result?.exitCode ?? -1,
+    Result: result ? JSON.stringify(result) : '',
+    UpdatedAt: now,
+  };
+}
+
+export function createClickHouseRunRecorder(
+  client: ClickHouseInsertClient,
+  table: string = RUNS_TABLE,
+): RunRecorder {
+  let last = 0;
+  return {
+    async record(run) {
+      // Transitions can land in the same millisecond; UpdatedAt must still order them.
+      last = Math.max(Date.now(), last + 1);
+      await client.insert({ table, values: [runToRow(run, last)], format: 'JSONEachRow' });
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { expect, test } from 'vitest';
+import { buildK6Command } from '../src/k6-process.ts';
+
+const input = {
+  script: '/repo/load-tests/k6/scenarios/smoke.js',
+  runId: 'run_20261122T120000Z_abcdef',
+  apiAddress: '127.0.0.1:45678',
+  params: { vus: 3, duration: '15s', target: 'http://127.0.0.1:8080' },
+  summaryPath: '/runs/run_x/summary.json',
+};
+
+test('every run has its REST API, run id tag and parameters', () => {
+  const { args, env } = buildK6Command(input);
+  expect(args[0]).toBe('run');
+  expect(args.at(-1)).toBe(input.script);
+  const after = (flag: string): string[] => args.flatMap((a, i) => (a === flag ? [args[i + 1]!] : []));
+  expect(after('--address')).toEqual(['127.0.0.1:45678']);
+  expect(after('--tag')).toEqual(['run_id=run_20261122T120000Z_abcdef']);
+  expect(after('-e')).toEqual([
+    'BASE_URL=http://127.0.0.1:8080',
+    'VUS=3',
+    'DURATION=15s',
+    'SUMMARY_PATH=/runs/run_x/summary.json',
+  ]);
+  expect(args).toContain('--no-usage-report');
+  expect(args).not.toContain('--out');
+  expect(env).toEqual({});
+});
+
+test('with an OTLP endpoint: --out opentelemetry over http/protobuf with delta temporality', () => {
+  const { args, env } = buildK6Command({ ...input, otlpEndpoint: '127.0.0.1:4318' });
+  expect(args.slice(args.indexOf('--out'), args.indexOf('--out') + 2)).toEqual(['--out', 'opentelemetry']);
+  expect(env).toEqual({
+    K6_OTEL_EXPORTER_PROTOCOL: 'http/protobuf',
+    K6_OTEL_HTTP_EXPORTER_ENDPOINT: '127.0.0.1:4318',
+    K6_OTEL_HTTP_EXPORTER_INSECURE: 'true',
+    K6_OTEL_EXPORT_INTERVAL: '1s',
+    K6_OTEL_FLUSH_INTERVAL: '1s',
+    K6_OTEL_SERVICE_NAME: 'k6',
+    OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
+  });
+});
