@@ -12,7 +12,9 @@ step() { printf '\n\033[1m[setup] %s\033[0m\n' "$*"; }
 step "npm packages"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-fund --no-audit --loglevel=error
+  # `npm install` with the committed lock, not `npm ci`: the registry reachable here lacks some
+  # other platforms' optional binaries (e.g. @biomejs/cli-darwin-*), which `npm ci` insists on.
+  npm install --no-fund --no-audit --loglevel=error
 else
   echo "up to date"
 fi
