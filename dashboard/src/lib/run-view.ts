@@ -78,7 +78,9 @@ export interface StoredRunRow {
   endedMs: number | string;
 }
 
-const RUN_STATES: readonly RunState[] = [
+// A copy of load-tests' RUN_STATES (the Next bundle imports only its types); the check below
+// fails to compile if load-tests gains a state this list lacks.
+const RUN_STATES = [
   'queued',
   'starting',
   'running',
@@ -86,7 +88,8 @@ const RUN_STATES: readonly RunState[] = [
   'finished',
   'failed',
   'aborted',
-];
+] as const satisfies readonly RunState[];
+true satisfies [Exclude<RunState, (typeof RUN_STATES)[number]>] extends [never] ? true : false;
 
 function parseJson<T>(text: string, fallback: T): T {
   if (text === '') return fallback;
