@@ -7,6 +7,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 started=$(date +%s)
 bash scripts/setup.sh --with-browser || exit 1
+# Real PostgreSQL and Redis on loopback test ports (TEST_DATABASE_URL, TEST_REDIS_URL).
+services_env="$(bash scripts/test-services.sh)" || exit 1
+eval "$services_env"
 node_bin="$root/node_modules/.bin/node"
 export NEXT_TELEMETRY_DISABLED=1
 results="$root/test-results"
