@@ -14,6 +14,14 @@ const schema = z.object({
     .min(1024)
     .max(256 * 1024 * 1024)
     .default(20 * 1024 * 1024),
+  /** Bound of the on-disk queue (DATA_DIR/collector-queue); beyond it new data gets 503. */
+  COLLECTOR_QUEUE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024 * 1024),
+  /** 'insert': acknowledge once inserted (queue only on store trouble); 'queue': once fsync'd to the queue. */
+  COLLECTOR_ACK_AFTER: z.enum(['insert', 'queue']).default('insert'),
 });
 
 export type CollectorEnv = z.infer<typeof schema>;

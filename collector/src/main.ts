@@ -11,6 +11,9 @@ const collector = await startCollector({
   host: env.COLLECTOR_HOST,
   port: env.COLLECTOR_PORT,
   maxBodyBytes: env.COLLECTOR_MAX_BODY_BYTES,
+  queueDir: join(env.DATA_DIR, 'collector-queue'),
+  queue: { maxBytes: env.COLLECTOR_QUEUE_MAX_BYTES },
+  batch: { ackAfter: env.COLLECTOR_ACK_AFTER },
 });
 console.log(`collector: OTLP/HTTP on ${collector.url} → ${store.describe}`);
 

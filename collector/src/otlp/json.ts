@@ -2,114 +2,9 @@
 // enums as integers, trace and span ids as hex) into the same model as the protobuf decoder.
 // Unknown fields are ignored, as the spec requires; wrong types are a 400 with the path.
 import { z } from 'zod';
-import type {
-  Attributes,
-  Exemplar,
-  HistogramPoint,
-  Metric,
-  NumberPoint,
-  ResourceMetrics,
-  ResourceSpans,
-  Scope,
-  Span,
-} from './model.ts';
-import { OtlpDecodeError } from './model.ts';
-import { attributeToString } from './proto-common.ts';
-
-const int64 = z.union([z.string().regex(/^-?\d+$/, 'expected an integer string'), z.number().int()]);
-const nanos = int64.optional().transform((v) => (v === undefined ? 0n : BigInt(v)));
-const hexId = z
-  .string()
-  .regex(/^([0-9a-fA-F]{2})*$/, 'expected a hex string')
-  .optional()
-  .transform((v) => (v ?? '').toLowerCase());
-const num = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]).transform(Number);
-
-type AnyValueJson = {
-  stringValue?: string;
-  boolValue?: boolean;
-  intValue?: string | number;
-  doubleValue?: number | string;
-  bytesValue?: string;
-  arrayValue?: { values?: AnyValueJson[] };
-  kvlistValue?: { values?: { key: string; value?: AnyValueJson }[] };
-};
-const anyValue: z.ZodType<AnyValueJson> = z.lazy(() =>
-  z.object({
-    stringValue: z.string().optional(),
-    boolValue: z.boolean().optional(),
-    intValue: int64.optional(),
-    doubleValue: num.optional(),
-    bytesValue: z.string().optional(),
-    arrayValue: z.object({ values: z.array(anyValue).optional() }).optional(),
-    kvlistValue: z
-      .object({ values: z.array(z.object({ key: z.string(), value: anyValue.optional() })).optional() })
-      .optional(),
-  }),
-);
-
-function plainValue(v: AnyValueJson | undefined): unknown {
-  if (!v) return '';
-  if (v.stringValue !== undefined) return v.stringValue;
-  if (v.boolValue !== undefined) return v.boolValue;
-  if (v.intValue !== undefined) return BigInt(v.intValue);
-  if (v.doubleValue !== undefined) return Number(v.doubleValue);
-  if (v.bytesValue !== undefined) return v.bytesValue;
-  if (v.arrayValue) return (v.arrayValue.values ?? []).map(plainValue);
-  if (v.kvlistValue)
-    return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, plainValue(kv.value)]));
-  return '';
-}
-
-const attributes = z
-  .array(z.object({ key: z.string(), value: anyValue.optional() }))
-  .optional()
-  .transform((kvs): Attributes => {
-    const out: Attributes = {};
-    for (const kv of kvs ?? []) out[kv.key] = attributeToString(plainValue(kv.value));
-    return out;
-  });
-
-const resource = z
-  .object({ attributes })
-  .optional()
-  .transform((r) => r ?? { attributes: {} });
-const scope = z
-  .object({
-    name: z.string().optional(),
-    version: z.string().optional(),
-    attributes,
-    droppedAttributesCount: z.number().int().optional(),
-  })
-  .optional()
-  .transform(
-    (s): Scope => ({
-      name: s?.name ?? '',
-      version: s?.version ?? '',
-      attributes: s?.attributes ?? {},
-      droppedAttributesCount: s?.droppedAttributesCount ?? 0,
-      schemaUrl: '',
-    }),
-  );
-
-const exemplar = z
-  .object({
-    filteredAttributes: attributes,
-    timeUnixNano: nanos,
-    asDouble: num.optional(),
-    asInt: int64.optional(),
-    spanId: hexId,
-    traceId: hexId,
-  })
-  .transform(
-    (e): Exemplar => ({
-      filteredAttributes: e.filteredAttributes,
-      timeUnixNano: e.timeUnixNano,
-      value: e.asDouble ?? Number(e.asInt ?? 0),
-      spanId: e.spanId,
-      traceId: e.traceId,
-    }),
-  );
+import { attributes, exemplar, hexId, int64, nanos, num, parse, resource, scope } from './json-common.ts';
+import { exponentialHistogramPoint, summaryPoint } from './json-metrics-more.ts';
+import type { HistogramPoint, Metric, NumberPoint, ResourceMetrics, ResourceSpans, Span } from './model.ts';
 
 const numberPoint = z
   .object({
@@ -181,8 +76,13 @@ const metric = z
         aggregationTemporality: z.number().int().optional(),
       })
       .optional(),
-    exponentialHistogram: z.object({ dataPoints: z.array(z.unknown()).optional() }).optional(),
-    summary: z.object({ dataPoints: z.array(z.unknown()).optional() }).optional(),
+    exponentialHistogram: z
+      .object({
+        dataPoints: z.array(exponentialHistogramPoint).optional(),
+        aggregationTemporality: z.number().int().optional(),
+      })
+      .optional(),
+    summary: z.object({ dataPoints: z.array(summaryPoint).optional() }).optional(),
   })
   .transform((m): Metric => {
     const base = { name: m.name ?? '', description: m.description ?? '', unit: m.unit ?? '' };
@@ -202,9 +102,15 @@ const metric = z
         temporality: m.histogram.aggregationTemporality ?? 0,
         points: m.histogram.dataPoints ?? [],
       };
-    const other = m.exponentialHistogram ?? m.summary;
-    const kind = m.exponentialHistogram ? 'exponential_histogram' : m.summary ? 'summary' : 'empty';
-    return { ...base, type: 'unsupported', kind, pointCount: other?.dataPoints?.length ?? 0 };
+    if (m.exponentialHistogram)
+      return {
+        ...base,
+        type: 'exponential_histogram',
+        temporality: m.exponentialHistogram.aggregationTemporality ?? 0,
+        points: m.exponentialHistogram.dataPoints ?? [],
+      };
+    if (m.summary) return { ...base, type: 'summary', points: m.summary.dataPoints ?? [] };
+    return { ...base, type: 'unsupported', kind: 'empty', pointCount: 0 };
   });
 
 const metricsRequest = z.object({
@@ -273,21 +179,6 @@ const tracesRequest = z.object({
     )
     .optional(),
 });
-
-function parse<T>(schema: z.ZodType<T>, body: Uint8Array): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(body).toString('utf8'));
-  } catch (error) {
-    throw new OtlpDecodeError(`malformed JSON: ${(error as Error).message}`);
-  }
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new OtlpDecodeError(`invalid OTLP JSON at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
-  return result.data;
-}
 
 export function decodeMetricsJson(body: Uint8Array): ResourceMetrics[] {
   return (parse(metricsRequest, body).resourceMetrics ?? []).map((rm) => ({

@@ -47,6 +47,38 @@ export interface HistogramPoint {
   exemplars: Exemplar[];
 }
 
+export interface ExponentialBuckets {
+  offset: number;
+  bucketCounts: number[];
+}
+
+export interface ExponentialHistogramPoint {
+  attributes: Attributes;
+  startTimeUnixNano: bigint;
+  timeUnixNano: bigint;
+  count: number;
+  sum: number;
+  scale: number;
+  zeroCount: number;
+  positive: ExponentialBuckets;
+  negative: ExponentialBuckets;
+  min: number;
+  max: number;
+  flags: number;
+  exemplars: Exemplar[];
+}
+
+export interface SummaryPoint {
+  attributes: Attributes;
+  startTimeUnixNano: bigint;
+  timeUnixNano: bigint;
+  count: number;
+  sum: number;
+  quantileValues: { quantile: number; value: number }[];
+  flags: number;
+  exemplars: Exemplar[];
+}
+
 /** OTLP AggregationTemporality: 1 = delta, 2 = cumulative. */
 export const Temporality = { unspecified: 0, delta: 1, cumulative: 2 } as const;
 
@@ -60,6 +92,8 @@ export type Metric =
   | (MetricBase & { type: 'gauge'; points: NumberPoint[] })
   | (MetricBase & { type: 'sum'; temporality: number; isMonotonic: boolean; points: NumberPoint[] })
   | (MetricBase & { type: 'histogram'; temporality: number; points: HistogramPoint[] })
+  | (MetricBase & { type: 'exponential_histogram'; temporality: number; points: ExponentialHistogramPoint[] })
+  | (MetricBase & { type: 'summary'; points: SummaryPoint[] })
   /** Kinds this collector does not store yet; their points are reported as rejected. */
   | (MetricBase & { type: 'unsupported'; kind: string; pointCount: number });
 
@@ -118,4 +152,27 @@ export class OtlpDecodeError extends Error {
 
 export function emptyScope(): Scope {
   return { name: '', version: '', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
+}
+
+export interface LogRecord {
+  timeUnixNano: bigint;
+  observedTimeUnixNano: bigint;
+  severityNumber: number;
+  severityText: string;
+  /** The body flattened to a string the way the exporter stores it (JSON for maps and arrays). */
+  body: string;
+  attributes: Attributes;
+  flags: number;
+  traceId: string;
+  spanId: string;
+}
+
+export interface ScopeLogs {
+  scope: Scope;
+  logRecords: LogRecord[];
+}
+
+export interface ResourceLogs {
+  resource: Resource;
+  scopeLogs: ScopeLogs[];
 }

@@ -13,6 +13,7 @@ import {
   type ScopeMetrics,
 } from './model.ts';
 import { readAttribute, readResource, readScope } from './proto-common.ts';
+import { readExponentialHistogramData, readSummaryData } from './proto-metrics-more.ts';
 import { ProtoReader, WireType } from './proto-reader.ts';
 
 export function decodeMetricsProto(body: Uint8Array): ResourceMetrics[] {
@@ -90,28 +91,16 @@ function readMetric(r: ProtoReader): Metric {
     } else if (field === 9 && wire === WireType.len) {
       const data = readHistogramData(r.sub());
       metric = { ...base, type: 'histogram', temporality: data.temporality, points: data.points };
-    } else if (field === 10 && wire === WireType.len)
-      metric = unsupported(base, 'exponential_histogram', r.sub());
-    else if (field === 11 && wire === WireType.len) metric = unsupported(base, 'summary', r.sub());
+    } else if (field === 10 && wire === WireType.len) {
+      const data = readExponentialHistogramData(r.sub(), readExemplar);
+      metric = { ...base, type: 'exponential_histogram', temporality: data.temporality, points: data.points };
+    } else if (field === 11 && wire === WireType.len)
+      metric = { ...base, type: 'summary', points: readSummaryData(r.sub()) };
     else r.skip(wire);
   }
   if (!metric) return { ...base, type: 'unsupported', kind: 'empty', pointCount: 0 };
   // Fields may arrive in any order: the name can follow the data.
   return { ...metric, name: base.name, description: base.description, unit: base.unit };
-}
-
-function unsupported(
-  base: { name: string; description: string; unit: string },
-  kind: string,
-  r: ProtoReader,
-): Metric {
-  let pointCount = 0;
-  while (r.hasMore()) {
-    const [field, wire] = r.tag();
-    if (field === 1 && wire === WireType.len) pointCount++;
-    r.skip(wire);
-  }
-  return { ...base, type: 'unsupported', kind, pointCount };
 }
 
 function readNumberData(r: ProtoReader): {

@@ -1,21 +1,29 @@
-// The OTLP/HTTP receiver: /v1/metrics and /v1/traces, protobuf or JSON, optionally gzip.
-// 200 only once the data is stored; 400 for undecodable bodies (nothing written); 413 over the
-// size limit, checked again after decompression; 503 with Retry-After when the store fails.
-
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+// The OTLP/HTTP receiver: /v1/metrics, /v1/traces and /v1/logs, protobuf or JSON, optionally gzip.
+// 200 only once the data is durable — inserted, or fsync'd to the on-disk queue that the replayer
+// drains; 400 for undecodable bodies (nothing written); 413 over the size limit, checked again
+// after decompression; 429 when too many bytes are in flight, 503 when the queue is full — both
+// with Retry-After. /metrics (Prometheus text) and /ready report the collector's own state.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { CumulativeToDelta } from '../normalise/cumulative-to-delta.ts';
 import { decodeMetricsJson, decodeTracesJson } from '../otlp/json.ts';
+import { decodeLogsJson } from '../otlp/json-logs.ts';
 import { OtlpDecodeError } from '../otlp/model.ts';
+import { decodeLogsProto } from '../otlp/proto-logs.ts';
 import { decodeMetricsProto } from '../otlp/proto-metrics.ts';
 import { decodeTracesProto } from '../otlp/proto-traces.ts';
+import { DiskQueue, QueueFullError } from '../queue/disk-queue.ts';
+import { Replayer } from '../queue/replayer.ts';
 import type { Store } from '../store/create-store.ts';
-import { BatchWriter } from '../write/batch-writer.ts';
+import { BatchWriter, type BatchWriterOptions } from '../write/batch-writer.ts';
+import { StoreHealth } from '../write/insert.ts';
+import { logRows } from '../write/log-rows.ts';
 import { metricRows, traceRows } from '../write/rows.ts';
-import { type Encoding, exportResponse, statusResponse } from './otlp-response.ts';
-
-const gunzipAsync = promisify(gunzip);
+import { exportResponse, statusResponse } from './otlp-response.ts';
+import { acceptOtlpContentTypes, bodyOf, encodingOf, HttpError } from './request-body.ts';
+import { type CollectorStats, prometheusText, readiness } from './self-telemetry.ts';
 
 export interface CollectorOptions {
   store: Store;
@@ -23,7 +31,15 @@ export interface CollectorOptions {
   host?: string;
   /** Largest accepted body, compressed and decompressed (OTLP recommends 20 MiB). */
   maxBodyBytes?: number;
-  batch?: { maxRows?: number; maxDelayMs?: number };
+  batch?: BatchWriterOptions;
+  /**
+   * Folder of the on-disk queue (DATA_DIR/collector-queue in the collector process). Default: beside
+   * an embedded store's data; with a server store and no folder, a temporary one (lost on restart).
+   */
+  queueDir?: string;
+  queue?: { maxBytes?: number; segmentBytes?: number; replayBackoffMs?: { minMs: number; maxMs: number } };
+  /** Request bytes (decompressed) held at once before new requests get 429 (default 64 MiB). */
+  maxInFlightBytes?: number;
   log?: boolean;
 }
 
@@ -35,27 +51,47 @@ export interface CollectorCounters {
   rejectedSpans: number;
   badRequests: number;
   storeErrors: number;
+  receivedPoints: number;
+  receivedSpans: number;
+  throttledRequests: number;
+  receivedLogs: number;
+  acceptedLogs: number;
+  rejectedLogs: number;
 }
 
 export interface CollectorServer {
   url: string;
   port: number;
   counters: CollectorCounters;
+  /** Everything /metrics reports, as numbers. */
+  stats(): CollectorStats;
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
+function defaultQueueDir(store: Store): string {
+  if (store.dataDir) return join(store.dataDir, 'collector-queue');
+  console.warn(
+    'collector: no queueDir given for a server store; the on-disk queue will not survive a restart',
+  );
+  return mkdtempSync(join(tmpdir(), 'collector-queue-'));
 }
 
 export async function startCollector(options: CollectorOptions): Promise<CollectorServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 20 * 1024 * 1024;
-  const writer = new BatchWriter(options.store.client, options.batch);
+  const maxInFlightBytes = options.maxInFlightBytes ?? 64 * 1024 * 1024;
+  const queue = await DiskQueue.open(options.queueDir ?? defaultQueueDir(options.store), options.queue);
+  const health = new StoreHealth();
+  const writer = new BatchWriter(options.store.client, queue, options.batch, health);
+  const replayer = new Replayer(
+    options.store.client,
+    queue,
+    options.queue?.replayBackoffMs,
+    health,
+    (token) => writer.alreadyStored(token),
+  );
+  replayer.start();
   const deltas = new CumulativeToDelta();
+  let inFlightBytes = 0;
   const counters: CollectorCounters = {
     requests: 0,
     acceptedPoints: 0,
@@ -64,41 +100,30 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     rejectedSpans: 0,
     badRequests: 0,
     storeErrors: 0,
+    receivedPoints: 0,
+    receivedSpans: 0,
+    throttledRequests: 0,
+    receivedLogs: 0,
+    acceptedLogs: 0,
+    rejectedLogs: 0,
   };
+  const stats = (): CollectorStats => ({
+    ...counters,
+    writtenRows: writer.stats.rows,
+    queuedRows: writer.stats.queuedRows,
+    replayedRows: replayer.stats.replayedRows,
+    droppedRows: replayer.stats.droppedRows,
+    insertFailures: writer.stats.insertFailures,
+    replayFailures: replayer.stats.replayFailures,
+    queueBytes: queue.pendingBytes,
+    queueMaxBytes: queue.maxBytes,
+    queueBatches: queue.pendingRecords,
+    queueFull: queue.full,
+    inFlightBytes,
+    storeError: health.error,
+  });
   const app: FastifyInstance = Fastify({ logger: options.log ?? false, bodyLimit: maxBodyBytes });
-
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    ['application/x-protobuf', 'application/json'],
-    { parseAs: 'buffer' },
-    (_req, body, done) => done(null, body),
-  );
-  app.addContentTypeParser('*', (req, _payload, done) =>
-    done(
-      new HttpError(
-        415,
-        `unsupported content type ${req.headers['content-type'] ?? '(none)'}: use application/x-protobuf or application/json`,
-      ),
-      undefined,
-    ),
-  );
-
-  const encodingOf = (contentType: string | undefined): Encoding =>
-    contentType?.startsWith('application/json') ? 'json' : 'protobuf';
-
-  async function bodyOf(raw: unknown, contentEncoding: string | undefined): Promise<Buffer> {
-    if (!Buffer.isBuffer(raw)) throw new HttpError(400, 'empty request body');
-    if (!contentEncoding || contentEncoding === 'identity') return raw;
-    if (contentEncoding !== 'gzip')
-      throw new HttpError(415, `unsupported content-encoding ${contentEncoding}: use gzip`);
-    try {
-      return await gunzipAsync(raw, { maxOutputLength: maxBodyBytes });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-        throw new HttpError(413, `decompressed body exceeds ${maxBodyBytes} bytes`);
-      throw new HttpError(400, `invalid gzip body: ${(error as Error).message}`);
-    }
-  }
+  acceptOtlpContentTypes(app);
 
   function send(
     reply: FastifyReply,
@@ -110,13 +135,19 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
 
   app.setErrorHandler((error, request, reply) => {
     const encoding = encodingOf(request.headers['content-type']);
+    if (error instanceof QueueFullError || (error instanceof HttpError && error.status === 429)) {
+      counters.throttledRequests++;
+      const status = error instanceof QueueFullError ? 503 : 429;
+      reply.header('retry-after', String((error as HttpError).retryAfterSeconds ?? 5));
+      return send(reply, status, statusResponse(encoding, 8, `${error.message}; retry later`));
+    }
     const status =
       error instanceof HttpError
         ? error.status
         : error instanceof OtlpDecodeError
           ? 400
           : ((error as { statusCode?: number }).statusCode ?? 500);
-    if (status === 400 || status === 413 || status === 415) counters.badRequests++;
+    if (status >= 400 && status < 500) counters.badRequests++;
     if (status >= 500) {
       counters.storeErrors++;
       request.log.error(error);
@@ -132,38 +163,82 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     return send(reply, status, statusResponse(encoding, status === 413 ? 8 : 3, message));
   });
 
-  app.post('/v1/metrics', async (request, reply) => {
-    counters.requests++;
-    const encoding = encodingOf(request.headers['content-type']);
-    const body = await bodyOf(request.body, request.headers['content-encoding']);
-    const data = encoding === 'json' ? decodeMetricsJson(body) : decodeMetricsProto(body);
-    const rows = metricRows(data, deltas);
-    await Promise.all([
-      writer.write('otel_metrics_gauge', rows.otel_metrics_gauge),
-      writer.write('otel_metrics_sum', rows.otel_metrics_sum),
-      writer.write('otel_metrics_histogram', rows.otel_metrics_histogram),
-    ]);
-    counters.acceptedPoints +=
-      rows.otel_metrics_gauge.length + rows.otel_metrics_sum.length + rows.otel_metrics_histogram.length;
-    counters.rejectedPoints += rows.rejected;
-    return send(
-      reply,
-      200,
-      exportResponse(encoding, 'metrics', rows.rejected, rows.rejectReasons.join('; ')),
-    );
-  });
+  /** Holds the request's bytes against the in-flight bound until it is answered. */
+  async function admitted<T>(raw: unknown, work: (size: (n: number) => void) => Promise<T>): Promise<T> {
+    if (queue.full) throw new QueueFullError(`on-disk queue full (${queue.maxBytes} bytes)`);
+    let held = Buffer.isBuffer(raw) ? raw.length : 0;
+    if (inFlightBytes + held > maxInFlightBytes && inFlightBytes > 0)
+      throw new HttpError(429, `collector busy: ${inFlightBytes} bytes in flight`, 1);
+    inFlightBytes += held;
+    try {
+      return await work((n) => {
+        inFlightBytes += n;
+        held += n;
+      });
+    } finally {
+      inFlightBytes -= held;
+    }
+  }
 
-  app.post('/v1/traces', async (request, reply) => {
-    counters.requests++;
-    const encoding = encodingOf(request.headers['content-type']);
-    const body = await bodyOf(request.body, request.headers['content-encoding']);
-    const data = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProto(body);
-    const { rows, rejected, rejectReasons } = traceRows(data);
-    await writer.write('otel_traces', rows);
-    counters.acceptedSpans += rows.length;
-    counters.rejectedSpans += rejected;
-    return send(reply, 200, exportResponse(encoding, 'traces', rejected, rejectReasons.join('; ')));
-  });
+  app.post('/v1/metrics', (request, reply) =>
+    admitted(request.body, async (hold) => {
+      counters.requests++;
+      const encoding = encodingOf(request.headers['content-type']);
+      const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
+      if (body !== request.body) hold(body.length);
+      const data = encoding === 'json' ? decodeMetricsJson(body) : decodeMetricsProto(body);
+      const rows = metricRows(data, deltas);
+      const tables = [
+        'otel_metrics_gauge',
+        'otel_metrics_sum',
+        'otel_metrics_histogram',
+        'otel_metrics_exponential_histogram',
+        'otel_metrics_summary',
+      ] as const;
+      const stored = tables.reduce((n, t) => n + rows[t].length, 0);
+      counters.receivedPoints += stored + rows.rejected;
+      await Promise.all(tables.map((t) => writer.write(t, rows[t])));
+      counters.acceptedPoints += stored;
+      counters.rejectedPoints += rows.rejected;
+      return send(
+        reply,
+        200,
+        exportResponse(encoding, 'metrics', rows.rejected, rows.rejectReasons.join('; ')),
+      );
+    }),
+  );
+
+  app.post('/v1/traces', (request, reply) =>
+    admitted(request.body, async (hold) => {
+      counters.requests++;
+      const encoding = encodingOf(request.headers['content-type']);
+      const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
+      if (body !== request.body) hold(body.length);
+      const data = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProto(body);
+      const { rows, rejected, rejectReasons } = traceRows(data);
+      counters.receivedSpans += rows.length + rejected;
+      await writer.write('otel_traces', rows);
+      counters.acceptedSpans += rows.length;
+      counters.rejectedSpans += rejected;
+      return send(reply, 200, exportResponse(encoding, 'traces', rejected, rejectReasons.join('; ')));
+    }),
+  );
+
+  app.post('/v1/logs', (request, reply) =>
+    admitted(request.body, async (hold) => {
+      counters.requests++;
+      const encoding = encodingOf(request.headers['content-type']);
+      const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
+      if (body !== request.body) hold(body.length);
+      const data = encoding === 'json' ? decodeLogsJson(body) : decodeLogsProto(body);
+      const { rows, rejected, rejectReasons } = logRows(data);
+      counters.receivedLogs += rows.length + rejected;
+      await writer.write('otel_logs', rows);
+      counters.acceptedLogs += rows.length;
+      counters.rejectedLogs += rejected;
+      return send(reply, 200, exportResponse(encoding, 'logs', rejected, rejectReasons.join('; ')));
+    }),
+  );
 
   app.get('/health', async () => ({
     status: 'ok',
@@ -171,6 +246,15 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     counters,
     writer: writer.stats,
   }));
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(prometheusText(stats())),
+  );
+  app.get('/ready', async (_request, reply) => {
+    const report = readiness(stats());
+    return reply
+      .code(report.ready ? 200 : 503)
+      .send({ ...report, store: { ...report.store, describe: options.store.describe } });
+  });
 
   const address = await app.listen({ port: options.port ?? 4318, host: options.host ?? '127.0.0.1' });
   const port =
@@ -181,9 +265,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     url: address,
     port,
     counters,
+    stats,
     async close() {
       await app.close();
       await writer.flush();
+      await replayer.stop();
+      await queue.close();
     },
   };
 }

@@ -22,11 +22,12 @@ function lenField(field: number, payload: Uint8Array): number[] {
 /** partial_success is field 1 of every Export*ServiceResponse; the rejected count is field 1 of it. */
 export function exportResponse(
   encoding: Encoding,
-  kind: 'metrics' | 'traces',
+  kind: 'metrics' | 'traces' | 'logs',
   rejected: number,
   message: string,
 ) {
-  const countName = kind === 'metrics' ? 'rejectedDataPoints' : 'rejectedSpans';
+  const countName =
+    kind === 'metrics' ? 'rejectedDataPoints' : kind === 'traces' ? 'rejectedSpans' : 'rejectedLogRecords';
   if (encoding === 'json') {
     const body =
       rejected > 0 ? { partialSuccess: { [countName]: String(rejected), errorMessage: message } } : {};

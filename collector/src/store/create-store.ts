@@ -17,6 +17,8 @@ export interface Store {
   client: ClickHouseClient;
   mode: 'server' | 'embedded';
   describe: string;
+  /** Data directory of an embedded store (the collector keeps its on-disk queue beside the data). */
+  dataDir?: string;
   close(): Promise<void>;
 }
 
@@ -73,5 +75,11 @@ async function openEmbedded(dataDir: string): Promise<Store> {
   } catch (error) {
     throw new StoreLockedError(dataDir, error);
   }
-  return { client, mode: 'embedded', describe: `embedded chDB at ${dataDir}`, close: () => client.close() };
+  return {
+    client,
+    mode: 'embedded',
+    describe: `embedded chDB at ${dataDir}`,
+    dataDir,
+    close: () => client.close(),
+  };
 }

@@ -3,8 +3,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import {
   alertEventsTable,
+  logsTable,
+  metricsExponentialHistogramTable,
   metricsGaugeTable,
   metricsHistogramTable,
+  metricsSummaryTable,
   metricsSumTable,
   notificationsTable,
   runsTable,
@@ -28,6 +31,12 @@ export const migrations: readonly Migration[] = [
     version: 3,
     name: 'control plane: runs, alert events, notifications',
     statements: [runsTable, alertEventsTable, notificationsTable],
+  },
+  { version: 4, name: 'otel logs table', statements: [logsTable] },
+  {
+    version: 5,
+    name: 'otel exponential histogram and summary tables',
+    statements: [metricsExponentialHistogramTable, metricsSummaryTable],
   },
 ];
 

@@ -1,13 +1,25 @@
-// Batches rows per table and inserts them together. A caller's promise settles only when the
-// insert holding its rows has completed, so the receiver acknowledges nothing that isn't stored.
-// Each batch carries an insert_deduplication_token, so retrying a batch never doubles it.
+// Batches rows per table and makes each batch durable before its callers are acknowledged:
+// inserted into the store, or — when the store fails, is slow, or the queue already holds older
+// batches — appended (fsync'd) to the on-disk queue, which the replayer drains. A caller's promise
+// resolves only once its rows are durable; it rejects only if neither worked (queue full → 503).
+// Each batch carries an insert_deduplication_token, kept with it in the queue, so a batch that
+// reaches the store twice is stored once.
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { DiskQueue } from '../queue/disk-queue.ts';
+import { insertWithin, StoreHealth } from './insert.ts';
 import type { Row } from './rows.ts';
 
 export interface BatchWriterOptions {
   maxRows?: number;
   maxDelayMs?: number;
+  /** A direct insert slower than this is handed to the queue instead (default 2000 ms). */
+  insertTimeoutMs?: number;
+  /**
+   * 'insert' (default): insert directly, queue only when the store fails or is slow.
+   * 'queue': every batch goes through the fsync'd queue (acknowledged after the append).
+   */
+  ackAfter?: 'insert' | 'queue';
 }
 
 interface Pending {
@@ -20,6 +32,11 @@ export interface BatchWriterStats {
   batches: number;
   rows: number;
   failedBatches: number;
+  /** Rows appended to the on-disk queue. */
+  queuedRows: number;
+  /** Direct inserts that failed or timed out (their batches went to the queue). */
+  insertFailures: number;
+  lastInsertError: string | null;
 }
 
 export class BatchWriter {
@@ -27,16 +44,55 @@ export class BatchWriter {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly maxRows: number;
   private readonly maxDelayMs: number;
-  readonly stats: BatchWriterStats = { batches: 0, rows: 0, failedBatches: 0 };
+  private readonly insertTimeoutMs: number;
+  private readonly ackAfter: 'insert' | 'queue';
+  readonly stats: BatchWriterStats = {
+    batches: 0,
+    rows: 0,
+    failedBatches: 0,
+    queuedRows: 0,
+    insertFailures: 0,
+    lastInsertError: null,
+  };
   private readonly client: ClickHouseClient;
+  private readonly queue: DiskQueue;
+  private readonly health: StoreHealth;
+  /** Tokens of batches whose direct insert succeeded (also after timing out); bounded below. */
+  private readonly landed = new Set<string>();
 
-  constructor(client: ClickHouseClient, options: BatchWriterOptions = {}) {
+  constructor(
+    client: ClickHouseClient,
+    queue: DiskQueue,
+    options: BatchWriterOptions = {},
+    health = new StoreHealth(),
+  ) {
     this.client = client;
+    this.queue = queue;
+    this.health = health;
     this.maxRows = options.maxRows ?? 10_000;
     this.maxDelayMs = options.maxDelayMs ?? 100;
+    this.insertTimeoutMs = options.insertTimeoutMs ?? 2000;
+    this.ackAfter = options.ackAfter ?? 'insert';
   }
 
-  /** Resolves once every row has been inserted; rejects if their insert failed. */
+  /** Whether a batch's direct insert is known to have succeeded, so replaying it can be skipped. */
+  alreadyStored(token: string): boolean {
+    return this.landed.delete(token);
+  }
+
+  private noteLanded(token: string): void {
+    this.landed.add(token);
+    if (this.landed.size > 10_000) this.landed.delete(this.landed.values().next().value ?? '');
+  }
+
+  /** Rows waiting in memory for their batch (bounded by the receiver's in-flight limit). */
+  get pendingRows(): number {
+    let n = 0;
+    for (const batch of this.pending.values()) n += batch.rows.length;
+    return n;
+  }
+
+  /** Resolves once every row is durable (stored or queued); rejects if it could not be made so. */
   write(table: string, rows: Row[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     let batch = this.pending.get(table);
@@ -61,17 +117,9 @@ export class BatchWriter {
     if (!batch) return;
     this.pending.delete(table);
     clearTimeout(batch.timer);
-    const insert = this.client
-      .insert({
-        table,
-        values: batch.rows,
-        format: 'JSONEachRow',
-        clickhouse_settings: { insert_deduplication_token: randomUUID() },
-      })
+    const durable = this.makeDurable(table, batch.rows, randomUUID())
       .then(
         () => {
-          this.stats.batches++;
-          this.stats.rows += batch.rows.length;
           for (const w of batch.waiters) w.resolve();
         },
         (error: unknown) => {
@@ -79,7 +127,29 @@ export class BatchWriter {
           for (const w of batch.waiters) w.reject(error);
         },
       )
-      .finally(() => this.inFlight.delete(insert));
-    this.inFlight.add(insert);
+      .finally(() => this.inFlight.delete(durable));
+    this.inFlight.add(durable);
+  }
+
+  private async makeDurable(table: string, rows: Row[], token: string): Promise<void> {
+    // Once anything is queued, newer batches queue behind it until the replayer catches up.
+    let attempted = false;
+    if (this.ackAfter === 'insert' && this.queue.pendingRecords === 0) {
+      attempted = true;
+      try {
+        await insertWithin(this.client, table, rows, token, this.insertTimeoutMs, (t) => this.noteLanded(t));
+        this.stats.batches++;
+        this.stats.rows += rows.length;
+        this.stats.lastInsertError = null;
+        this.health.ok();
+        return;
+      } catch (error) {
+        this.stats.insertFailures++;
+        this.stats.lastInsertError = String((error as Error)?.message ?? error);
+        this.health.failed(error);
+      }
+    }
+    await this.queue.append({ table, token, rows, attempted });
+    this.stats.queuedRows += rows.length;
   }
 }

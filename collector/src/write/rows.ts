@@ -12,6 +12,12 @@ import {
   type Scope,
   Temporality,
 } from '../otlp/model.ts';
+import {
+  exponentialHistogramRow,
+  summaryRow,
+  validExponentialPoint,
+  validSummaryPoint,
+} from './metric-rows-more.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -19,6 +25,8 @@ export interface MetricRows {
   otel_metrics_gauge: Row[];
   otel_metrics_sum: Row[];
   otel_metrics_histogram: Row[];
+  otel_metrics_exponential_histogram: Row[];
+  otel_metrics_summary: Row[];
   rejected: number;
   rejectReasons: string[];
 }
@@ -33,7 +41,7 @@ export function nanosToDateTime64(nanos: bigint): string {
   return `${seconds}.${fraction}`;
 }
 
-function exemplarColumns(exemplars: Exemplar[]): Row {
+export function exemplarColumns(exemplars: Exemplar[]): Row {
   return {
     'Exemplars.FilteredAttributes': exemplars.map((e) => e.filteredAttributes),
     'Exemplars.TimeUnix': exemplars.map((e) => nanosToDateTime64(e.timeUnixNano)),
@@ -52,14 +60,33 @@ function sorted(attributes: Attributes): [string, string][] {
   return Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function validNumberPoint(p: NumberPoint): string | null {
+/** The last instant DateTime64(9) can hold (2262-04-11): later times would fail the whole insert. */
+export const MAX_STORABLE_NANOS = 9_223_372_036_854_775_807n;
+
+export function invalidTimes(p: { timeUnixNano: bigint; startTimeUnixNano: bigint; exemplars: Exemplar[] }) {
   if (p.timeUnixNano <= 0n) return 'data point without time_unix_nano';
+  if (p.timeUnixNano > MAX_STORABLE_NANOS) return 'time_unix_nano after 2262-04-11';
+  if (p.startTimeUnixNano < 0n || p.startTimeUnixNano > MAX_STORABLE_NANOS)
+    return 'start_time_unix_nano after 2262-04-11';
+  if (p.exemplars.some((e) => e.timeUnixNano < 0n || e.timeUnixNano > MAX_STORABLE_NANOS))
+    return 'exemplar time after 2262-04-11';
+  return null;
+}
+
+function validNumberPoint(p: NumberPoint): string | null {
+  const times = invalidTimes(p);
+  if (times) return times;
   if (!Number.isFinite(p.value)) return 'non-finite value';
   return null;
 }
 
+export const isCount = (n: number) => Number.isSafeInteger(n) && n >= 0;
+
 function validHistogramPoint(p: HistogramPoint): string | null {
-  if (p.timeUnixNano <= 0n) return 'data point without time_unix_nano';
+  const times = invalidTimes(p);
+  if (times) return times;
+  if (!isCount(p.count) || !p.bucketCounts.every(isCount)) return 'counts must be non-negative integers';
+  if (!Number.isFinite(p.sum)) return 'non-finite sum';
   if (p.bucketCounts.length > 0 && p.bucketCounts.length !== p.explicitBounds.length + 1)
     return 'bucket_counts must have one more element than explicit_bounds';
   for (let i = 1; i < p.explicitBounds.length; i++)
@@ -75,6 +102,8 @@ export function metricRows(data: ResourceMetrics[], deltas: CumulativeToDelta): 
     otel_metrics_gauge: [],
     otel_metrics_sum: [],
     otel_metrics_histogram: [],
+    otel_metrics_exponential_histogram: [],
+    otel_metrics_summary: [],
     rejected: 0,
     rejectReasons: [],
   };
@@ -174,6 +203,23 @@ export function metricRows(data: ResourceMetrics[], deltas: CumulativeToDelta): 
             }
             break;
           }
+          case 'exponential_histogram':
+            for (const point of metric.points) {
+              const problem = validExponentialPoint(point);
+              if (problem) reject(metric.name, problem);
+              else
+                out.otel_metrics_exponential_histogram.push(
+                  exponentialHistogramRow(common, point, metric.temporality),
+                );
+            }
+            break;
+          case 'summary':
+            for (const point of metric.points) {
+              const problem = validSummaryPoint(point);
+              if (problem) reject(metric.name, problem);
+              else out.otel_metrics_summary.push(summaryRow(common, point));
+            }
+            break;
           default: {
             const unreachable: never = metric;
             throw new Error(`unhandled metric ${JSON.stringify(unreachable)}`);
@@ -203,7 +249,11 @@ export function traceRows(data: ResourceSpans[]): { rows: Row[]; rejected: numbe
               ? 'span_id must be 8 non-zero bytes'
               : span.startTimeUnixNano <= 0n
                 ? 'span without start_time_unix_nano'
-                : null;
+                : span.startTimeUnixNano > MAX_STORABLE_NANOS ||
+                    span.endTimeUnixNano > MAX_STORABLE_NANOS ||
+                    span.events.some((e) => e.timeUnixNano > MAX_STORABLE_NANOS)
+                  ? 'span time after 2262-04-11'
+                  : null;
         if (problem) {
           rejected++;
           if (rejectReasons.length < 5) rejectReasons.push(`${span.name || '(unnamed span)'}: ${problem}`);

@@ -1,0 +1,156 @@
+// Drains the on-disk queue into the store in order. Consecutive batches are merged into one insert
+// per table under a plan token that is fsync'd first (cursor.json), so a plan replayed twice (crash
+// before the cursor moved) is stored once; a batch whose direct insert may have landed is replayed
+// alone with its own token. Transient failures back off and retry the same
+// batch; a batch the store rejects for good is moved to dead-letter/ and counted as dropped.
+import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { insertBatch, isPermanentInsertError, StoreHealth } from '../write/insert.ts';
+import type { Row } from '../write/rows.ts';
+import type { DiskQueue, QueueRecord, ReplayPlan } from './disk-queue.ts';
+
+export interface ReplayStats {
+  replayedRows: number;
+  replayedBatches: number;
+  droppedRows: number;
+  replayFailures: number;
+  lastError: string | null;
+}
+
+export class Replayer {
+  readonly stats: ReplayStats = {
+    replayedRows: 0,
+    replayedBatches: 0,
+    droppedRows: 0,
+    replayFailures: 0,
+    lastError: null,
+  };
+  private readonly client: ClickHouseClient;
+  private readonly queue: DiskQueue;
+  private readonly minBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  /** Bounds of one merged replay insert. */
+  private readonly maxRecords = 256;
+  private readonly maxRows = 20_000;
+  private readonly health: StoreHealth;
+  /** True for a batch whose direct insert is known to have landed after it was queued. */
+  private readonly alreadyStored: (token: string) => boolean;
+
+  constructor(
+    client: ClickHouseClient,
+    queue: DiskQueue,
+    backoff = { minMs: 100, maxMs: 5000 },
+    health = new StoreHealth(),
+    alreadyStored: (token: string) => boolean = () => false,
+  ) {
+    this.alreadyStored = alreadyStored;
+    this.client = client;
+    this.health = health;
+    this.queue = queue;
+    this.minBackoffMs = backoff.minMs;
+    this.maxBackoffMs = backoff.maxMs;
+  }
+
+  /** True while the last replay attempt failed (the store is down or refusing). */
+  get failing(): boolean {
+    return this.stats.lastError !== null;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoff = this.minBackoffMs;
+    let plan: ReplayPlan | null = this.queue.recoveredPlan;
+    // After a merged insert failed for good: tables of that run already stored, and how many of
+    // its records are left to go through one at a time.
+    let split = { storedTables: new Set<string>(), remaining: 0 };
+    while (!this.stopped) {
+      if (!plan) {
+        const count = this.queue.nextRun(this.maxRecords, this.maxRows);
+        if (count === 0) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            this.queue.onAppend(resolve);
+          });
+          continue;
+        }
+        plan = { count, token: randomUUID() };
+        await this.queue.savePlan(plan);
+      }
+      const current: ReplayPlan = plan;
+      const records = this.queue.peek(current.count);
+      const rows = records.reduce((n, r) => n + r.rows.length, 0);
+      const stored = new Set<string>();
+      try {
+        for (const [table, batch] of byTable(records, current)) {
+          if (split.remaining > 0 && split.storedTables.has(table)) continue;
+          if (records.length === 1 && this.alreadyStored(batch.token)) continue;
+          await insertBatch(this.client, table, batch.rows, batch.token);
+          stored.add(table);
+        }
+        await this.queue.commit(current.count);
+        split.remaining = Math.max(0, split.remaining - current.count);
+        this.stats.replayedRows += rows;
+        this.stats.replayedBatches += current.count;
+        this.stats.lastError = null;
+        this.health.ok();
+        backoff = this.minBackoffMs;
+        plan = null;
+      } catch (error) {
+        this.stats.replayFailures++;
+        this.stats.lastError = String((error as Error)?.message ?? error);
+        this.health.failed(error);
+        if (isPermanentInsertError(error) && current.count > 1) {
+          // Find the bad batch: replay the rest of the run one batch at a time, own tokens.
+          split = { storedTables: stored, remaining: current.count };
+          plan = { count: 1, token: this.queue.peek(1)[0]?.token ?? '' };
+          await this.queue.savePlan(plan);
+        } else if (isPermanentInsertError(error)) {
+          await this.queue.deadLetter(current.count, this.stats.lastError);
+          split.remaining = Math.max(0, split.remaining - current.count);
+          this.stats.droppedRows += rows;
+          plan = null;
+        } else {
+          await this.sleep(backoff);
+          backoff = Math.min(backoff * 2, this.maxBackoffMs);
+        }
+      }
+    }
+  }
+}
+
+/** One insert per table; a lone record keeps its own token, a merged run gets the plan's per table. */
+function byTable(records: QueueRecord[], plan: ReplayPlan): Map<string, { rows: Row[]; token: string }> {
+  const tables = new Map<string, { rows: Row[]; token: string }>();
+  for (const record of records) {
+    let batch = tables.get(record.table);
+    if (!batch) {
+      batch = { rows: [], token: records.length === 1 ? record.token : `${plan.token}:${record.table}` };
+      tables.set(record.table, batch);
+    }
+    for (const row of record.rows) batch.rows.push(row);
+  }
+  return tables;
+}
