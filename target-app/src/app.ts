@@ -42,7 +42,7 @@ export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<
     meter: deps.telemetry.meter,
     prom: deps.prom,
   });
-  registerHealthRoutes(app, deps.prom);
+  registerHealthRoutes(app, deps.prom, deps.store);
 
   await app.register(async (api) => {
     registerChaosHook(api, deps.chaos);

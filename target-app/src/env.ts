@@ -11,32 +11,63 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  */
 export const DEFAULT_ADMIN_TOKEN = 'dev-admin-token';
 
-export const configSchema = z.strictObject({
-  port: z.number().int().min(0).max(65_535).default(8080),
-  host: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
-  serviceName: z.string().trim().min(1, 'must not be empty').max(100).default('car-suggester'),
-  otlpEndpoint: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:4318' })
-    .transform((url) => url.replace(/\/+$/, ''))
-    .default('http://127.0.0.1:4318'),
-  // Charts and alerts read 1–2 s windows; a longer interval would blur the effect of a chaos change.
-  metricExportIntervalMs: z
-    .number()
-    .int()
-    .min(100, 'must be at least 100 ms')
-    .max(2000, 'must be at most 2000 ms: dashboards and alerts need a point at least every 2 s')
-    .default(1000),
-  adminToken: z.string().min(8, 'must be at least 8 characters').default(DEFAULT_ADMIN_TOKEN),
-  carCount: z
-    .number()
-    .int()
-    .min(1, 'must be at least 1')
-    .max(1_000_000, 'must be at most 1000000')
-    .default(10_000),
-  carSeed: z.number().int().min(0).max(0xffff_ffff, 'must fit in 32 bits (0..4294967295)').default(42),
-  telemetryEnabled: z.boolean().default(true),
-  logLevel: z.enum(LOG_LEVELS).default('info'),
-});
+export const configSchema = z
+  .strictObject({
+    port: z.number().int().min(0).max(65_535).default(8080),
+    host: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+    serviceName: z.string().trim().min(1, 'must not be empty').max(100).default('car-suggester'),
+    otlpEndpoint: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:4318' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .default('http://127.0.0.1:4318'),
+    // Charts and alerts read 1–2 s windows; a longer interval would blur the effect of a chaos change.
+    metricExportIntervalMs: z
+      .number()
+      .int()
+      .min(100, 'must be at least 100 ms')
+      .max(2000, 'must be at most 2000 ms: dashboards and alerts need a point at least every 2 s')
+      .default(1000),
+    adminToken: z.string().min(8, 'must be at least 8 characters').default(DEFAULT_ADMIN_TOKEN),
+    carCount: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(10_000_000, 'must be at most 10000000')
+      .default(10_000),
+    carSeed: z.number().int().min(0).max(0xffff_ffff, 'must fit in 32 bits (0..4294967295)').default(42),
+    telemetryEnabled: z.boolean().default(true),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    // Unset → embedded PGlite. Set → a `pg` pool sized as the product plan says (max 20, min 5, 30 s acquire).
+    databaseUrl: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    dbPoolMax: z.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500').default(20),
+    dbPoolMin: z.number().int().min(0).max(500, 'must be at most 500').default(5),
+    dbPoolIdleTimeoutMs: z
+      .number()
+      .int()
+      .min(1_000, 'must be at least 1000 ms')
+      .max(3_600_000)
+      .default(10_000),
+    dbPoolAcquireTimeoutMs: z
+      .number()
+      .int()
+      .min(10, 'must be at least 10 ms')
+      .max(300_000, 'must be at most 300000 ms')
+      .default(30_000),
+  })
+  .check((ctx) => {
+    if (ctx.value.dbPoolMin > ctx.value.dbPoolMax) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value.dbPoolMin,
+        path: ['dbPoolMin'],
+        message: `must be ≤ DB_POOL_MAX (${ctx.value.dbPoolMax})`,
+      });
+    }
+  });
 
 export type Config = z.output<typeof configSchema>;
 
@@ -52,6 +83,11 @@ export const ENV_VARIABLES = {
   carSeed: 'CAR_SEED',
   telemetryEnabled: 'TELEMETRY_ENABLED',
   logLevel: 'LOG_LEVEL',
+  databaseUrl: 'DATABASE_URL',
+  dbPoolMax: 'DB_POOL_MAX',
+  dbPoolMin: 'DB_POOL_MIN',
+  dbPoolIdleTimeoutMs: 'DB_POOL_IDLE_TIMEOUT_MS',
+  dbPoolAcquireTimeoutMs: 'DB_POOL_ACQUIRE_TIMEOUT_MS',
 } as const satisfies Record<keyof Config, string>;
 
 const wholeNumber = z
@@ -72,6 +108,11 @@ const envTypes = {
   carSeed: wholeNumber,
   telemetryEnabled: z.stringbool({ error: 'must be true or false' }),
   logLevel: z.string().trim().toLowerCase(),
+  databaseUrl: z.string(),
+  dbPoolMax: wholeNumber,
+  dbPoolMin: wholeNumber,
+  dbPoolIdleTimeoutMs: wholeNumber,
+  dbPoolAcquireTimeoutMs: wholeNumber,
 } satisfies Record<keyof Config, z.ZodType>;
 
 export type ConfigIssue = { variable: string; message: string };
@@ -96,6 +137,8 @@ function describe(key: keyof Config, overridden: boolean): string {
 
 function shown(key: keyof Config, value: unknown): string {
   if (key === 'adminToken') return '(hidden)';
+  if (key === 'databaseUrl' && typeof value === 'string')
+    return JSON.stringify(value.replace(/:[^:@/]*@/, ':***@'));
   return JSON.stringify(value);
 }
 

@@ -34,6 +34,18 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
       carSeed: config.carSeed,
       instrumentation: createDbInstrumentation(telemetry.tracer, telemetry.meter),
       log: (message) => app.log.info(message),
+      postgres:
+        config.databaseUrl === undefined
+          ? undefined
+          : {
+              url: config.databaseUrl,
+              pool: {
+                max: config.dbPoolMax,
+                min: config.dbPoolMin,
+                idleTimeoutMs: config.dbPoolIdleTimeoutMs,
+                acquireTimeoutMs: config.dbPoolAcquireTimeoutMs,
+              },
+            },
     });
     await registerApp(app, { config, store, telemetry, prom, chaos });
     await app.listen({ port: config.port, host: config.host });

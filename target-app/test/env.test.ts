@@ -24,7 +24,48 @@ describe('parseConfig', () => {
       carSeed: 42,
       telemetryEnabled: true,
       logLevel: 'info',
+      dbPoolMax: 20,
+      dbPoolMin: 5,
+      dbPoolIdleTimeoutMs: 10_000,
+      dbPoolAcquireTimeoutMs: 30_000,
     });
+  });
+
+  it('reads the database URL and pool settings, and checks them', () => {
+    expect(
+      parseConfig(
+        {},
+        {
+          DATABASE_URL: 'postgres://app:pw@db:5432/cars',
+          DB_POOL_MAX: '40',
+          DB_POOL_MIN: '0',
+          DB_POOL_IDLE_TIMEOUT_MS: '5000',
+          DB_POOL_ACQUIRE_TIMEOUT_MS: '2000',
+        },
+      ),
+    ).toMatchObject({
+      databaseUrl: 'postgres://app:pw@db:5432/cars',
+      dbPoolMax: 40,
+      dbPoolMin: 0,
+      dbPoolIdleTimeoutMs: 5000,
+      dbPoolAcquireTimeoutMs: 2000,
+    });
+    const error = configError(() =>
+      parseConfig(
+        {},
+        { DATABASE_URL: 'mysql://u:secret@db/cars', DB_POOL_MAX: '0', DB_POOL_ACQUIRE_TIMEOUT_MS: 'soon' },
+      ),
+    );
+    const byVariable = Object.fromEntries(error.issues.map((i) => [i.variable, i.message]));
+    expect(byVariable.DATABASE_URL).toBe(
+      'must be a postgres:// or postgresql:// URL (got "mysql://u:***@db/cars")',
+    );
+    expect(byVariable.DB_POOL_MAX).toMatch(/at least 1/);
+    expect(byVariable.DB_POOL_ACQUIRE_TIMEOUT_MS).toMatch(/whole number/);
+    expect(error.message).not.toContain('secret');
+    expect(configError(() => parseConfig({}, { DB_POOL_MIN: '30' })).issues).toEqual([
+      { variable: 'DB_POOL_MIN', message: 'must be ≤ DB_POOL_MAX (20) (got 30)' },
+    ]);
   });
 
   it('reads and converts every variable; empty means default', () => {
@@ -67,7 +108,7 @@ describe('parseConfig', () => {
           PORT: 'eighty',
           OTEL_METRIC_EXPORT_INTERVAL: '5000',
           ADMIN_TOKEN: 'short',
-          CAR_COUNT: '2000000',
+          CAR_COUNT: '20000000',
           TELEMETRY_ENABLED: 'maybe',
           OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
         },
@@ -77,7 +118,7 @@ describe('parseConfig', () => {
     expect(byVariable.PORT).toBe('must be a whole number (got "eighty")');
     expect(byVariable.OTEL_METRIC_EXPORT_INTERVAL).toMatch(/at most 2000 ms.*\(got 5000\)/);
     expect(byVariable.ADMIN_TOKEN).toBe('must be at least 8 characters (got (hidden))');
-    expect(byVariable.CAR_COUNT).toMatch(/at most 1000000 \(got 2000000\)/);
+    expect(byVariable.CAR_COUNT).toMatch(/at most 10000000 \(got 20000000\)/);
     expect(byVariable.TELEMETRY_ENABLED).toMatch(/true or false/);
     expect(byVariable.OTEL_EXPORTER_OTLP_ENDPOINT).toMatch(/http\(s\) URL/);
     expect(error.message).toMatch(/^Invalid target-app configuration:\n {2}PORT: must be a whole number/);

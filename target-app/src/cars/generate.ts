@@ -13,6 +13,7 @@ import {
   REFERENCE_YEAR,
   type Transmission,
 } from './catalog.ts';
+import { FEATURES, type Feature } from './features.ts';
 
 export type Car = {
   id: number;
@@ -27,7 +28,15 @@ export type Car = {
   transmission: Transmission;
   colour: Colour;
   city: string;
+  dealerId: number;
+  /** Equipment, in FEATURES order. */
+  features: Feature[];
+  /** How many users saved the listing: the popularity signal for recommendations. */
+  favouriteCount: number;
 };
+
+/** Dealers per city; dealer ids are unique across cities. */
+const DEALERS_PER_CITY = 80;
 
 /** Plug-in hybrids and EVs were not sold in volume before this year. */
 const ELECTRIFIED_SINCE = 2012;
@@ -70,7 +79,7 @@ function pickFuel(random: () => number, model: ModelSpec, year: number): Fuel {
   return pick(random, available.length > 0 ? available : model.fuels);
 }
 
-function generateCar(random: () => number, id: number): Car {
+function generateCar(random: () => number, seed: number, id: number): Car {
   const make = pickMake(random);
   const model = pick(random, make.models);
   const year = intBetween(random, Math.max(MIN_YEAR, model.since ?? MIN_YEAR), REFERENCE_YEAR);
@@ -83,6 +92,14 @@ function generateCar(random: () => number, id: number): Car {
   const value =
     model.basePrice * 0.86 ** age * Math.max(0.5, 1 - mileageKm / 600_000) * (0.9 + random() * 0.2);
   const price = Math.max(500, Math.round(value / 10) * 10);
+  const colour = pick(random, COLOURS);
+  const cityIndex = Math.floor(random() * CITIES.length);
+  // Fields added after the first release draw from a per-car stream, so the fields above keep
+  // their values for a given seed.
+  const extra = createRandom((Math.imul(seed, 0x9e3779b1) ^ id) >>> 0);
+  const richness = 0.6 + Math.min(1, model.basePrice / 60_000) * 0.6 + (year - MIN_YEAR) / 40;
+  const features = FEATURES.filter((f) => extra() < Math.min(0.97, f.share * richness)).map((f) => f.name);
+  const favouriteCount = Math.floor(extra() ** 4 * 400 * (0.5 + (year - MIN_YEAR) / 20));
   return {
     id,
     make: make.name,
@@ -93,8 +110,11 @@ function generateCar(random: () => number, id: number): Car {
     bodyType: model.bodyType,
     fuel,
     transmission,
-    colour: pick(random, COLOURS),
-    city: pick(random, CITIES),
+    colour,
+    city: CITIES[cityIndex]!,
+    dealerId: cityIndex * DEALERS_PER_CITY + 1 + Math.floor(extra() * DEALERS_PER_CITY),
+    features,
+    favouriteCount,
   };
 }
 
@@ -108,7 +128,7 @@ export function* generateCarBatches(count: number, seed: number, batchSize = 5_0
   for (let start = 1; start <= count; start += batchSize) {
     const end = Math.min(count, start + batchSize - 1);
     const batch: Car[] = [];
-    for (let id = start; id <= end; id++) batch.push(generateCar(random, id));
+    for (let id = start; id <= end; id++) batch.push(generateCar(random, seed, id));
     yield batch;
   }
 }

@@ -1,106 +1,186 @@
-// Every SQL statement the target app runs, in plain PostgreSQL so the same text works on PGlite now
-// and on a `pg` pool later. User input only ever travels as $n parameters.
-import type { BodyType, Fuel } from '../cars/catalog.ts';
-import type { Car } from '../cars/generate.ts';
+// Search SQL: filters, free text, sort, keyset and offset paging, facets. Plain PostgreSQL for both
+// engines; user input only ever travels as $n parameters — the text here is built from fixed pieces.
+import type { BodyType, Fuel, Transmission } from '../cars/catalog.ts';
 
-export const CREATE_CARS_TABLE = `
-CREATE TABLE IF NOT EXISTS cars (
-  id integer PRIMARY KEY,
-  make text NOT NULL,
-  model text NOT NULL,
-  year smallint NOT NULL,
-  price integer NOT NULL CHECK (price >= 0),
-  mileage_km integer NOT NULL CHECK (mileage_km >= 0),
-  body_type text NOT NULL,
-  fuel text NOT NULL,
-  transmission text NOT NULL,
-  colour text NOT NULL,
-  city text NOT NULL
-)`;
-
-// Built after the bulk load (cheaper than maintaining them row by row). Each filter column leads an
-// index that continues with (price, id), so "filter, then order by price" reads rows already in order.
-export const CREATE_CARS_INDEXES = [
-  'CREATE INDEX IF NOT EXISTS cars_price_id_idx ON cars (price, id)',
-  'CREATE INDEX IF NOT EXISTS cars_make_price_idx ON cars (make, price, id)',
-  'CREATE INDEX IF NOT EXISTS cars_body_type_price_idx ON cars (body_type, price, id)',
-  'CREATE INDEX IF NOT EXISTS cars_fuel_price_idx ON cars (fuel, price, id)',
-  'CREATE INDEX IF NOT EXISTS cars_year_idx ON cars (year)',
-] as const;
-
-export const ANALYZE_CARS = 'ANALYZE cars';
-
-/** One statement per batch: parallel arrays unnested into rows (portable, unlike PGlite's COPY from a blob). */
-export const INSERT_CARS = `
-INSERT INTO cars (id, make, model, year, price, mileage_km, body_type, fuel, transmission, colour, city)
-SELECT * FROM unnest(
-  $1::integer[], $2::text[], $3::text[], $4::smallint[], $5::integer[], $6::integer[],
-  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]
-)`;
-
-export function insertCarsParams(cars: readonly Car[]): unknown[] {
-  return [
-    cars.map((c) => c.id),
-    cars.map((c) => c.make),
-    cars.map((c) => c.model),
-    cars.map((c) => c.year),
-    cars.map((c) => c.price),
-    cars.map((c) => c.mileageKm),
-    cars.map((c) => c.bodyType),
-    cars.map((c) => c.fuel),
-    cars.map((c) => c.transmission),
-    cars.map((c) => c.colour),
-    cars.map((c) => c.city),
-  ];
-}
-
-const CAR_COLUMNS = `id, make, model, year, price, mileage_km AS "mileageKm", body_type AS "bodyType", fuel,
-  transmission, colour, city`;
+export const CAR_COLUMNS = `id, make, model, year, price, mileage_km AS "mileageKm", body_type AS "bodyType", fuel,
+  transmission, colour, city, dealer_id AS "dealerId", features, favourite_count AS "favouriteCount"`;
 
 export const SELECT_CAR_BY_ID = `SELECT ${CAR_COLUMNS} FROM cars WHERE id = $1`;
-
-export const SELECT_MAKES = 'SELECT DISTINCT make FROM cars ORDER BY make';
+export const SELECT_MAKES = 'SELECT DISTINCT make FROM car_models ORDER BY make';
 
 export type CarFilters = {
   make?: string | undefined;
+  model?: string | undefined;
   bodyType?: BodyType | undefined;
   fuel?: Fuel | undefined;
+  transmission?: Transmission | undefined;
+  city?: string | undefined;
   minPrice?: number | undefined;
   maxPrice?: number | undefined;
   minYear?: number | undefined;
   maxYear?: number | undefined;
+  minMileage?: number | undefined;
+  maxMileage?: number | undefined;
+  /** Free text: full-text match on every text field, or trigram similarity to make + model when textMode is 'fuzzy'. */
+  q?: string | undefined;
 };
 
-export type CarSearch = CarFilters & { page: number; pageSize: number };
+export const CAR_SORTS = ['price', '-price', 'year', '-year', 'mileage', '-mileage', 'relevance'] as const;
+export type CarSort = (typeof CAR_SORTS)[number];
+export type TextMode = 'fulltext' | 'fuzzy';
+
+/** Where the next page starts: the last row's sort key and id. */
+export type Keyset = { key: number; id: number };
+
+export type CarSearch = CarFilters & {
+  sort: CarSort;
+  pageSize: number;
+  /** Offset paging (1-based); ignored when `after` is set. */
+  page: number;
+  after?: Keyset | undefined;
+  textMode?: TextMode | undefined;
+};
 
 export type SqlQuery = { text: string; values: unknown[] };
 
-function whereClause(filters: CarFilters, values: unknown[]): string {
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * Full text ranks rows by ts_rank. The fuzzy fallback matches the make/model vocabulary by trigram
+ * similarity and keeps only the best-scoring names ("did you mean"): all their cars are equally
+ * relevant, so the rank is a constant and the order falls to id, which the primary key serves
+ * without reading every matching row.
+ */
+function textQuery(mode: TextMode, q: string): { match: string; rank: string } {
+  return mode === 'fulltext'
+    ? {
+        match: `search_doc @@ websearch_to_tsquery('simple', ${q})`,
+        rank: `ts_rank(search_doc, websearch_to_tsquery('simple', ${q}))`,
+      }
+    : {
+        match: `(make, model) IN (SELECT make, model FROM (
+    SELECT make, model, word_similarity(${q}, name) AS similarity,
+      max(word_similarity(${q}, name)) OVER () AS best
+    FROM car_models WHERE ${q} <% name) AS names WHERE similarity = best)`,
+        rank: FUZZY_RANK,
+      };
+}
+
+const FUZZY_RANK = '1::real';
+
+function whereConditions(filters: CarFilters, mode: TextMode, params: Params): string[] {
   const conditions: string[] = [];
-  const add = (sql: (placeholder: string) => string, value: unknown) => {
-    values.push(value);
-    conditions.push(sql(`$${values.length}`));
+  const eq = (column: string, value: unknown) => {
+    if (value !== undefined) conditions.push(`${column} = ${params.add(value)}`);
   };
-  if (filters.make !== undefined) add((p) => `make = ${p}`, filters.make);
-  if (filters.bodyType !== undefined) add((p) => `body_type = ${p}`, filters.bodyType);
-  if (filters.fuel !== undefined) add((p) => `fuel = ${p}`, filters.fuel);
-  if (filters.minPrice !== undefined) add((p) => `price >= ${p}`, filters.minPrice);
-  if (filters.maxPrice !== undefined) add((p) => `price <= ${p}`, filters.maxPrice);
-  if (filters.minYear !== undefined) add((p) => `year >= ${p}`, filters.minYear);
-  if (filters.maxYear !== undefined) add((p) => `year <= ${p}`, filters.maxYear);
+  const range = (column: string, min: number | undefined, max: number | undefined) => {
+    if (min !== undefined) conditions.push(`${column} >= ${params.add(min)}`);
+    if (max !== undefined) conditions.push(`${column} <= ${params.add(max)}`);
+  };
+  eq('make', filters.make);
+  eq('model', filters.model);
+  eq('body_type', filters.bodyType);
+  eq('fuel', filters.fuel);
+  eq('transmission', filters.transmission);
+  eq('city', filters.city);
+  range('price', filters.minPrice, filters.maxPrice);
+  range('year', filters.minYear, filters.maxYear);
+  range('mileage_km', filters.minMileage, filters.maxMileage);
+  if (filters.q !== undefined) conditions.push(textQuery(mode, params.add(filters.q)).match);
+  return conditions;
+}
+
+function where(conditions: string[]): string {
   return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
-export function searchCarsQuery(search: CarSearch): SqlQuery {
-  const values: unknown[] = [];
-  const where = whereClause(search, values);
-  values.push(search.pageSize, (search.page - 1) * search.pageSize);
-  const limit = `LIMIT $${values.length - 1} OFFSET $${values.length}`;
-  return { text: `SELECT ${CAR_COLUMNS} FROM cars ${where} ORDER BY price, id ${limit}`, values };
+/** The sort expression and direction; relevance needs `q`. */
+function sortKey(search: CarSearch, params: Params): { expr: string; desc: boolean } {
+  switch (search.sort) {
+    case 'price':
+    case '-price':
+      return { expr: 'price', desc: search.sort === '-price' };
+    case 'year':
+    case '-year':
+      return { expr: 'year', desc: search.sort === '-year' };
+    case 'mileage':
+    case '-mileage':
+      return { expr: 'mileage_km', desc: search.sort === '-mileage' };
+    case 'relevance': {
+      if (search.q === undefined) throw new Error('relevance sort needs q');
+      if (search.textMode === 'fuzzy') return { expr: FUZZY_RANK, desc: true };
+      return { expr: textQuery(search.textMode ?? 'fulltext', params.add(search.q)).rank, desc: true };
+    }
+  }
 }
 
-export function countCarsQuery(filters: CarFilters): SqlQuery {
-  const values: unknown[] = [];
-  const where = whereClause(filters, values);
-  return { text: `SELECT count(*)::integer AS total FROM cars ${where}`, values };
+/**
+ * One page plus one row (to know whether another page follows), with the row's sort key as
+ * `sortKey` for the next cursor. Ties are broken by id in the same direction, so the keyset
+ * condition is one row comparison the (column, id) indexes can seek on.
+ */
+export function searchCarsQuery(search: CarSearch): SqlQuery {
+  const params = new Params();
+  const conditions = whereConditions(search, search.textMode ?? 'fulltext', params);
+  const { expr, desc } = sortKey(search, params);
+  if (search.after !== undefined) {
+    conditions.push(
+      `(${expr}, id) ${desc ? '<' : '>'} (${params.add(search.after.key)}, ${params.add(search.after.id)})`,
+    );
+  }
+  const dir = desc ? 'DESC' : 'ASC';
+  const limit = params.add(search.pageSize + 1);
+  const offset =
+    search.after === undefined ? ` OFFSET ${params.add((search.page - 1) * search.pageSize)}` : '';
+  return {
+    text: `SELECT ${CAR_COLUMNS}, ${expr} AS "sortKey" FROM cars ${where(conditions)} ORDER BY ${expr} ${dir}, id ${dir} LIMIT ${limit}${offset}`,
+    values: params.values,
+  };
+}
+
+/**
+ * Totals are exact up to COUNT_LIMIT and reported as "at least" beyond (as Elasticsearch's
+ * track_total_hits does): counting 300 000 matches would cost more than the page itself.
+ */
+export const COUNT_LIMIT = 10_000;
+
+export function hasConditions(filters: CarFilters): boolean {
+  return whereConditions(filters, 'fulltext', new Params()).length > 0;
+}
+
+export function countCarsQuery(filters: CarFilters, mode: TextMode = 'fulltext'): SqlQuery {
+  const params = new Params();
+  const conditions = whereConditions(filters, mode, params);
+  return {
+    text: `SELECT count(*)::integer AS total FROM (SELECT 1 FROM cars ${where(conditions)} LIMIT ${params.add(COUNT_LIMIT + 1)}) AS matches`,
+    values: params.values,
+  };
+}
+
+export const FACETS = ['make', 'bodyType', 'fuel', 'transmission', 'priceBand'] as const;
+export type Facet = (typeof FACETS)[number];
+const FACET_COLUMNS: Record<Facet, string> = {
+  make: 'make',
+  bodyType: 'body_type',
+  fuel: 'fuel',
+  transmission: 'transmission',
+  priceBand: 'price_band',
+};
+
+/** Counts per value of every facet under the same filters, in one scan (GROUPING SETS). */
+export function facetCountsQuery(filters: CarFilters, mode: TextMode = 'fulltext'): SqlQuery {
+  const params = new Params();
+  const conditions = whereConditions(filters, mode, params);
+  const selects = FACETS.map((f) => `${FACET_COLUMNS[f]}::text AS "${f}"`).join(', ');
+  const sets = FACETS.map((f) => `(${FACET_COLUMNS[f]})`).join(', ');
+  return {
+    text: `SELECT ${selects}, count(*)::integer AS n FROM cars ${where(conditions)} GROUP BY GROUPING SETS (${sets})`,
+    values: params.values,
+  };
 }

@@ -1,32 +1,64 @@
-// The car table in embedded PostgreSQL (PGlite, in memory): created, bulk-loaded from the seeded
-// generator, indexed and analysed at start; then read by the API. Each query runs inside a DB span.
-import { PGlite } from '@electric-sql/pglite';
+// The car catalogue the API reads: opened on PostgreSQL (pool) or PGlite, loaded with the seeded
+// dataset, then searched. Each query runs inside a DB client span (telemetry/db-client.ts).
 import type { Context } from '@opentelemetry/api';
-import { type Car, generateCarBatches } from '../cars/generate.ts';
-import type { DbInstrumentation } from '../telemetry/db-client.ts';
+import type { Car } from '../cars/generate.ts';
+import type { DbInstrumentation, DbOperation } from '../telemetry/db-client.ts';
 import {
-  ANALYZE_CARS,
   type CarFilters,
   type CarSearch,
-  CREATE_CARS_INDEXES,
-  CREATE_CARS_TABLE,
+  COUNT_LIMIT,
   countCarsQuery,
-  INSERT_CARS,
-  insertCarsParams,
+  FACETS,
+  type Facet,
+  facetCountsQuery,
+  hasConditions,
+  type Keyset,
   SELECT_CAR_BY_ID,
   SELECT_MAKES,
+  type SqlQuery,
   searchCarsQuery,
+  type TextMode,
 } from './car-sql.ts';
+import {
+  type Database,
+  type Engine,
+  openPglite,
+  openPostgres,
+  type PoolOptions,
+  type PoolStats,
+} from './database.ts';
+import { ensureCarDataset, type LoadResult } from './load-cars.ts';
+import { type Recommendations, recommendCars, type ScoredCar, similarCars } from './recommendations.ts';
 
-export type CarPage = { items: Car[]; total: number };
+export type CarPage = {
+  items: Car[];
+  /** Exact when totalRelation is 'eq'; a lower bound (COUNT_LIMIT) when 'gte'. */
+  total: number;
+  totalRelation: 'eq' | 'gte';
+  /** Position after the last item, when more rows follow. */
+  next: Keyset | undefined;
+  /** How `q` was matched; fuzzy (trigram) when full text found nothing. */
+  textMode: TextMode | undefined;
+};
+
+export type FacetCounts = Record<Facet, { value: string; count: number }[]>;
 
 export type CarStore = {
+  readonly engine: Engine;
+  readonly load: LoadResult;
   searchCars(search: CarSearch, parent?: Context): Promise<CarPage>;
+  facetCounts(filters: CarFilters, textMode: TextMode, parent?: Context): Promise<FacetCounts>;
   getCar(id: number, parent?: Context): Promise<Car | undefined>;
+  /** Undefined when the car does not exist. */
+  similarCars(id: number, limit: number, parent?: Context): Promise<ScoredCar[] | undefined>;
+  recommend(carIds: readonly number[], limit: number, parent?: Context): Promise<Recommendations>;
   /** Distinct makes, read once after loading (the data never changes while the app runs). */
   listMakes(): readonly string[];
-  /** The planner's plan for a search, one line per entry; shows which index a filter uses. */
-  explainSearch(filters: CarFilters): Promise<string[]>;
+  /** The planner's plan for a query, one line per entry (tests check index use). */
+  explain(query: SqlQuery): Promise<string[]>;
+  poolStats(): PoolStats | undefined;
+  /** Resolves when the database answers a trivial query within timeoutMs, rejects otherwise. */
+  ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -35,76 +67,124 @@ export type CarStoreOptions = {
   carSeed: number;
   instrumentation: DbInstrumentation;
   log: (message: string) => void;
+  /** PostgreSQL server; PGlite in memory when absent. */
+  postgres?: { url: string; pool: PoolOptions } | undefined;
   batchSize?: number;
 };
 
+type CarRow = Car & { sortKey?: number };
+
 export async function openCarStore(options: CarStoreOptions): Promise<CarStore> {
-  const { instrumentation: db, log } = options;
-  const started = performance.now();
-  const pg = await PGlite.create();
+  const { instrumentation, log } = options;
+  const db: Database =
+    options.postgres === undefined
+      ? await openPglite()
+      : await openPostgres(options.postgres.url, options.postgres.pool);
   try {
-    await pg.exec(CREATE_CARS_TABLE);
-    const progressEvery = Math.max(100_000, Math.ceil(options.carCount / 10));
-    let loaded = 0;
-    let nextProgress = progressEvery;
-    for (const batch of generateCarBatches(options.carCount, options.carSeed, options.batchSize ?? 5_000)) {
-      await pg.query(INSERT_CARS, insertCarsParams(batch));
-      loaded += batch.length;
-      if (loaded >= nextProgress && loaded < options.carCount) {
-        log(`loading cars: ${loaded}/${options.carCount} after ${elapsedMs(started)} ms`);
-        nextProgress += progressEvery;
-      }
+    const load = await ensureCarDataset(db, {
+      carCount: options.carCount,
+      carSeed: options.carSeed,
+      log,
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    });
+    const makes = (await db.query<{ make: string }>(SELECT_MAKES)).rows.map((row) => row.make);
+    if (!load.reused) {
+      log(
+        `loaded ${load.carCount} cars (seed ${options.carSeed}, ${makes.length} makes) into ${db.engine === 'pglite' ? 'PGlite' : 'PostgreSQL'} with indexes in ${load.loadMs} ms`,
+      );
     }
-    for (const statement of CREATE_CARS_INDEXES) await pg.exec(statement);
-    await pg.exec(ANALYZE_CARS);
-    const makes = (await pg.query<{ make: string }>(SELECT_MAKES)).rows.map((row) => row.make);
-    log(
-      `loaded ${loaded} cars (seed ${options.carSeed}, ${makes.length} makes) into PGlite with indexes in ${elapsedMs(started)} ms`,
-    );
+
+    const run = async <T>(op: DbOperation['operation'], query: SqlQuery, parent: Context | undefined) =>
+      instrumentation.run(
+        { operation: op, collection: 'cars', text: query.text },
+        parent,
+        async () => (await db.query<T>(query.text, query.values)).rows,
+      );
+
+    async function searchIn(
+      search: CarSearch,
+      mode: TextMode,
+      parent: Context | undefined,
+    ): Promise<CarPage> {
+      const withMode = { ...search, textMode: mode };
+      // The table never grows or shrinks while the app runs: no filter → the dataset's size.
+      const [rows, counted] = await Promise.all([
+        run<CarRow>('SELECT', searchCarsQuery(withMode), parent),
+        hasConditions(search)
+          ? run<{ total: number }>('SELECT', countCarsQuery(search, mode), parent)
+          : [{ total: load.carCount }],
+      ]);
+      const total = counted[0]?.total ?? 0;
+      const more = rows.length > search.pageSize;
+      const page = more ? rows.slice(0, search.pageSize) : rows;
+      const last = page.at(-1);
+      return {
+        items: page.map(({ sortKey: _, ...car }) => car),
+        total: Math.min(total, hasConditions(search) ? COUNT_LIMIT : total),
+        totalRelation: hasConditions(search) && total > COUNT_LIMIT ? 'gte' : 'eq',
+        next: more && last !== undefined ? { key: Number(last.sortKey), id: last.id } : undefined,
+        textMode: search.q === undefined ? undefined : mode,
+      };
+    }
 
     return {
+      engine: db.engine,
+      load,
       async searchCars(search, parent) {
-        const page = searchCarsQuery(search);
-        const count = countCarsQuery(search);
-        const items = await db.run(
-          { operation: 'SELECT', collection: 'cars', text: page.text },
+        if (search.q === undefined || search.textMode !== undefined) {
+          return searchIn(search, search.textMode ?? 'fulltext', parent);
+        }
+        const exact = await searchIn(search, 'fulltext', parent);
+        // Typos ("toyta") find nothing in full text: fall back to trigram similarity.
+        return exact.total > 0 ? exact : searchIn(search, 'fuzzy', parent);
+      },
+      async facetCounts(filters, textMode, parent) {
+        const rows = await run<Record<Facet, string | null> & { n: number }>(
+          'SELECT',
+          facetCountsQuery(filters, textMode),
           parent,
-          async () => {
-            return (await pg.query<Car>(page.text, page.values)).rows;
-          },
         );
-        const total = await db.run(
-          { operation: 'SELECT', collection: 'cars', text: count.text },
-          parent,
-          async () => {
-            return (await pg.query<{ total: number }>(count.text, count.values)).rows[0]?.total ?? 0;
-          },
-        );
-        return { items, total };
+        const counts = Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as FacetCounts;
+        for (const row of rows) {
+          const facet = FACETS.find((f) => row[f] !== null);
+          if (facet !== undefined) counts[facet].push({ value: row[facet] as string, count: row.n });
+        }
+        for (const facet of FACETS) {
+          counts[facet].sort((a, b) =>
+            facet === 'priceBand'
+              ? Number(a.value) - Number(b.value)
+              : b.count - a.count || a.value.localeCompare(b.value),
+          );
+        }
+        return counts;
       },
       async getCar(id, parent) {
-        return db.run(
-          { operation: 'SELECT', collection: 'cars', text: SELECT_CAR_BY_ID },
-          parent,
-          async () => {
-            return (await pg.query<Car>(SELECT_CAR_BY_ID, [id])).rows[0];
-          },
-        );
+        const rows = await run<Car>('SELECT', { text: SELECT_CAR_BY_ID, values: [id] }, parent);
+        return rows[0];
       },
+      similarCars: (id, limit, parent) => similarCars(db, instrumentation, id, limit, parent),
+      recommend: (carIds, limit, parent) => recommendCars(db, instrumentation, carIds, limit, parent),
       listMakes: () => makes,
-      async explainSearch(filters) {
-        const query = searchCarsQuery({ ...filters, page: 1, pageSize: 20 });
-        const result = await pg.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${query.text}`, query.values);
+      async explain(query) {
+        const result = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${query.text}`, query.values);
         return result.rows.map((row) => row['QUERY PLAN']);
       },
-      close: () => pg.close(),
+      poolStats: () => db.poolStats(),
+      async ping(timeoutMs) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        });
+        try {
+          await Promise.race([db.query('SELECT 1'), timeout]);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      close: () => db.close(),
     };
   } catch (error) {
-    await pg.close();
+    await db.close();
     throw error;
   }
-}
-
-function elapsedMs(since: number): number {
-  return Math.round(performance.now() - since);
 }

@@ -1,66 +1,69 @@
-// The public car API: search with filters and pages, details by id, and the list of makes.
+// The public car API: search (filters, free text, facets, sort, offset or cursor pages), details,
+// similar cars, recommendations, and the list of makes.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { BODY_TYPES, FUELS } from '../cars/catalog.ts';
+import { PRICE_BANDS } from '../cars/features.ts';
 import type { Car } from '../cars/generate.ts';
-import type { CarStore } from '../db/car-store.ts';
+import type { TextMode } from '../db/car-sql.ts';
+import type { CarStore, FacetCounts } from '../db/car-store.ts';
+import type { Recommendations, ScoredCar } from '../db/recommendations.ts';
 import { type ErrorBody, parseInput } from '../http/errors.ts';
+import {
+  carIdParamsSchema,
+  carSearchQuerySchema,
+  encodeCursor,
+  limitQuerySchema,
+  recommendationsQuerySchema,
+} from './car-queries.ts';
 
-export const MAX_PAGE_SIZE = 100;
+export { MAX_PAGE_SIZE } from './car-queries.ts';
 
-function wholeNumber(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+type PriceBandCount = { value: string; label: string; min: number; max: number | null; count: number };
+export type CarFacets = Omit<FacetCounts, 'priceBand'> & { priceBand: PriceBandCount[] };
+
+export type CarSearchResponse = {
+  items: Car[];
+  /** Exact up to 10 000 matches; beyond, 10 000 with totalRelation 'gte' ("at least"). */
+  total: number;
+  totalRelation: 'eq' | 'gte';
+  /** Present for offset paging (absent when a cursor was given). */
+  page?: number;
+  pageSize: number;
+  /** Pass as `cursor` for the next page (keyset paging); null on the last page. */
+  nextCursor: string | null;
+  /** How `q` matched: 'fulltext', or 'fuzzy' (trigram) when full text found nothing. */
+  textMatch?: TextMode;
+  facets?: CarFacets;
+};
+
+function withBandLabels(counts: FacetCounts): CarFacets {
+  return {
+    ...counts,
+    priceBand: counts.priceBand.map(({ value, count }) => {
+      const band = PRICE_BANDS[Number(value)];
+      return { value, label: band?.label ?? value, min: band?.min ?? 0, max: band?.max ?? null, count };
+    }),
+  };
 }
-
-const price = wholeNumber(0, 100_000_000);
-const year = wholeNumber(1900, 2100);
-
-export const carSearchQuerySchema = z
-  .strictObject({
-    make: z.string().trim().min(1, 'must not be empty').max(50).optional(),
-    bodyType: z.enum(BODY_TYPES).optional(),
-    fuel: z.enum(FUELS).optional(),
-    minPrice: price.optional(),
-    maxPrice: price.optional(),
-    minYear: year.optional(),
-    maxYear: year.optional(),
-    page: wholeNumber(1, 100_000).default(1),
-    pageSize: wholeNumber(1, MAX_PAGE_SIZE).default(20),
-  })
-  .check((ctx) => {
-    const q = ctx.value;
-    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
-      ctx.issues.push({
-        code: 'custom',
-        input: q.maxPrice,
-        path: ['maxPrice'],
-        message: 'must be ≥ minPrice',
-      });
-    }
-    if (q.minYear !== undefined && q.maxYear !== undefined && q.minYear > q.maxYear) {
-      ctx.issues.push({ code: 'custom', input: q.maxYear, path: ['maxYear'], message: 'must be ≥ minYear' });
-    }
-  });
-
-const carIdParamsSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[1-9]\d*$/, 'must be a positive whole number')
-    .transform(Number)
-    .pipe(z.number().max(2_147_483_647, 'is out of range')),
-});
-
-export type CarSearchResponse = { items: Car[]; total: number; page: number; pageSize: number };
 
 export function registerCarRoutes(api: FastifyInstance, store: CarStore): void {
   api.get('/api/cars', async (request): Promise<CarSearchResponse> => {
-    const search = parseInput(carSearchQuerySchema, request.query, 'query');
-    const { items, total } = await store.searchCars(search, request.otelContext);
-    return { items, total, page: search.page, pageSize: search.pageSize };
+    const { search, facets, usesCursor } = parseInput(carSearchQuerySchema, request.query, 'query');
+    const found = await store.searchCars(search, request.otelContext);
+    const response: CarSearchResponse = {
+      items: found.items,
+      total: found.total,
+      totalRelation: found.totalRelation,
+      ...(usesCursor ? {} : { page: search.page }),
+      pageSize: search.pageSize,
+      nextCursor: found.next === undefined ? null : encodeCursor(search.sort, found.textMode, found.next),
+    };
+    if (found.textMode !== undefined) response.textMatch = found.textMode;
+    if (facets) {
+      response.facets = withBandLabels(
+        await store.facetCounts(search, found.textMode ?? 'fulltext', request.otelContext),
+      );
+    }
+    return response;
   });
 
   api.get('/api/cars/:id', async (request, reply) => {
@@ -68,6 +71,21 @@ export function registerCarRoutes(api: FastifyInstance, store: CarStore): void {
     const car = await store.getCar(id, request.otelContext);
     if (car === undefined) return reply.code(404).send({ error: `car ${id} not found` } satisfies ErrorBody);
     return car;
+  });
+
+  api.get('/api/cars/:id/similar', async (request, reply): Promise<{ items: ScoredCar[] } | undefined> => {
+    const { id } = parseInput(carIdParamsSchema, request.params, 'car id');
+    const { limit } = parseInput(limitQuerySchema, request.query, 'query');
+    const items = await store.similarCars(id, limit, request.otelContext);
+    if (items === undefined) {
+      return reply.code(404).send({ error: `car ${id} not found` } satisfies ErrorBody);
+    }
+    return { items };
+  });
+
+  api.get('/api/recommendations', async (request): Promise<Recommendations> => {
+    const { carIds, limit } = parseInput(recommendationsQuerySchema, request.query, 'query');
+    return store.recommend(carIds ?? [], limit, request.otelContext);
   });
 
   api.get('/api/makes', async () => ({ makes: store.listMakes() }));

@@ -9,6 +9,7 @@ import {
   REFERENCE_YEAR,
   TRANSMISSIONS,
 } from '../../src/cars/catalog.ts';
+import { FEATURE_NAMES } from '../../src/cars/features.ts';
 import { type Car, generateCarBatches, generateCars } from '../../src/cars/generate.ts';
 
 describe('generateCars', () => {
@@ -82,6 +83,23 @@ describe('generateCars', () => {
       return prices.reduce((sum, p) => sum + p, 0) / prices.length;
     };
     expect(meanPrice(REFERENCE_YEAR)).toBeGreaterThan(2 * meanPrice(MIN_YEAR + 2));
+  });
+
+  it('gives cars features in catalogue order, a dealer in their city, and a skewed popularity', () => {
+    const cars = generateCars(5_000, 42);
+    for (const car of cars.slice(0, 500)) {
+      expect(car.features).toEqual(FEATURE_NAMES.filter((f) => car.features.includes(f)));
+      expect(Math.ceil(car.dealerId / 80) - 1).toBe(CITIES.indexOf(car.city as (typeof CITIES)[number]));
+    }
+    const favourites = cars.map((c) => c.favouriteCount).sort((a, b) => a - b);
+    expect(favourites[0]).toBeGreaterThanOrEqual(0);
+    expect(favourites[favourites.length / 2]!).toBeLessThan(favourites.at(-1)! / 10);
+    const richer = (bodyType: string) => cars.filter((c) => c.bodyType === bodyType);
+    const meanFeatures = (list: typeof cars) => list.reduce((n, c) => n + c.features.length, 0) / list.length;
+    expect(meanFeatures(cars.filter((c) => c.price > 50_000))).toBeGreaterThan(
+      meanFeatures(cars.filter((c) => c.price < 10_000)),
+    );
+    expect(richer('suv').length).toBeGreaterThan(0);
   });
 
   it('rejects a negative or fractional count', () => {

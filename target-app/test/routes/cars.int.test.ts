@@ -1,25 +1,33 @@
-// The public car API over HTTP against real PGlite: filters, pages, ids, errors.
+// The public car API over HTTP, on PGlite and on a real PostgreSQL server: filters, pages, ids, errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Car } from '../../src/cars/generate.ts';
 import type { ErrorBody } from '../../src/http/errors.ts';
 import type { CarSearchResponse } from '../../src/routes/cars.ts';
+import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { startTestApp, TEST_CAR_COUNT, type TestApp, testCars } from '../support/test-app.ts';
-
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-
-afterAll(async () => {
-  await t?.close();
-});
 
 const byPriceThenId = (a: Car, b: Car) => a.price - b.price || a.id - b.id;
 
-describe('car API', () => {
-  it('reports health', async () => {
+describe.each(['pglite', 'postgresql'] as const)('car API on %s', (engine) => {
+  let t: TestApp;
+  let database: TestDatabase | undefined;
+
+  beforeAll(async () => {
+    if (engine === 'postgresql') database = await createTestDatabase('cars_api');
+    t = await startTestApp(database === undefined ? {} : { databaseUrl: database.url });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
+
+  it('reports health, and readiness with the database engine', async () => {
     expect(await t.get('/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await t.get('/ready')).toMatchObject({
+      status: 200,
+      body: { status: 'ready', checks: { database: { status: 'up', engine } } },
+    });
   });
 
   it('returns only cars matching every filter, sorted by price then id, with a total across pages', async () => {

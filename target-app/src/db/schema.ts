@@ -1,0 +1,96 @@
+// The cars schema: table, derived search columns, and the indexes each query needs. Indexes are
+// built after the bulk load (cheaper than maintaining them row by row).
+import { PRICE_BANDS } from '../cars/features.ts';
+
+/** Bump when the table or its indexes change: a server database with another version is reloaded. */
+export const SCHEMA_VERSION = 4;
+
+const priceBandCase = `CASE ${PRICE_BANDS.slice(1)
+  .reverse()
+  .map((b) => `WHEN price >= ${b.min} THEN ${b.band}`)
+  .join(' ')} ELSE 0 END`;
+
+const searchText = `make || ' ' || model || ' ' || body_type || ' ' || fuel || ' ' || transmission || ' ' || colour || ' ' || city`;
+
+export const CREATE_SCHEMA = `
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+DROP TABLE IF EXISTS cars;
+CREATE TABLE cars (
+  id integer PRIMARY KEY,
+  make text NOT NULL,
+  model text NOT NULL,
+  year smallint NOT NULL,
+  price integer NOT NULL CHECK (price >= 0),
+  mileage_km integer NOT NULL CHECK (mileage_km >= 0),
+  body_type text NOT NULL,
+  fuel text NOT NULL,
+  transmission text NOT NULL,
+  colour text NOT NULL,
+  city text NOT NULL,
+  dealer_id integer NOT NULL,
+  features text[] NOT NULL,
+  favourite_count integer NOT NULL DEFAULT 0 CHECK (favourite_count >= 0),
+  price_band smallint GENERATED ALWAYS AS (${priceBandCase}) STORED,
+  search_doc tsvector GENERATED ALWAYS AS (to_tsvector('simple', ${searchText})) STORED
+);
+-- The make/model vocabulary (a few dozen rows): typos are matched here by trigram similarity, then
+-- cars are read through the make/model indexes, instead of trigram-matching a million rows.
+DROP TABLE IF EXISTS car_models;
+CREATE TABLE car_models (
+  make text NOT NULL,
+  model text NOT NULL,
+  name text NOT NULL,
+  PRIMARY KEY (make, model)
+);
+CREATE TABLE IF NOT EXISTS car_dataset (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  car_count integer NOT NULL,
+  seed bigint NOT NULL,
+  schema_version integer NOT NULL,
+  loaded_at timestamptz NOT NULL DEFAULT now()
+);
+DELETE FROM car_dataset;
+`;
+
+// Each equality filter leads a btree that continues with (price, id), so "filter, then order by
+// price" reads rows already in order and keyset cursors seek straight to the next page.
+export const CREATE_INDEXES = [
+  'CREATE INDEX cars_price_id_idx ON cars (price, id)',
+  'CREATE INDEX cars_make_price_idx ON cars (make, price, id)',
+  'CREATE INDEX cars_model_price_idx ON cars (model, price, id)',
+  'CREATE INDEX cars_body_type_price_idx ON cars (body_type, price, id)',
+  'CREATE INDEX cars_fuel_price_idx ON cars (fuel, price, id)',
+  'CREATE INDEX cars_city_price_idx ON cars (city, price, id)',
+  'CREATE INDEX cars_year_idx ON cars (year, id)',
+  'CREATE INDEX cars_mileage_idx ON cars (mileage_km, id)',
+  'CREATE INDEX cars_popularity_idx ON cars (favourite_count DESC, id)',
+  'CREATE INDEX cars_band_popularity_idx ON cars (body_type, price_band, favourite_count DESC, id)',
+  'CREATE INDEX cars_search_doc_idx ON cars USING gin (search_doc)',
+] as const;
+
+export const FILL_CAR_MODELS = `
+INSERT INTO car_models (make, model, name) SELECT DISTINCT make, model, lower(make || ' ' || model) FROM cars;
+CREATE INDEX car_models_name_trgm_idx ON car_models USING gin (name gin_trgm_ops);
+ANALYZE car_models`;
+
+// VACUUM (not only ANALYZE) sets the visibility map, so counts run as index-only scans.
+export const ANALYZE_CARS = 'VACUUM ANALYZE cars';
+
+export const SELECT_DATASET =
+  'SELECT car_count AS "carCount", seed::float8 AS seed, schema_version AS "schemaVersion" FROM car_dataset';
+
+export const INSERT_DATASET = 'INSERT INTO car_dataset (car_count, seed, schema_version) VALUES ($1, $2, $3)';
+
+/** Columns the loader writes, in this order (the generated ones are derived by the database). */
+export const LOAD_COLUMNS =
+  'id, make, model, year, price, mileage_km, body_type, fuel, transmission, colour, city, dealer_id, features, favourite_count';
+
+export const INSERT_CARS = `
+INSERT INTO cars (${LOAD_COLUMNS})
+SELECT id, make, model, year, price, mileage_km, body_type, fuel, transmission, colour, city, dealer_id,
+  string_to_array(features, ','), favourite_count
+FROM unnest(
+  $1::integer[], $2::text[], $3::text[], $4::smallint[], $5::integer[], $6::integer[],
+  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::integer[], $13::text[], $14::integer[]
+) AS t(id, make, model, year, price, mileage_km, body_type, fuel, transmission, colour, city, dealer_id,
+  features, favourite_count)`;
