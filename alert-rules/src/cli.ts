@@ -1,17 +1,27 @@
-// Command line: `node alert-rules/src/cli.ts check [dir]` validates every rule file in a
-// directory (default: this package's rules/), printing `file:line: reason` for each problem.
+// Command line:
+//   node alert-rules/src/cli.ts check [dir]      validate every rule file (default: rules/), `file:line: reason`
+//   node alert-rules/src/cli.ts test [files…]    run rule tests (default: tests/*.yaml), promtool style
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatRuleError, loadRules } from './load-rules.ts';
 
-const usage = 'usage: node alert-rules/src/cli.ts check [dir]';
+const usage = 'usage: node alert-rules/src/cli.ts check [dir] | test [files…]';
 const defaultDir = fileURLToPath(new URL('../rules', import.meta.url));
+const defaultTestsDir = fileURLToPath(new URL('../tests', import.meta.url));
 
-export function runCli(args: string[], out: (line: string) => void, err: (line: string) => void): number {
-  const [command, dir = defaultDir, ...extra] = args;
-  if (command !== 'check' || extra.length > 0) {
-    err(usage);
-    return 2;
-  }
+type Print = (line: string) => void;
+
+/** `check` answers synchronously; `test` needs the store, so it returns a promise. */
+export function runCli(args: string[], out: Print, err: Print): number | Promise<number> {
+  const [command, ...rest] = args;
+  if (command === 'check' && rest.length <= 1) return check(rest[0] ?? defaultDir, out, err);
+  if (command === 'test') return test(rest.length > 0 ? rest : shippedTests(), out, err);
+  err(usage);
+  return 2;
+}
+
+function check(dir: string, out: Print, err: Print): number {
   const loaded = loadRules(dir);
   if (loaded.errors.length > 0) {
     for (const e of loaded.errors) err(formatRuleError(e));
@@ -24,10 +34,26 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
   return 0;
 }
 
+export function shippedTests(): string[] {
+  return readdirSync(defaultTestsDir)
+    .filter((name) => /\.ya?ml$/i.test(name))
+    .sort()
+    .map((name) => relative(process.cwd(), join(defaultTestsDir, name)));
+}
+
+async function test(files: string[], out: Print, err: Print): Promise<number> {
+  // Loaded on demand: `check` stays fast and never touches the store.
+  const { formatRuleTestResult, passed, runRuleTests } = await import('./rule-test/run-tests.ts');
+  const results = await runRuleTests(files);
+  for (const r of results) for (const line of formatRuleTestResult(r)) (passed(r) ? out : err)(line);
+  return results.every(passed) ? 0 : 1;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.exitCode = runCli(
+  const code = await runCli(
     process.argv.slice(2),
     (line) => console.log(line),
     (line) => console.error(line),
   );
+  process.exitCode = code;
 }

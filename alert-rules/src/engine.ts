@@ -1,20 +1,22 @@
-// The alert engine: evaluates each rule group on its interval, moves every alert through the
-// state machine, records transitions in cp_alert_events and sends Alertmanager webhooks on
-// firing and resolve. On start it picks up each alert's last state, so a restart neither
-// forgets a firing alert nor notifies it again.
+// The alert engine: evaluates each rule group on its interval, moves every alert instance through
+// the state machine, records transitions in cp_alert_events and hands firing/resolved alerts to
+// the dispatcher (routes → receivers). On start it picks up each alert's last state, so a restart
+// neither forgets a firing alert nor notifies it again. With a Redis URL only the replica holding
+// the evaluator lock evaluates; one that takes over first reloads the state from the store.
+import { fileURLToPath } from 'node:url';
 import type { Store } from 'collector';
-import { conditionHolds, evaluateRule } from './evaluate.ts';
-import { fingerprint } from './fingerprint.ts';
+import { createEvaluatorLock, type EvaluatorLock } from './engine/evaluator-lock.ts';
+import { alertLabels, createRuleInstances, type Transition } from './engine/rule-instances.ts';
+import { parseAlertRulesEnv } from './env.ts';
 import { loadRules, RuleLoadError } from './load-rules.ts';
-import { createWebhookNotifier } from './notify/notifier.ts';
+import { createDispatcher, type Dispatcher } from './notify/dispatcher.ts';
+import type { GroupAlert } from './notify/receivers.ts';
+import { loadRoutingConfig, type RoutingConfig } from './notify/routing-config.ts';
 import type { DeliveryOptions } from './notify/webhook.ts';
 import type { Rule } from './rule-schema.ts';
 import {
-  type AlertState,
   type AlertStateName,
   activeAt,
-  inactive,
-  nextState,
   notificationFor,
   type SettledState,
   settled,
@@ -25,27 +27,36 @@ import {
   recentAlertEvents,
   recordAlertEvent,
 } from './store/alert-events.ts';
-import { renderTemplate } from './template.ts';
+
+export { alertLabels };
 
 type Client = Store['client'];
+
+export const shippedRoutingFile = fileURLToPath(new URL('../routing.yaml', import.meta.url));
 
 export interface AlertEngineOptions {
   client: Client;
   /** Directory of rule files; or pass `rules` already loaded. */
   rulesDir?: string | undefined;
   rules?: Rule[] | undefined;
-  /** Alertmanager-compatible webhook receiver; unset → transitions are recorded, nothing is sent. */
+  /** The default receiver's URL (ALERT_WEBHOOK_URL in the shipped routing file). */
   webhookUrl?: string | undefined;
-  /** Base URL of the dashboard, for externalURL and each alert's generatorURL. */
+  /** Base URL of the dashboard, for externalURL, generator and dashboard links. */
   externalUrl?: string | undefined;
-  receiver?: string | undefined;
+  /** Routes and receivers: a config, a file, or null to send nothing. Default: ALERT_ROUTING_FILE or routing.yaml. */
+  routing?: RoutingConfig | string | null | undefined;
+  /** Where receiver secrets are read by name (default: process.env). */
+  env?: Record<string, string | undefined> | undefined;
+  /** Redis for the one-evaluator lock; null disables it. Default: REDIS_URL. */
+  redisUrl?: string | null | undefined;
+  lockKey?: string | undefined;
   now?: (() => number) | undefined;
   delivery?: Omit<DeliveryOptions, 'onAttempt'> | undefined;
   /** Where problems that must not stop evaluation go (template errors, failed writes). */
   log?: ((message: string) => void) | undefined;
 }
 
-/** What the engine knows of one alert right now. */
+/** What the engine knows of one alert instance right now. */
 export interface ActiveAlert {
   rule: string;
   group: string;
@@ -59,6 +70,8 @@ export interface ActiveAlert {
   annotations: Record<string, string>;
   lastEvalAt: number | null;
   lastError: string | null;
+  /** How long the rule's last evaluation took, ms (the rule's cost). */
+  lastEvalDurationMs: number | null;
   /** Annotation templates that failed to render (shown raw). */
   warnings: string[];
 }
@@ -70,23 +83,12 @@ export interface AlertEngine {
   alerts(): ActiveAlert[];
   recent(limit?: number): Promise<AlertEvent[]>;
   rules(): Rule[];
-}
-
-interface Instance {
-  rule: Rule;
-  labels: Record<string, string>;
-  fingerprint: string;
-  state: AlertState;
-  value: number | null;
-  annotations: Record<string, string>;
-  lastEvalAt: number | null;
-  lastError: string | null;
-  warnings: string[];
-}
-
-/** Labels of a rule's alert: the series' service, the rule's labels, and alertname. */
-export function alertLabels(rule: Rule): Record<string, string> {
-  return { ...(rule.service ? { service: rule.service } : {}), ...rule.labels, alertname: rule.alert };
+  /** Configured receivers; `missingEnv` names the variable a switched-off one needs. */
+  receivers(): { name: string; kind: string; missingEnv: string | null }[];
+  /** Per rule: how long its last evaluation took, ms (null before the first). */
+  evaluationTimes(): Record<string, number | null>;
+  /** single: no lock; leader / standby: with the Redis lock. */
+  role(): 'single' | 'leader' | 'standby';
 }
 
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
@@ -95,33 +97,42 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const clock = options.now ?? Date.now;
   const log = options.log ?? ((message: string) => console.warn(`[alert-rules] ${message}`));
   const externalUrl = (options.externalUrl ?? 'http://localhost:3000').replace(/\/$/, '');
-  const notifier = options.webhookUrl
-    ? createWebhookNotifier({
+  const needsEnv = options.routing === undefined || options.redisUrl === undefined;
+  const env = needsEnv ? parseAlertRulesEnv(options.env ?? process.env) : {};
+  const routing =
+    options.routing === undefined
+      ? loadRoutingConfig(env.ALERT_ROUTING_FILE ?? shippedRoutingFile)
+      : typeof options.routing === 'string'
+        ? loadRoutingConfig(options.routing)
+        : options.routing;
+  const dispatcher: Dispatcher | null = routing
+    ? createDispatcher({
         client,
-        url: options.webhookUrl,
-        receiver: options.receiver ?? 'webhook',
+        routing,
+        env: {
+          ...(options.env ?? process.env),
+          ...(options.webhookUrl ? { ALERT_WEBHOOK_URL: options.webhookUrl } : {}),
+        },
         externalUrl,
         delivery: options.delivery,
         log,
       })
     : null;
+  const redisUrl = options.redisUrl === undefined ? env.REDIS_URL : options.redisUrl;
+  const minInterval = Math.min(...rules.map((r) => r.intervalMs), 60_000);
+  const lock: EvaluatorLock | null = redisUrl
+    ? createEvaluatorLock({
+        url: redisUrl,
+        key: options.lockKey,
+        ttlMs: Math.max(3 * minInterval, 5_000),
+        log,
+      })
+    : null;
+  let leader = false;
 
-  const instances = rules.map((rule): Instance => {
-    const labels = alertLabels(rule);
-    return {
-      rule,
-      labels,
-      fingerprint: fingerprint(labels),
-      state: inactive,
-      value: null,
-      annotations: { ...rule.annotations },
-      lastEvalAt: null,
-      lastError: null,
-      warnings: [],
-    };
-  });
+  const ruleSets = rules.map((rule) => createRuleInstances(rule, log));
   // Group names are unique per file, as in Prometheus; the same name in two files is two groups.
-  const groups = Map.groupBy(instances, (i) => `${i.rule.file}\u0000${i.rule.group}`);
+  const groups = Map.groupBy(ruleSets, (r) => `${r.rule.file}\u0000${r.rule.group}`);
   const groupRuns = new Map<string, Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   let restored: Promise<void> | null = null;
@@ -130,14 +141,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   function restore(): Promise<void> {
     restored ??= lastAlertStates(client).then(
       (rows) => {
-        const byFingerprint = new Map(rows.map((r) => [r.fingerprint, r]));
-        for (const instance of instances) {
-          const row = byFingerprint.get(instance.fingerprint);
-          if (!row) continue;
-          instance.state = row.state;
-          instance.value = row.value;
-          if (Object.keys(row.annotations).length > 0) instance.annotations = row.annotations;
-        }
+        for (const set of ruleSets) set.restore(rows);
       },
       (error: unknown) => {
         restored = null; // try again on the next evaluation rather than notify from a blank slate
@@ -147,75 +151,60 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return restored;
   }
 
-  async function evaluateInstance(instance: Instance, now: number): Promise<void> {
-    const { rule } = instance;
-    let value: number | null = null;
-    let error: string | undefined;
-    try {
-      ({ value } = await evaluateRule(client, rule, now));
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
-    }
-    const prev = instance.state;
-    const conditionTrue =
-      error === undefined && value !== null ? conditionHolds(value, rule.op, rule.threshold) : null;
-    const next = nextState(prev, {
-      conditionTrue,
-      error,
-      now,
-      for: rule.forMs,
-      keepFiringFor: rule.keepFiringForMs,
-    });
-    instance.state = next;
-    instance.value = value;
-    instance.lastEvalAt = now;
-    instance.lastError = error ?? null;
-    // As in Prometheus, a resolved (or kept-firing) alert keeps the annotations it had while true.
-    const keepAnnotations = conditionTrue !== true && ['firing', 'resolved'].includes(settled(next).state);
-    if (!keepAnnotations) renderAnnotations(instance);
+  /** With a lock: evaluate only while holding it; on taking it over, reload state first. */
+  async function mayEvaluate(): Promise<boolean> {
+    if (!lock) return true;
+    const holds = await lock.acquire();
+    if (holds && !leader) restored = null;
+    leader = holds;
+    return holds;
+  }
 
+  async function handle({ instance, prev, next }: Transition, now: number): Promise<void> {
     if (next.state !== prev.state) {
       await recordAlertEvent(client, {
         at: now,
-        rule: rule.alert,
+        rule: instance.rule.alert,
         fingerprint: instance.fingerprint,
         state: next.state,
         previousState: prev.state,
-        value,
+        value: instance.value,
         labels: instance.labels,
         annotations: instance.annotations,
         activeAt: activeAt(next),
-      }).catch((e: unknown) => log(`recording ${rule.alert} → ${next.state} failed: ${String(e)}`));
+      }).catch((e: unknown) => log(`recording ${instance.rule.alert} → ${next.state} failed: ${String(e)}`));
     }
     const status = notificationFor(prev, next);
-    if (status && notifier) {
-      const { rule: r, fingerprint, labels, annotations } = instance;
-      await notifier.notify(
-        { rule: r.alert, fingerprint, labels, annotations, state: settled(next) },
-        status,
-      );
-    }
-  }
-
-  function renderAnnotations(instance: Instance): void {
-    const warnings: string[] = [];
-    const annotations: Record<string, string> = {};
-    for (const [name, template] of Object.entries(instance.rule.annotations)) {
-      const rendered = renderTemplate(template, { labels: instance.labels, value: instance.value });
-      annotations[name] = rendered.text;
-      if (rendered.error) warnings.push(`annotation ${name}: ${rendered.error}`);
-    }
-    for (const w of warnings) if (!instance.warnings.includes(w)) log(`${instance.rule.alert}: ${w}`);
-    instance.annotations = annotations;
-    instance.warnings = warnings;
+    const s = settled(next);
+    if (!status || !dispatcher || (s.state !== 'firing' && s.state !== 'resolved')) return;
+    const alert: GroupAlert = {
+      rule: instance.rule.alert,
+      fingerprint: instance.fingerprint,
+      status,
+      labels: { ...instance.labels },
+      annotations: { ...instance.annotations },
+      value: instance.value,
+      startsAt: s.firedAt,
+      endsAt: s.state === 'resolved' ? s.resolvedAt : null,
+    };
+    dispatcher.enqueue(alert, now);
   }
 
   /** Runs a group's rules in order; runs of one group never overlap. */
   function evaluateGroup(name: string, now: number): Promise<void> {
     const previous = groupRuns.get(name) ?? Promise.resolve();
     const run = previous.then(async () => {
+      if (!(await mayEvaluate())) {
+        // Standby: show what the leader recorded, so this replica's dashboard is not stale.
+        restored = null;
+        await restore();
+        return;
+      }
       await restore();
-      for (const instance of groups.get(name) ?? []) await evaluateInstance(instance, now);
+      for (const set of groups.get(name) ?? []) {
+        for (const transition of await set.evaluate(client, now)) await handle(transition, now);
+      }
+      await dispatcher?.flush(now);
     });
     const settledRun = run.catch(() => undefined);
     groupRuns.set(name, settledRun);
@@ -254,27 +243,34 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.all(groupRuns.values());
+      await lock?.release();
     },
     async evaluateOnce(now = clock()) {
       for (const name of groups.keys()) await evaluateGroup(name, now);
     },
     alerts: () =>
-      instances.map((i) => ({
-        rule: i.rule.alert,
-        group: i.rule.group,
-        fingerprint: i.fingerprint,
-        state: i.state.state,
-        held: i.state.state === 'nodata' || i.state.state === 'error' ? i.state.held.state : null,
-        value: i.value,
-        activeAt: activeAt(i.state),
-        labels: { ...i.labels },
-        annotations: { ...i.annotations },
-        lastEvalAt: i.lastEvalAt,
-        lastError: i.lastError,
-        warnings: [...i.warnings],
-      })),
+      ruleSets.flatMap((set) =>
+        set.list().map((i) => ({
+          rule: i.rule.alert,
+          group: i.rule.group,
+          fingerprint: i.fingerprint,
+          state: i.state.state,
+          held: i.state.state === 'nodata' || i.state.state === 'error' ? i.state.held.state : null,
+          value: i.value,
+          activeAt: activeAt(i.state),
+          labels: { ...i.labels },
+          annotations: { ...i.annotations },
+          lastEvalAt: i.lastEvalAt,
+          lastError: i.lastError,
+          lastEvalDurationMs: i.lastEvalDurationMs,
+          warnings: [...i.warnings],
+        })),
+      ),
     recent: (limit = 50) => recentAlertEvents(client, limit),
     rules: () => [...rules],
+    receivers: () => dispatcher?.receivers() ?? [],
+    evaluationTimes: () => Object.fromEntries(ruleSets.map((r) => [r.rule.alert, r.lastEvalDurationMs()])),
+    role: () => (lock ? (leader ? 'leader' : 'standby') : 'single'),
   };
 }
 

@@ -1,14 +1,36 @@
 // Public surface of alert-rules: load and validate rule files, evaluate them, and run the engine.
 export { formatDuration, parseDuration } from './duration.ts';
+export type { EvaluatorLock } from './engine/evaluator-lock.ts';
+export { createEvaluatorLock } from './engine/evaluator-lock.ts';
 export type { ActiveAlert, AlertEngine, AlertEngineOptions } from './engine.ts';
-export { alertLabels, createAlertEngine } from './engine.ts';
-export type { RuleValue } from './evaluate.ts';
-export { conditionHolds, evaluateRule } from './evaluate.ts';
+export { alertLabels, createAlertEngine, shippedRoutingFile } from './engine.ts';
+export type { AlertRulesEnv } from './env.ts';
+export { parseAlertRulesEnv } from './env.ts';
+export type { GroupedRuleValue, RuleValue } from './evaluate.ts';
+export { conditionHolds, evaluateRule, evaluateRuleGroups, labelNameOf } from './evaluate.ts';
 export { fingerprint } from './fingerprint.ts';
 export type { LoadedRules, RuleFileError } from './load-rules.ts';
 export { formatRuleError, loadRules, parseRuleFile, RuleLoadError } from './load-rules.ts';
-export type { AlertToNotify, WebhookNotifier, WebhookNotifierOptions } from './notify/notifier.ts';
-export { createWebhookNotifier } from './notify/notifier.ts';
+export type { Dispatcher, DispatcherOptions } from './notify/dispatcher.ts';
+export { createDispatcher } from './notify/dispatcher.ts';
+export type { GroupAlert, GroupNotification, Receiver } from './notify/receivers.ts';
+export { createReceiver, pagerDutyEvent, pagerDutyEventsUrl, slackMessage } from './notify/receivers.ts';
+export type {
+  Matcher,
+  MatchOp,
+  ReceiverConfig,
+  ResolvedRoute,
+  RouteConfig,
+  RoutingConfig,
+} from './notify/routing-config.ts';
+export {
+  loadRoutingConfig,
+  matchRoutes,
+  parseMatcher,
+  parseRoutingConfig,
+  RoutingConfigError,
+  routeDefaults,
+} from './notify/routing-config.ts';
 export type {
   DeliveryAttempt,
   DeliveryOptions,
@@ -19,12 +41,20 @@ export type {
   WebhookAlert,
   WebhookPayload,
 } from './notify/webhook.ts';
-export { buildWebhookPayload, parseRetryAfter, sendWebhook, zeroTime } from './notify/webhook.ts';
+export { buildWebhookPayload, parseRetryAfter, postJson, sendWebhook, zeroTime } from './notify/webhook.ts';
+export type { GroupedStatRequest, GroupValue } from './query/grouped-stat.ts';
+export { queryGroupedStat } from './query/grouped-stat.ts';
 export type { CompareOp, Rule, RuleFile } from './rule-schema.ts';
 export { compareOps, groupSchema, ruleFileSchema, ruleSchema, toFilters, toRule } from './rule-schema.ts';
+export type { RuleTestCaseResult, RuleTestFileResult } from './rule-test/run-tests.ts';
+export { formatRuleTestResult, runRuleTests, testEpoch } from './rule-test/run-tests.ts';
+export type { InputSeries, SeriesClock } from './rule-test/series.ts';
+export { expandValues, insertSeries, parseSelector, seriesRows } from './rule-test/series.ts';
+export type { RuleTestFile } from './rule-test/test-file.ts';
+export { parseRuleTestFile, ruleTestFileSchema } from './rule-test/test-file.ts';
 export type { AlertState, AlertStateName, Observation, SettledState } from './state-machine.ts';
 export { activeAt, alertStates, inactive, nextState, notificationFor, settled } from './state-machine.ts';
-export type { AlertEvent, NotificationRecord } from './store/alert-events.ts';
+export type { AlertEvent, NotificationRecord, RestoredAlert } from './store/alert-events.ts';
 export { recentAlertEvents, recentNotifications } from './store/alert-events.ts';
 export type { Rendered, TemplateData } from './template.ts';
 export { checkTemplate, formatG, humanize, humanizeDuration, renderTemplate } from './template.ts';

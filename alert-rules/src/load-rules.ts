@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Rule, ruleFileSchema, toRule } from './rule-schema.ts';
+import { expandSlo } from './slo.ts';
 import { checkTemplate } from './template.ts';
 
 export interface RuleFileError {
@@ -73,6 +74,19 @@ export function parseRuleFile(text: string, file: string): { rules: Rule[]; erro
         }
       }
       rules.push(rule);
+    });
+    group.slos.forEach((slo, i) => {
+      const path = ['groups', g, 'slos', i];
+      for (const [name, template] of Object.entries(slo.annotations)) {
+        const problem = checkTemplate(template);
+        if (problem)
+          errors.push({
+            file,
+            line: lineOf([...path, 'annotations', name]),
+            message: `slo "${slo.slo}" annotations.${name}: template: ${problem}`,
+          });
+      }
+      rules.push(...expandSlo(slo, group, file, lineOf(path)));
     });
   });
   return { rules, errors };

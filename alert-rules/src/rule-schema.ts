@@ -13,6 +13,9 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 
 export const compareOps = ['>', '>=', '<', '<=', '==', '!='] as const;
+/** What an unknown condition (no data, or a failed query) means for a rule. */
+const unknownPolicies = ['nodata', 'error', 'alerting', 'ok'] as const;
+export type UnknownPolicy = (typeof unknownPolicies)[number];
 export type CompareOp = (typeof compareOps)[number];
 
 const filterOps = ['=', '!=', '>', '>=', '<', '<='] as const satisfies readonly FilterOp[];
@@ -54,11 +57,19 @@ export const ruleSchema = z
     service: z.string().min(1).optional(),
     where: filterMap.optional(),
     numerator: filterMap.optional(),
+    /** Attribute keys (or `service`) to group by: one alert instance per group of values. */
+    by: z
+      .array(z.string().regex(/^[A-Za-z_][\w.\-/]*$/, 'attribute keys are letters, digits and _ . - /'))
+      .default([]),
     window: positiveDuration,
     op: z.enum(compareOps),
     threshold: z.number().finite(),
     for: duration.default(0),
     keep_firing_for: duration.default(0),
+    /** No data in the window: `nodata` holds the state (default), `alerting` counts as true, `ok` as false. */
+    no_data: z.enum(unknownPolicies).default('nodata'),
+    /** A failed query: `error` holds the state (default), `alerting` counts as true, `ok` as false. */
+    on_error: z.enum(unknownPolicies).default('error'),
     labels: z.record(labelName, z.string()).default({}),
     annotations: z.record(labelName, z.string()).default({}),
   })
@@ -71,6 +82,10 @@ export const ruleSchema = z
         path: ['numerator'],
         message: 'numerator applies to stat "ratio" only',
       });
+    if (rule.no_data === 'error')
+      ctx.addIssue({ code: 'custom', path: ['no_data'], message: 'no_data is one of nodata, alerting, ok' });
+    if (rule.on_error === 'nodata')
+      ctx.addIssue({ code: 'custom', path: ['on_error'], message: 'on_error is one of error, alerting, ok' });
     if (rule.kind === 'histogram' && rule.stat === 'last')
       ctx.addIssue({
         code: 'custom',
@@ -85,10 +100,32 @@ export const ruleSchema = z
       });
   });
 
+/**
+ * An SLO on the share of bad events (e.g. 5xx responses among all requests); it expands into
+ * the multiwindow burn-rate alerts of Google's SRE workbook (see slo.ts).
+ */
+export const sloSchema = z.strictObject({
+  slo: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'SLO names are letters, digits and _'),
+  /** Share of good events, e.g. 0.999. */
+  objective: z.number().gt(0).lt(1),
+  metric: z.string().min(1),
+  kind: z.enum(['histogram', 'sum']),
+  service: z.string().min(1).optional(),
+  /** All events (total). */
+  where: filterMap.optional(),
+  /** The bad events among them. */
+  bad: filterMap,
+  by: z.array(z.string()).default([]),
+  labels: z.record(labelName, z.string()).default({}),
+  annotations: z.record(labelName, z.string()).default({}),
+});
+export type ParsedSlo = z.output<typeof sloSchema>;
+
 export const groupSchema = z.strictObject({
   name: z.string().min(1),
   interval: positiveDuration.default(60_000),
   rules: z.array(ruleSchema).default([]),
+  slos: z.array(sloSchema).default([]),
 });
 
 export const ruleFileSchema = z.strictObject({ groups: z.array(groupSchema) }).superRefine((file, ctx) => {
@@ -121,11 +158,18 @@ export interface Rule {
   service?: string | undefined;
   where: AttributeFilter[];
   numerator?: AttributeFilter[] | undefined;
+  /** Grouping attribute keys; empty: one alert for the whole rule. */
+  by: string[];
   windowMs: number;
+  /** Burn-rate rules: a second, shorter window that must meet the condition too. */
+  shortWindowMs?: number | undefined;
   op: CompareOp;
   threshold: number;
   forMs: number;
   keepFiringForMs: number;
+  /** `nodata`/`error`: the explicit state that holds; `alerting`: true; `ok`: false. */
+  noData: UnknownPolicy;
+  onError: UnknownPolicy;
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
@@ -157,11 +201,14 @@ export function toRule(
     service: parsed.service,
     where: parsed.where ? toFilters(parsed.where) : [],
     numerator: parsed.numerator ? toFilters(parsed.numerator) : undefined,
+    by: parsed.by,
     windowMs: parsed.window,
     op: parsed.op,
     threshold: parsed.threshold,
     forMs: parsed.for,
     keepFiringForMs: parsed.keep_firing_for,
+    noData: parsed.no_data,
+    onError: parsed.on_error,
     labels: parsed.labels,
     annotations: parsed.annotations,
   };

@@ -106,6 +106,18 @@ describe('parseRuleFile', () => {
     ]);
   });
 
+  it('reads `by` and the unknown-condition policies, rejecting a policy that does not fit', () => {
+    const text = `${rule({ threshold: '1' })}        by: [http.route, service]\n        no_data: alerting\n`;
+    expect(parseRuleFile(text, 'x.yaml').rules[0]).toMatchObject({
+      by: ['http.route', 'service'],
+      noData: 'alerting',
+      onError: 'error',
+    });
+    expect(errorsOf(`${rule({ threshold: '1' })}        no_data: error\n`)).toEqual([
+      'rules/x.yaml:13: rule "A" no_data: no_data is one of nodata, alerting, ok',
+    ]);
+  });
+
   it('accepts an empty file as no rules', () => {
     expect(parseRuleFile('# nothing yet\n', 'empty.yaml')).toEqual({ rules: [], errors: [] });
   });
@@ -119,8 +131,15 @@ describe('loadRules', () => {
     const loaded = loadRules(shipped);
     expect(loaded.errors).toEqual([]);
     expect(loaded.rules.map((r) => [r.alert, r.stat, r.threshold])).toEqual([
+      ['LoadRunLatencyThresholdFailing', 'p95', 200],
+      ['LoadRunErrorThresholdFailing', 'ratio', 0.001],
+      ['TargetAvailabilityBurnRatePage', 'ratio', 0.0144],
+      ['TargetAvailabilityBurnRatePageSlow', 'ratio', 0.006],
+      ['TargetAvailabilityBurnRateTicket', 'ratio', 0.001],
       ['TargetHighLatencyP95', 'p95', 0.2],
       ['TargetHighErrorRatio', 'ratio', 0.001],
+      ['TargetSlowDatabaseQueries', 'avg', 0.1],
+      ['TargetNoData', 'count', 1],
     ]);
   });
 

@@ -109,9 +109,18 @@ export interface DeliveryOptions {
   onAttempt?: (attempt: DeliveryAttempt) => void | Promise<void>;
 }
 
-export async function sendWebhook(
+export function sendWebhook(
   url: string,
   payload: WebhookPayload,
+  options: DeliveryOptions = {},
+): Promise<DeliveryResult> {
+  return postJson(url, payload, options);
+}
+
+/** POSTs a JSON body with the retry policy every receiver shares (webhook, Slack, PagerDuty). */
+export async function postJson(
+  url: string,
+  payload: unknown,
   options: DeliveryOptions = {},
 ): Promise<DeliveryResult> {
   const { attempts = 3, baseDelayMs = 500, maxDelayMs = 30_000, timeoutMs = 10_000 } = options;

@@ -66,7 +66,9 @@ export async function recentAlertEvents(client: Client, limit: number, rule?: st
 }
 
 export interface RestoredAlert {
+  rule: string;
   fingerprint: string;
+  labels: Record<string, string>;
   state: AlertState;
   value: number | null;
   /** When the last transition happened. */
@@ -79,6 +81,8 @@ export async function lastAlertStates(client: Client): Promise<RestoredAlert[]> 
   const unknown = `State IN ('nodata', 'error')`;
   const result = await client.query({
     query: `SELECT Fingerprint AS fingerprint,
+        argMax(RuleName, At) AS rule,
+        argMax(Labels, At) AS labels,
         argMax(State, At) AS state,
         toUnixTimestamp64Milli(max(At)) AS at,
         argMax(Value, At) AS value,
@@ -108,7 +112,9 @@ export async function lastAlertStates(client: Client): Promise<RestoredAlert[]> 
           ? { state: 'error', since: at, held, error: 'restored after restart' }
           : held;
     return {
+      rule: String(r.rule),
       fingerprint: String(r.fingerprint),
+      labels: r.labels as Record<string, string>,
       state,
       value: r.value === null ? null : Number(r.value),
       changedAt: at,
