@@ -3,13 +3,16 @@
 // (99 when thresholds fail), 1 when the launcher could not run the test, 2 on bad arguments.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runDistributed } from './distributed.ts';
 import type { RunStatusEvent } from './events.ts';
 import { REPO_ROOT } from './k6-binary.ts';
 import { createLauncher } from './launcher.ts';
 import type { EndedRun, RunResult } from './run-state.ts';
 import { ParamValidationError, scenarios } from './scenarios.ts';
 
-const USAGE = `usage: cli.ts <scenario> --target <base URL> [--vus N] [--duration 30s] [--runs-dir DIR] [--otlp host:port]
+const USAGE = `usage: cli.ts <scenario> --target <base URL> [--vus N | --scale 0.001] [--duration 30s] [--segments N] [--runs-dir DIR] [--otlp host:port]
+  --segments N runs N k6 processes (execution segments) started together; one aggregated result
+  --scale multiplies the plan's VUs/rates (load, stress, spike, endurance, breakpoint); --vus is then the peak VUs
 scenarios: ${Object.keys(scenarios).join(', ')}`;
 
 const num = (n: number | null | undefined, digits = 1): string =>
@@ -56,9 +59,11 @@ async function main(argv: string[]): Promise<number> {
     options: {
       target: { type: 'string' },
       vus: { type: 'string' },
+      scale: { type: 'string' },
       duration: { type: 'string' },
       'runs-dir': { type: 'string' },
       otlp: { type: 'string' },
+      segments: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,14 +73,29 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   // The person at the terminal names the target; the allowlist guards the dashboard's launcher.
-  const launcher = createLauncher({
-    targets: values.target ? [values.target] : [],
-    runsDir: values['runs-dir'] ?? join(REPO_ROOT, '.data', 'runs'),
-    ...(values.otlp ? { otlpEndpoint: values.otlp } : {}),
-  });
+  const targets = values.target ? [values.target] : [];
+  const runsDir = values['runs-dir'] ?? join(REPO_ROOT, '.data', 'runs');
   const params: Record<string, unknown> = { target: values.target };
   if (values.vus !== undefined) params.vus = Number(values.vus);
+  if (values.scale !== undefined) params.scale = Number(values.scale);
   if (values.duration !== undefined) params.duration = values.duration;
+  if (values.segments !== undefined) {
+    const segments = Number(values.segments);
+    try {
+      return await runSegmented({ scenario, params, targets, runsDir, segments, otlp: values.otlp });
+    } catch (err) {
+      if (err instanceof ParamValidationError)
+        console.error(`invalid ${err.field}: ${err.message}\n${USAGE}`);
+      else if (err instanceof RangeError) console.error(`invalid segments: ${err.message}\n${USAGE}`);
+      else throw err;
+      return 2;
+    }
+  }
+  const launcher = createLauncher({
+    targets,
+    runsDir,
+    ...(values.otlp ? { otlpEndpoint: values.otlp } : {}),
+  });
 
   let run: ReturnType<typeof launcher.launch>;
   try {
@@ -103,6 +123,44 @@ async function main(argv: string[]): Promise<number> {
   console.log(resultText(ended, ended.result));
   if (ended.state === 'finished' && ended.result.thresholdsPassed) return 0;
   return ended.result?.exitCode || 1;
+}
+
+/** N k6 processes through runDistributed: per-segment exits, then the aggregated result. */
+async function runSegmented(opts: {
+  scenario: string;
+  params: Record<string, unknown>;
+  targets: string[];
+  runsDir: string;
+  segments: number;
+  otlp: string | undefined;
+}): Promise<number> {
+  const run = runDistributed({
+    scenario: opts.scenario,
+    params: opts.params,
+    targets: opts.targets,
+    segments: opts.segments,
+    runsDir: opts.runsDir,
+    ...(opts.otlp ? { otlpEndpoint: opts.otlp } : {}),
+    onLine: (i, stream, line) => stream === 'stderr' && console.error(`k6[${i}]: ${line}`),
+  });
+  console.log(`run ${run.runId}: ${opts.segments} segments, resuming together once all are up`);
+  process.once('SIGINT', () => run.stop());
+  const r = await run.done;
+  console.log(`run ${r.runId}: ${r.state}${r.reason ? ` (${r.reason})` : ''}`);
+  for (const s of r.segments)
+    console.log(`  segment ${s.segment}: k6 exit ${s.exit.code}: ${s.result.exitMeaning}`);
+  const a = r.aggregate;
+  if (a) {
+    const st = a.stats;
+    console.log(
+      `  ${st.httpReqs} requests (${num(st.reqRate)}/s), ${st.iterations} iterations; p95 ≤ ${num(st.p95Ms)} ms (worst segment)`,
+      `\n  errors ${num(st.errorRate * 100, 2)} %`,
+    );
+    for (const t of a.thresholds) console.log(`  ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expr}`);
+    console.log(`  thresholds ${a.thresholdsPassed ? 'passed' : 'FAILED'}`);
+  }
+  if (r.state === 'finished') return a?.thresholdsPassed ? 0 : 99;
+  return 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,8 +1,24 @@
 // Public surface of the load-tests package: the k6 launcher and what it needs around it.
+export type {
+  DistributedRun,
+  DistributedRunInput,
+  DistributedRunResult,
+  ExecutionSegment,
+  SegmentOutcome,
+} from './distributed.ts';
+export { executionSegments, runDistributed } from './distributed.ts';
 export type { RunEvent, RunEventListener, RunLogEvent, RunStateEvent, RunStatusEvent } from './events.ts';
 export type { ExitOutcome } from './exit-codes.ts';
 export { exitCodeMeaning, K6_EXIT_CODES, outcomeOfExit } from './exit-codes.ts';
 export { K6NotFoundError, resolveK6Path } from './k6-binary.ts';
+export type { EnvVar, TestRunInput, TestRunManifest } from './k6-operator.ts';
+export {
+  archiveArgs,
+  archiveConfigMap,
+  buildArchive,
+  DEFAULT_RUNNER_IMAGE,
+  testRunManifest,
+} from './k6-operator.ts';
 export type { K6CommandInput } from './k6-process.ts';
 export { buildK6Command, otelEnv } from './k6-process.ts';
 export type { Launcher, LauncherOptions, LaunchInput } from './launcher.ts';
@@ -39,8 +55,11 @@ export {
   ParamValidationError,
   parseDuration,
   parseScenarioParams,
+  scaledVus,
   scenarioParamsSchema,
   scenarios,
 } from './scenarios.ts';
+export type { AggregatedResult } from './segment-aggregate.ts';
+export { aggregateSummaries } from './segment-aggregate.ts';
 export type { K6Summary } from './summary.ts';
 export { parseSummary, readSummaryFile, resultFromSummary, SummaryParseError } from './summary.ts';

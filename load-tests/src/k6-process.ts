@@ -14,6 +14,10 @@ export type K6CommandInput = {
   summaryPath: string;
   /** host:port of an OTLP/HTTP receiver; unset → no --out opentelemetry. */
   otlpEndpoint?: string;
+  /** One of several k6 processes sharing the run (tagged `segment`, same run_id). */
+  segment?: { segment: string; sequence: string };
+  /** Start paused; the run begins when resumed through the REST API. */
+  paused?: boolean;
 };
 
 /** Environment for k6's OpenTelemetry output: OTLP/HTTP protobuf, 1 s export, delta temporality. */
@@ -42,6 +46,18 @@ export function buildK6Command(input: K6CommandInput): { args: string[]; env: Re
     // Progress lines every second would flood k6.log; live numbers come from the REST API instead.
     '--quiet',
     ...(input.otlpEndpoint ? ['--out', 'opentelemetry'] : []),
+    ...(input.paused ? ['--paused'] : []),
+    ...(input.segment
+      ? [
+          '--execution-segment',
+          input.segment.segment,
+          '--execution-segment-sequence',
+          input.segment.sequence,
+          '--tag',
+          `segment=${input.segment.segment}`,
+        ]
+      : []),
+    ...(input.params.scale === undefined ? [] : ['-e', `SCALE=${input.params.scale}`]),
     '-e',
     `BASE_URL=${input.params.target}`,
     '-e',

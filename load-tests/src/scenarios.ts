@@ -1,34 +1,15 @@
 // The catalogue of k6 scenarios the launcher may start, and validation of their parameters.
 // The target must be on the configured allowlist: a load tool that can be pointed anywhere is an attack tool.
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import {
+  type ScenarioDefinition,
+  type ScenarioName,
+  type ScenarioParams,
+  scenarios,
+} from './scenario-catalogue.ts';
 
-export type ScenarioParams = { vus: number; duration: string; target: string };
-
-export type ScenarioDefinition = {
-  name: string;
-  description: string;
-  /** Absolute path of the k6 script. */
-  script: string;
-  limits: { maxVus: number; maxDuration: string };
-  defaults: { vus: number; duration: string };
-};
-
-const scriptPath = (file: string): string =>
-  fileURLToPath(new URL(`../k6/scenarios/${file}`, import.meta.url));
-
-export const scenarios = {
-  smoke: {
-    name: 'smoke',
-    description:
-      'A couple of VUs browse (makes → search → details) for a short while: does it work, does it meet the targets?',
-    script: scriptPath('smoke.js'),
-    limits: { maxVus: 50, maxDuration: '10m' },
-    defaults: { vus: 2, duration: '20s' },
-  },
-} as const satisfies Record<string, ScenarioDefinition>;
-
-export type ScenarioName = keyof typeof scenarios;
+export type { ScenarioDefinition, ScenarioName, ScenarioParams } from './scenario-catalogue.ts';
+export { scenarios };
 
 export type ValidationIssue = { field: string; message: string };
 
@@ -68,40 +49,86 @@ export function normalizeTarget(url: string): string | undefined {
   return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
 }
 
-export function scenarioParamsSchema(def: ScenarioDefinition, targets: readonly string[]) {
+function targetSchema(targets: readonly string[]) {
   const allowed = new Set(targets.map((t) => normalizeTarget(t)).filter((t) => t !== undefined));
+  return z.string({ error: 'is required (a base URL from the allowlist)' }).transform((t, ctx) => {
+    const norm = normalizeTarget(t);
+    if (norm === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be an http(s) base URL without credentials or query' });
+      return z.NEVER;
+    }
+    if (!allowed.has(norm)) {
+      ctx.addIssue({ code: 'custom', message: `${norm} is not in the allowed targets` });
+      return z.NEVER;
+    }
+    return norm;
+  });
+}
+
+function durationSchema(def: ScenarioDefinition) {
   const maxMs = parseDuration(def.limits.maxDuration) ?? 0;
   return z
+    .string({ error: 'must be a k6 duration such as 30s or 5m' })
+    .regex(DURATION_RE, 'must be a k6 duration such as 30s or 5m (units ms, s, m, h)')
+    .refine((d) => parseDuration(d) !== 0, 'must be longer than zero')
+    .refine((d) => (parseDuration(d) ?? 0) <= maxMs, `must be at most ${def.limits.maxDuration}`)
+    .default(def.defaults.duration);
+}
+
+function vusSchema(def: ScenarioDefinition) {
+  return z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(def.limits.maxVus, `must be at most ${def.limits.maxVus}`);
+}
+
+/** Peak VUs of a scaled scenario at `scale` (the k6 scripts round the same way, never below 1). */
+export function scaledVus(def: ScenarioDefinition, scale: number): number {
+  return Math.max(1, Math.round((def.plan?.peakVus ?? def.defaults.vus) * scale));
+}
+
+/**
+ * Fixed-VU scenarios (smoke) take { vus, duration, target }. Scaled scenarios take { scale, duration,
+ * target }, or `vus` instead of `scale` meaning the peak VU count (scale = vus / plan peak), so a
+ * form that only knows VUs still works.
+ */
+export function scenarioParamsSchema(def: ScenarioDefinition, targets: readonly string[]) {
+  if (!def.plan) {
+    return z
+      .object({
+        vus: vusSchema(def).default(def.defaults.vus),
+        duration: durationSchema(def),
+        target: targetSchema(targets),
+      })
+      .strict();
+  }
+  const { minScale = 0.0001, maxScale = 1 } = def.limits;
+  const peakVus = def.plan.peakVus;
+  return z
     .object({
-      vus: z
-        .number({ error: 'must be a whole number' })
-        .int('must be a whole number')
-        .min(1, 'must be at least 1')
-        .max(def.limits.maxVus, `must be at most ${def.limits.maxVus}`)
-        .default(def.defaults.vus),
-      duration: z
-        .string({ error: 'must be a k6 duration such as 30s or 5m' })
-        .regex(DURATION_RE, 'must be a k6 duration such as 30s or 5m (units ms, s, m, h)')
-        .refine((d) => parseDuration(d) !== 0, 'must be longer than zero')
-        .refine((d) => (parseDuration(d) ?? 0) <= maxMs, `must be at most ${def.limits.maxDuration}`)
-        .default(def.defaults.duration),
-      target: z.string({ error: 'is required (a base URL from the allowlist)' }).transform((t, ctx) => {
-        const norm = normalizeTarget(t);
-        if (norm === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            message: 'must be an http(s) base URL without credentials or query',
-          });
-          return z.NEVER;
-        }
-        if (!allowed.has(norm)) {
-          ctx.addIssue({ code: 'custom', message: `${norm} is not in the allowed targets` });
-          return z.NEVER;
-        }
-        return norm;
-      }),
+      scale: z
+        .number({ error: `must be a number between ${minScale} and ${maxScale}` })
+        .min(minScale, `must be at least ${minScale}`)
+        .max(maxScale, `must be at most ${maxScale}`)
+        .optional(),
+      vus: vusSchema(def).optional(),
+      duration: durationSchema(def),
+      target: targetSchema(targets),
     })
-    .strict();
+    .strict()
+    .superRefine((p, ctx) => {
+      if (p.scale !== undefined && p.vus !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['vus'],
+          message: 'give either scale or vus (peak VUs), not both',
+        });
+    })
+    .transform((p): ScenarioParams => {
+      const scale = p.scale ?? (p.vus !== undefined ? p.vus / peakVus : (def.defaults.scale ?? 1));
+      return { scale, vus: scaledVus(def, scale), duration: p.duration, target: p.target };
+    });
 }
 
 export function getScenario(name: string): ScenarioDefinition | undefined {

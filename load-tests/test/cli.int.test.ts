@@ -53,3 +53,26 @@ test('bad arguments are refused with the field named', async () => {
   expect(code).toBe(2);
   expect(stderr).toContain('invalid vus');
 });
+
+test('--segments 2 runs two k6 processes together and prints one aggregated result', async () => {
+  const runsDir = mkdtempSync(join(tmpdir(), 'lt-cli-'));
+  const { code, stdout } = await runCli([
+    'load',
+    '--target',
+    failing.url,
+    '--scale',
+    '0.0002',
+    '--duration',
+    '3s',
+    '--segments',
+    '2',
+    '--runs-dir',
+    runsDir,
+  ]);
+  expect(stdout).toContain('2 segments');
+  expect(stdout).toContain('segment 0:1/2: k6 exit 99');
+  expect(stdout).toContain('segment 1/2:1: k6 exit 99');
+  expect(stdout).toMatch(/errors 100\.00 %/);
+  expect(stdout).toContain('thresholds FAILED');
+  expect(code).toBe(99);
+});

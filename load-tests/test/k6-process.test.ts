@@ -40,3 +40,18 @@ test('with an OTLP endpoint: --out opentelemetry over http/protobuf with delta t
     OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
   });
 });
+
+test('a scaled scenario passes SCALE; a segment of a distributed run is paused, segmented and tagged', () => {
+  const { args } = buildK6Command({
+    ...input,
+    params: { ...input.params, scale: 0.001 },
+    paused: true,
+    segment: { segment: '1/2:1', sequence: '0,1/2,1' },
+  });
+  const after = (flag: string): string[] => args.flatMap((a, i) => (a === flag ? [args[i + 1]!] : []));
+  expect(after('-e')).toContain('SCALE=0.001');
+  expect(args).toContain('--paused');
+  expect(after('--execution-segment')).toEqual(['1/2:1']);
+  expect(after('--execution-segment-sequence')).toEqual(['0,1/2,1']);
+  expect(after('--tag')).toEqual(['run_id=run_20261122T120000Z_abcdef', 'segment=1/2:1']);
+});

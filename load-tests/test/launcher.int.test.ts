@@ -20,7 +20,7 @@ beforeAll(async () => {
   target = await startTargetApp({
     port: 0,
     telemetryEnabled: false,
-    carCount: 2000,
+    carCount: 200,
     logLevel: 'warn',
     adminToken: 'int-test-admin-token',
   });
@@ -69,6 +69,7 @@ test('a smoke run goes queued → starting → running → finished, with live s
   expect(live.at(-1)?.thresholds.map((t) => t.metric)).toEqual([
     'checks',
     'http_req_duration',
+    'http_req_duration{name:GET /api/cars}',
     'http_req_failed',
   ]);
 
@@ -81,6 +82,7 @@ test('a smoke run goes queued → starting → running → finished, with live s
   expect(result.thresholds.map((t) => `${t.metric} ${t.expr}`)).toEqual([
     'checks rate>0.99',
     'http_req_duration p(95)<200',
+    'http_req_duration{name:GET /api/cars} p(95)<300',
     'http_req_failed rate<0.001',
   ]);
   expect(result.stats?.p95Ms).toBeGreaterThan(0);

@@ -74,7 +74,7 @@ describe('parseScenarioParams', () => {
 
   test('unknown parameters and scenarios are named', () => {
     expect(rejection({ target: 'http://127.0.0.1:8080', rps: 5 }).field).toBe('rps');
-    expect(rejection({ target: 'http://127.0.0.1:8080' }, 'breakpoint').field).toBe('scenario');
+    expect(rejection({ target: 'http://127.0.0.1:8080' }, 'soak').field).toBe('scenario');
     expect(rejection({ target: 'http://127.0.0.1:8080' }, 'toString').field).toBe('scenario');
   });
 

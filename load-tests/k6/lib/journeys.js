@@ -37,7 +37,12 @@ export function searchQuery(makes) {
   return params.join('&');
 }
 
-/** Browse: list makes → search with filters → open one result. */
+/** A person pausing to read: `seconds` on average, ±50 %. */
+function think(seconds) {
+  if (seconds > 0) sleep(seconds * (0.5 + Math.random()));
+}
+
+/** Browse: list makes → search with filters → open one result, thinking between the steps. */
 export function browse(baseUrl, thinkTimeSeconds = 1) {
   const makesRes = http.get(`${baseUrl}/api/makes`, { tags: { name: routes.makes } });
   const makesBody = parseJson(makesRes);
@@ -46,6 +51,7 @@ export function browse(baseUrl, thinkTimeSeconds = 1) {
     'makes: has a list of makes': () => Array.isArray(makesBody?.makes),
   });
   const makes = Array.isArray(makesBody?.makes) ? makesBody.makes : [];
+  think(thinkTimeSeconds / 2);
 
   const searchRes = http.get(`${baseUrl}/api/cars?${searchQuery(makes)}`, { tags: { name: routes.search } });
   const page = parseJson(searchRes);
@@ -56,6 +62,7 @@ export function browse(baseUrl, thinkTimeSeconds = 1) {
 
   const items = Array.isArray(page?.items) ? page.items : [];
   if (items.length > 0) {
+    think(thinkTimeSeconds / 2);
     const car = pick(items);
     const detailsRes = http.get(`${baseUrl}/api/cars/${encodeURIComponent(car.id)}`, {
       tags: { name: routes.details },
@@ -67,5 +74,5 @@ export function browse(baseUrl, thinkTimeSeconds = 1) {
     });
   }
 
-  sleep(thinkTimeSeconds * (0.5 + Math.random()));
+  think(thinkTimeSeconds);
 }

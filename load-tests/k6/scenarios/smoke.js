@@ -2,10 +2,10 @@
 // Env: BASE_URL (required), VUS (default 2), DURATION (default 20s), SUMMARY_PATH (summary JSON file).
 import { browse } from '../lib/journeys.js';
 import { writeSummary } from '../lib/summary.js';
-import { planThresholds, routeBreakdown, summaryTrendStats } from '../lib/thresholds.js';
+import { targetUrl } from '../lib/target.js';
+import { scenarioThresholds, summaryTrendStats } from '../lib/thresholds.js';
 
-const baseUrl = __ENV.BASE_URL;
-if (!baseUrl) throw new Error('BASE_URL is required, e.g. -e BASE_URL=http://127.0.0.1:8080');
+const baseUrl = targetUrl();
 
 export const options = {
   scenarios: {
@@ -16,12 +16,12 @@ export const options = {
       gracefulStop: '5s',
     },
   },
-  thresholds: { ...planThresholds, ...routeBreakdown() },
+  thresholds: scenarioThresholds(),
   summaryTrendStats,
 };
 
 export default function () {
-  browse(baseUrl.replace(/\/+$/, ''));
+  browse(baseUrl);
 }
 
 export function handleSummary(data) {
