@@ -42,6 +42,15 @@ test('launch a smoke run, watch it finish, see its telemetry on the Overview and
     await shot('load-tests-finished.png');
   });
 
+  await test.step("the finished run's scores cover its own window", async () => {
+    await page.getByTestId('run-scores-link').click();
+    await expect(page).toHaveURL(/\/scores\?run=run_/);
+    await expect(page.getByTestId('scores-window')).toContainText('load-test run run_');
+    await expect(page.getByTestId('scores-overall')).toHaveText(/^(\d+|no data)$/);
+    await expect(page.getByTestId('score-category-network').getByTestId('kpi-row')).toHaveCount(2);
+    await shot('run-scores.png');
+  });
+
   await test.step('the Overview charts the target latency the run caused', async () => {
     await page.goto('/?range=5m');
     await expect(page.getByTestId('range-5m')).toHaveAttribute('aria-pressed', 'true');

@@ -100,3 +100,4 @@ export function parseDashboardEnv(
 /** Where the embedded store keeps its data, and where runs keep their k6 logs and summaries. */
 export const storeDirOf = (env: DashboardEnv) => join(env.DATA_DIR, 'chdb');
 export const runsDirOf = (env: DashboardEnv) => join(env.DATA_DIR, 'runs');
+export const collectorQueueDirOf = (env: DashboardEnv) => join(env.DATA_DIR, 'collector-queue');

@@ -1,10 +1,12 @@
 'use client';
-// The bar across every page: product name and the three areas, the current one highlighted.
+// The bar across every page: product name and its areas, the current one highlighted.
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const LINKS = [
   { href: '/', label: 'Overview' },
+  { href: '/scores', label: 'Scores' },
+  { href: '/service', label: 'Service' },
   { href: '/load-tests', label: 'Load tests' },
   { href: '/alerts', label: 'Alerts' },
 ] as const;

@@ -1,7 +1,7 @@
 'use client';
 // A time-series line chart over a fixed window. Missing steps stay gaps (never drawn as 0);
 // `data-points` on the figure tells how many steps have a value (used by the e2e tests).
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { countDefined, hasIsolatedPoints, maxOf, niceScale } from '../lib/chart-data.ts';
 import { formatClock } from '../lib/format.ts';
 import { formatTick, timeTicks } from '../lib/time-ticks.ts';
@@ -22,6 +22,8 @@ interface Props<T extends { t: number }> {
   height?: number;
   /** The y axis reaches at least this high, so a flat line at 0 does not get a silly scale. */
   yMinTop?: number;
+  /** Horizontal guide lines, e.g. a KPI's control points. */
+  references?: readonly { y: number; label: string; color: string }[];
 }
 
 export function TimeSeriesChart<T extends { t: number }>({
@@ -33,6 +35,7 @@ export function TimeSeriesChart<T extends { t: number }>({
   testId,
   height = 220,
   yMinTop = 0,
+  references = [],
 }: Props<T>) {
   const points = Math.max(0, ...series.map((s) => countDefined(data, s.key)));
   const { ticks, stepMs } = timeTicks(domain[0], domain[1]);
@@ -41,7 +44,7 @@ export function TimeSeriesChart<T extends { t: number }>({
       data,
       series.map((s) => s.key),
     ),
-    yMinTop,
+    Math.max(yMinTop, ...references.map((r) => r.y)),
   );
   return (
     <figure className="chart" data-testid={testId} data-points={points}>
@@ -77,6 +80,15 @@ export function TimeSeriesChart<T extends { t: number }>({
             formatter={(v) => (typeof v === 'number' ? formatY(v) : String(v))}
           />
           <Legend wrapperStyle={{ fontSize: 13 }} />
+          {references.map((r) => (
+            <ReferenceLine
+              key={r.label}
+              y={r.y}
+              stroke={r.color}
+              strokeDasharray="4 4"
+              label={{ value: r.label, position: 'insideTopRight', fontSize: 11, fill: r.color }}
+            />
+          ))}
           {series.map((s) => (
             <Line
               key={s.key}

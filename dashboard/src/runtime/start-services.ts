@@ -5,13 +5,16 @@ import { createAlertEngine } from 'alert-rules';
 import {
   type CollectorServer,
   createStore,
+  quantileOf,
+  queryHistogramBuckets,
   queryHistogramSeries,
   queryStat,
   type Store,
   startCollector,
+  summarise,
 } from 'collector';
 import { createClickHouseRunRecorder, createLauncher, scenarios } from 'load-tests';
-import { type DashboardEnv, runsDirOf, storeDirOf } from '../env.ts';
+import { collectorQueueDirOf, type DashboardEnv, runsDirOf, storeDirOf } from '../env.ts';
 import type { Services } from '../server/services.ts';
 
 export interface RunningServices {
@@ -34,7 +37,12 @@ export async function startServices(
   const opened: { collector: CollectorServer | null } = { collector: null };
   try {
     opened.collector = env.COLLECTOR_ENABLED
-      ? await startCollector({ store, host: env.COLLECTOR_HOST, port: env.COLLECTOR_PORT })
+      ? await startCollector({
+          store,
+          host: env.COLLECTOR_HOST,
+          port: env.COLLECTOR_PORT,
+          queueDir: collectorQueueDirOf(env),
+        })
       : null;
     const launcher = createLauncher({
       ...(env.K6_PATH ? { k6Path: env.K6_PATH } : {}),
@@ -59,7 +67,7 @@ export async function startServices(
         storeDescription: store.describe,
       },
       store,
-      queries: { queryHistogramSeries, queryStat },
+      queries: { queryHistogramSeries, queryStat, queryHistogramBuckets, summarise, quantileOf },
       launcher,
       scenarios,
       alerts,

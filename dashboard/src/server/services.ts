@@ -4,7 +4,14 @@
 // is ever bundled into the app.
 
 import type { AlertEngine } from 'alert-rules';
-import type { queryHistogramSeries, queryStat, Store } from 'collector';
+import type {
+  quantileOf,
+  queryHistogramBuckets,
+  queryHistogramSeries,
+  queryStat,
+  Store,
+  summarise,
+} from 'collector';
 import type { Launcher, scenarios } from 'load-tests';
 
 export interface DashboardConfig {
@@ -25,6 +32,9 @@ export interface Services {
   queries: {
     queryHistogramSeries: typeof queryHistogramSeries;
     queryStat: typeof queryStat;
+    queryHistogramBuckets: typeof queryHistogramBuckets;
+    summarise: typeof summarise;
+    quantileOf: typeof quantileOf;
   };
   launcher: Launcher;
   scenarios: typeof scenarios;

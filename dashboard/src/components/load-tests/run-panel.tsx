@@ -3,6 +3,7 @@
 // a Stop button; once it ends, the result from k6's end-of-test summary.
 import { useMutation } from '@tanstack/react-query';
 import type { LiveThreshold, RunResult, ThresholdResult } from 'load-tests';
+import Link from 'next/link';
 import type { LivePoint } from '../../lib/chart-data.ts';
 import {
   formatCount,
@@ -51,6 +52,11 @@ export function RunPanel({
         </div>
         <div className="run-actions">
           <StateBadge state={run.state} testId="run-state" />
+          {run.startedAt ? (
+            <Link href={`/scores?run=${encodeURIComponent(run.id)}`} data-testid="run-scores-link">
+              Scores
+            </Link>
+          ) : null}
           {active ? (
             <button
               type="button"

@@ -12,6 +12,7 @@ import { isActive } from '../../lib/run-view.ts';
 import { parseTimeRange, TIME_RANGES, type TimeRange } from '../../lib/time-range.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { BigNumber } from '../big-number.tsx';
+import { OverviewScores } from '../scores/overview-scores.tsx';
 import { type ChartSeries, TimeSeriesChart } from '../time-series-chart.tsx';
 import { useLiveAlerts, useLiveRuns } from '../use-live.ts';
 import { ActiveAlerts } from './active-alerts.tsx';
@@ -68,6 +69,8 @@ export function Overview() {
 
       {snapshot?.error ? <p className="error-box">{snapshot.error}</p> : null}
       {traffic.error ? <p className="error-box">Live connection lost: {traffic.error.message}</p> : null}
+
+      <OverviewScores range={range} />
 
       <section className="numbers" aria-label="Current values">
         <BigNumber label="p50 latency" value={formatMs(current?.p50Ms)} hint={hint} testId="p50-value" />

@@ -1,0 +1,64 @@
+// Scores and the Service page in the browser: traffic to the real target shows up as scores on
+// the Overview (a band, or "no data" for unmeasured categories), their breakdown on /scores, and
+// per-route latency, distribution and a trace waterfall on /service.
+import { expect, test } from '@playwright/test';
+
+const TARGET = 'http://127.0.0.1:18080';
+const MS = /^\d+(\.\d+)? (ms|s)$/;
+
+test.beforeAll(async ({ request }) => {
+  // Some traffic of our own, so this file does not depend on what ran before it.
+  for (let i = 0; i < 30; i++) {
+    const path = i % 2 === 0 ? '/api/cars?page=1&pageSize=10' : `/api/cars/${i + 1}`;
+    expect((await request.get(`${TARGET}${path}`)).status()).toBeLessThan(500);
+  }
+});
+
+test('scores on the Overview, their breakdown, and the Service page', async ({ page }, testInfo) => {
+  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(name), fullPage: true });
+
+  await test.step('the Overview shows the overall and category scores with their bands', async () => {
+    await page.goto('/?range=5m');
+    const overall = page.getByTestId('overall-score');
+    await expect(overall).toHaveText(/^(\d+|no data)$/, { timeout: 20_000 });
+    await expect(page.locator('[data-testid^="category-score-"]')).toHaveCount(8);
+    await expect(overall).toHaveText(/^\d+$/, { timeout: 40_000 });
+    await expect(overall).toHaveAttribute('data-band', /^(good|average|poor)$/);
+    await expect(page.getByTestId('category-score-api')).toHaveText(/^\d+$/);
+    // The target emits no memory gauges yet: that category says so rather than scoring 0 or 100.
+    await expect(page.getByTestId('category-score-frontend')).toHaveText('no data');
+    await shot('overview-scores.png');
+  });
+
+  await test.step('the Scores page explains each KPI, the costliest first', async () => {
+    await page.getByTestId('scores-link').click();
+    await expect(page).toHaveURL(/\/scores\?range=5m/);
+    const api = page.getByTestId('score-category-api');
+    await expect(api.getByTestId('kpi-row')).toHaveCount(3);
+    await expect(api.locator('[data-kpi="api.p95"] [data-testid="kpi-value"]')).toHaveText(MS);
+    await expect(page.locator('[data-kpi="frontend.fcp"] [data-testid="kpi-value"]')).toHaveText('no data');
+    await api.locator('[data-kpi="api.p95"]').getByRole('link', { name: 'over time' }).click();
+    await expect(page).toHaveURL(/kpi=api\.p95/);
+    await expect
+      .poll(async () => Number(await page.getByTestId('kpi-series').getAttribute('data-points')), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(0);
+    await shot('scores.png');
+  });
+
+  await test.step('the Service page shows routes, latency, distribution and a trace waterfall', async () => {
+    await page.goto('/service?range=5m');
+    await expect(page.getByTestId('routes-table')).toContainText('/api/cars', { timeout: 20_000 });
+    await expect
+      .poll(async () => Number(await page.getByTestId('service-latency-chart').getAttribute('data-points')))
+      .toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.getByTestId('latency-distribution').getAttribute('data-bars')))
+      .toBeGreaterThan(0);
+    await page.getByTestId('trace-link').first().click();
+    await expect(page).toHaveURL(/trace=[0-9a-f]{32}/);
+    await expect(page.getByTestId('waterfall-span').first()).toBeVisible();
+    await shot('service.png');
+  });
+});

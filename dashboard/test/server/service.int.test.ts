@@ -1,0 +1,134 @@
+// The Service page's data through tRPC against a real store: per-route latency, errors by status
+// and route, the latency distribution, the slowest traces and one trace's waterfall.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDashboardEnv } from '../../src/env.ts';
+import { type RunningServices, startServices } from '../../src/runtime/start-services.ts';
+import { createCaller } from '../../src/server/routers/_app.ts';
+import { httpMetricsBody, postOtlp, tracesBody } from '../support/otlp.ts';
+
+let dir: string;
+let running: RunningServices;
+let api: ReturnType<typeof createCaller>;
+const slowTrace = 'a'.repeat(32);
+const fastTrace = 'b'.repeat(32);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dashboard-service-'));
+  mkdirSync(join(dir, 'rules'));
+  const env = parseDashboardEnv({
+    DATA_DIR: dir,
+    COLLECTOR_PORT: '0',
+    PORT: '0',
+    RULES_DIR: join(dir, 'rules'),
+  });
+  running = await startServices(env, () => undefined);
+  api = createCaller({ services: running.services, headers: new Headers() });
+  const at = Date.now() - 20_000;
+  const url = running.collector!.url;
+  await postOtlp(
+    url,
+    '/v1/metrics',
+    httpMetricsBody('car-suggester', [
+      { atMs: at, route: '/api/cars', status: 200, count: 90, buckets: [0, 80, 10, 0, 0], sumSeconds: 3 },
+      { atMs: at, route: '/api/cars', status: 503, count: 10, buckets: [0, 0, 0, 10, 0], sumSeconds: 2 },
+      { atMs: at, route: '/api/cars/:id', status: 404, count: 5, buckets: [5, 0, 0, 0, 0], sumSeconds: 0.02 },
+      { atMs: at, route: '/health', status: 200, count: 7, buckets: [7, 0, 0, 0, 0], sumSeconds: 0.01 },
+    ]),
+  );
+  await postOtlp(
+    url,
+    '/v1/traces',
+    tracesBody('car-suggester', [
+      {
+        traceId: slowTrace,
+        spanId: '1'.repeat(16),
+        name: 'GET /api/cars',
+        kind: 2,
+        startMs: at,
+        durationMs: 180,
+        route: '/api/cars',
+        status: 200,
+      },
+      {
+        traceId: slowTrace,
+        spanId: '2'.repeat(16),
+        parentSpanId: '1'.repeat(16),
+        name: 'SELECT cars',
+        kind: 3,
+        startMs: at + 5,
+        durationMs: 150,
+      },
+      {
+        traceId: fastTrace,
+        spanId: '3'.repeat(16),
+        name: 'GET /api/cars/:id',
+        kind: 2,
+        startMs: at,
+        durationMs: 4,
+        route: '/api/cars/:id',
+        status: 404,
+      },
+    ]),
+  );
+});
+
+afterAll(async () => {
+  await running?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function snapshot(route: string | null) {
+  for await (const s of await api.service.live({ range: '5m', route })) return s;
+  throw new Error('no snapshot');
+}
+
+describe('service', () => {
+  it('lists routes with their percentiles and error share, without /health', async () => {
+    await expect.poll(async () => (await snapshot(null)).slowest.length, { timeout: 10_000 }).toBe(2);
+    const s = await snapshot(null);
+    expect(s.error).toBeNull();
+    expect(s.routes.map((r) => r.route)).toEqual(['/api/cars', '/api/cars/:id']);
+    const cars = s.routes[0]!;
+    expect(cars.count).toBe(100);
+    expect(cars.errorRate).toBeCloseTo(0.1);
+    expect(cars.p50Ms).toBeGreaterThan(10);
+    expect(cars.p99Ms).toBeGreaterThan(100);
+    expect(s.routeP95.some((p) => typeof p['/api/cars'] === 'number')).toBe(true);
+  });
+
+  it('groups errors by status and route, most frequent first', async () => {
+    const s = await snapshot(null);
+    expect(s.errors).toEqual([
+      { route: '/api/cars', status: 503, count: 10 },
+      { route: '/api/cars/:id', status: 404, count: 5 },
+    ]);
+  });
+
+  it('gives the latency distribution as bucket counts', async () => {
+    const s = await snapshot('/api/cars');
+    expect(s.distribution.map((b) => [b.label, b.count])).toEqual([
+      ['≤10', 0],
+      ['≤50', 80],
+      ['≤100', 10],
+      ['≤500', 10],
+    ]);
+    expect(s.slowest.map((t) => t.traceId)).toEqual([slowTrace]);
+  });
+
+  it('lays out the slowest trace as a waterfall', async () => {
+    const s = await snapshot(null);
+    expect(s.slowest[0]).toMatchObject({ traceId: slowTrace, name: 'GET /api/cars', httpStatus: '200' });
+    expect(s.slowest[0]?.durationMs).toBeCloseTo(180);
+    const trace = await api.service.trace({ traceId: slowTrace });
+    expect(trace.rows.map((r) => [r.name, r.depth, Math.round(r.offsetMs)])).toEqual([
+      ['GET /api/cars', 0, 0],
+      ['SELECT cars', 1, 5],
+    ]);
+    expect(trace.totalMs).toBeCloseTo(180);
+    await expect(api.service.trace({ traceId: 'c'.repeat(32) })).rejects.toThrow(/no spans stored/);
+    await expect(api.service.trace({ traceId: "x' OR 1=1" })).rejects.toThrow(/32 hex digits/);
+  });
+});
