@@ -24,14 +24,24 @@ export type {
 } from './query/metric-query.ts';
 export {
   attributeCondition,
+  histogramAggregates,
+  histogramBucketRowOf,
   histogramBucketsQuery,
   quantileOf,
   queryHistogramBuckets,
   summarise,
+  valueAggregates,
   whereClause,
 } from './query/metric-query.ts';
 export type { QuantileStat, SeriesPoint, SeriesRequest, Stat, StatRequest } from './query/stats.ts';
-export { quantileStats, queryHistogramSeries, queryStat, stats } from './query/stats.ts';
+export {
+  quantileStats,
+  queryHistogramSeries,
+  queryStat,
+  statOfHistogram,
+  statOfValues,
+  stats,
+} from './query/stats.ts';
 export type { DiskQueueOptions, QueueRecord } from './queue/disk-queue.ts';
 export { DiskQueue, QueueFullError } from './queue/disk-queue.ts';
 export type { CollectorCounters, CollectorOptions, CollectorServer } from './server/collector-server.ts';

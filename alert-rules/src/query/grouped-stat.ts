@@ -1,16 +1,18 @@
 // A statistic per group of attribute values (a rule's `by`), built on the collector's shared
-// query builder (whereClause, attributeCondition, summarise): the collector's queryStat answers
-// one value per window, this answers one per group, with the same arithmetic.
+// query builder (its WHERE, aggregate columns and stat arithmetic): the collector's queryStat
+// answers one value per window, this answers one per group.
 import {
   type AttributeFilter,
   attributeCondition,
-  type HistogramBucketRow,
+  histogramAggregates,
+  histogramBucketRowOf,
   type MetricKind,
-  quantileOf,
-  quantileStats,
   type Stat,
   type Store,
+  statOfHistogram,
+  statOfValues,
   summarise,
+  valueAggregates,
   whereClause,
 } from 'collector';
 
@@ -57,15 +59,8 @@ export async function queryGroupedStat(client: Client, req: GroupedStatRequest):
   const where = whereClause(req, req.window);
   const numerator = attributeCondition(req.numerator ?? [], 'n');
   const groups = groupColumns(req.by);
-  const part = numerator.query
-    ? `sumIf(${req.kind === 'histogram' ? 'Count' : 'Value'}, ${numerator.query})`
-    : '0';
   const columns =
-    req.kind === 'histogram'
-      ? `ExplicitBounds AS bounds, sumForEach(BucketCounts) AS counts, sum(Count) AS count, sum(Sum) AS sum,
-         min(Min) AS min, max(Max) AS max, ${part} AS matching`
-      : `count() AS n, sum(Value) AS total, avg(Value) AS mean, min(Value) AS lo, max(Value) AS hi,
-         argMax(Value, TimeUnix) AS latest, ${part} AS part`;
+    req.kind === 'histogram' ? histogramAggregates(numerator.query) : valueAggregates(numerator.query);
   const result = await client.query({
     query: `SELECT ${groups.select}, ${columns} FROM ${tables[req.kind]} WHERE ${where.query}
       GROUP BY ${[...groups.names, ...(req.kind === 'histogram' ? ['bounds'] : [])].join(', ')}`,
@@ -80,78 +75,8 @@ export async function queryGroupedStat(client: Client, req: GroupedStatRequest):
     const group = Object.fromEntries(req.by.map((k, i) => [k, values[i] ?? '']));
     const value =
       req.kind === 'histogram'
-        ? histogramValue(req.stat, members, seconds)
-        : valueStat(req.stat, members[0]!, seconds);
+        ? statOfHistogram(summarise(members.map(histogramBucketRowOf)), req.stat, seconds)
+        : statOfValues(members[0], req.stat, seconds);
     return { group, value: value === null || Number.isNaN(value) ? null : value };
   });
-}
-
-function histogramValue(stat: Stat, rows: Record<string, unknown>[], seconds: number): number | null {
-  const summary = summarise(
-    rows.map(
-      (r): HistogramBucketRow => ({
-        t: 0,
-        bounds: (r.bounds as unknown[]).map(Number),
-        counts: (r.counts as unknown[]).map(Number),
-        count: Number(r.count),
-        sum: Number(r.sum),
-        min: Number(r.min),
-        max: Number(r.max),
-        matching: Number(r.matching),
-      }),
-    ),
-  );
-  if (summary.count === 0) return stat === 'count' || stat === 'rate' ? 0 : null;
-  switch (stat) {
-    case 'p50':
-    case 'p75':
-    case 'p90':
-    case 'p95':
-    case 'p99':
-      return quantileOf(summary, quantileStats[stat]);
-    case 'avg':
-      return summary.sum / summary.count;
-    case 'min':
-      return summary.min;
-    case 'max':
-      return summary.max;
-    case 'count':
-      return summary.count;
-    case 'rate':
-      return summary.count / seconds;
-    case 'sum':
-      return summary.sum;
-    case 'ratio':
-      return summary.matching / summary.count;
-    case 'last':
-      throw new RangeError('stat "last" applies to gauges and sums, not histograms');
-    default: {
-      const unknownStat: never = stat;
-      throw new RangeError(`unknown stat ${String(unknownStat)}`);
-    }
-  }
-}
-
-function valueStat(stat: Stat, row: Record<string, unknown>, seconds: number): number | null {
-  const n = (k: string) => Number(row[k]);
-  switch (stat) {
-    case 'sum':
-      return n('total');
-    case 'rate':
-      return n('total') / seconds;
-    case 'avg':
-      return n('mean');
-    case 'min':
-      return n('lo');
-    case 'max':
-      return n('hi');
-    case 'last':
-      return n('latest');
-    case 'count':
-      return n('n');
-    case 'ratio':
-      return n('total') === 0 ? null : n('part') / n('total');
-    default:
-      throw new RangeError(`stat ${stat} applies to histograms only`);
-  }
 }

@@ -107,9 +107,7 @@ export function histogramBucketsQuery(
     ? 'toUnixTimestamp64Milli(toDateTime64(toStartOfInterval(TimeUnix, toIntervalSecond({step:UInt32})), 3))'
     : '0';
   return {
-    query: `SELECT ${step} AS t, ExplicitBounds AS bounds, sumForEach(BucketCounts) AS counts,
-      sum(Count) AS count, sum(Sum) AS sum, min(Min) AS min, max(Max) AS max,
-      ${matching.query ? `sumIf(Count, ${matching.query})` : '0'} AS matching
+    query: `SELECT ${step} AS t, ${histogramAggregates(matching.query)}
     FROM ${tables.histogram}
     WHERE ${where.query}
     GROUP BY t, bounds
@@ -134,8 +132,28 @@ export async function queryHistogramBuckets(
     format: 'JSONEachRow',
   });
   const rows = await result.json<Record<string, unknown>>();
-  return rows.map((r) => ({
-    t: Number(r.t),
+  return rows.map(histogramBucketRowOf);
+}
+
+/**
+ * The aggregate columns of a histogram window (bounds, counts, count, sum, min, max, matching),
+ * for queries that GROUP BY bounds plus their own keys; `matching` needs a condition or is 0.
+ */
+export function histogramAggregates(matchingCondition: string): string {
+  return `ExplicitBounds AS bounds, sumForEach(BucketCounts) AS counts, sum(Count) AS count, sum(Sum) AS sum,
+      min(Min) AS min, max(Max) AS max, ${matchingCondition ? `sumIf(Count, ${matchingCondition})` : '0'} AS matching`;
+}
+
+/** The aggregate columns of a gauge or sum window (n, total, mean, lo, hi, latest, part): see statOfValues. */
+export function valueAggregates(partCondition: string): string {
+  return `count() AS n, sum(Value) AS total, avg(Value) AS mean, min(Value) AS lo, max(Value) AS hi,
+      argMax(Value, TimeUnix) AS latest, ${partCondition ? `sumIf(Value, ${partCondition})` : '0'} AS part`;
+}
+
+/** One JSON row of histogramAggregates (plus an optional step `t`) as numbers. */
+export function histogramBucketRowOf(r: Record<string, unknown>): HistogramBucketRow {
+  return {
+    t: Number(r.t ?? 0),
     bounds: (r.bounds as unknown[]).map(Number),
     counts: (r.counts as unknown[]).map(Number),
     count: Number(r.count),
@@ -143,7 +161,7 @@ export async function queryHistogramBuckets(
     min: Number(r.min),
     max: Number(r.max),
     matching: Number(r.matching),
-  }));
+  };
 }
 
 export interface HistogramSummary {

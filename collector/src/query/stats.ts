@@ -4,12 +4,14 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import {
   type AttributeFilter,
   attributeCondition,
+  type HistogramSummary,
   type MetricKind,
   type MetricSelector,
   quantileOf,
   queryHistogramBuckets,
   summarise,
   type TimeWindow,
+  valueAggregates,
   whereClause,
 } from './metric-query.ts';
 
@@ -52,14 +54,32 @@ export async function queryStat(client: ClickHouseClient, req: StatRequest): Pro
 
 async function histogramStat(client: ClickHouseClient, req: StatRequest): Promise<number | null> {
   const summary = summarise(await queryHistogramBuckets(client, req, req.window, undefined, req.numerator));
-  if (summary.count === 0) return req.stat === 'count' || req.stat === 'rate' ? 0 : null;
-  switch (req.stat) {
+  return statOfHistogram(summary, req.stat, seconds(req.window));
+}
+
+async function valueStat(client: ClickHouseClient, req: StatRequest): Promise<number | null> {
+  const where = whereClause(req, req.window);
+  const table = req.kind === 'sum' ? 'otel_metrics_sum' : 'otel_metrics_gauge';
+  const numerator = attributeCondition(req.numerator ?? [], 'n');
+  const result = await client.query({
+    query: `SELECT ${valueAggregates(numerator.query)} FROM ${table} WHERE ${where.query}`,
+    query_params: { ...where.query_params, ...numerator.query_params },
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<Record<string, unknown>>();
+  return statOfValues(row, req.stat, seconds(req.window));
+}
+
+/** A histogram window's statistic (shared by window and per-group queries); null = no data. */
+export function statOfHistogram(summary: HistogramSummary, stat: Stat, windowSeconds: number): number | null {
+  if (summary.count === 0) return stat === 'count' || stat === 'rate' ? 0 : null;
+  switch (stat) {
     case 'p50':
     case 'p75':
     case 'p90':
     case 'p95':
     case 'p99':
-      return quantileOf(summary, quantileStats[req.stat]);
+      return quantileOf(summary, quantileStats[stat]);
     case 'avg':
       return summary.sum / summary.count;
     case 'min':
@@ -69,7 +89,7 @@ async function histogramStat(client: ClickHouseClient, req: StatRequest): Promis
     case 'count':
       return summary.count;
     case 'rate':
-      return summary.count / seconds(req.window);
+      return summary.count / windowSeconds;
     case 'sum':
       return summary.sum;
     case 'ratio':
@@ -77,31 +97,27 @@ async function histogramStat(client: ClickHouseClient, req: StatRequest): Promis
     case 'last':
       throw new RangeError('stat "last" applies to gauges and sums, not histograms');
     default: {
-      const unknownStat: never = req.stat;
+      const unknownStat: never = stat;
       throw new RangeError(`unknown stat ${String(unknownStat)}`);
     }
   }
 }
 
-async function valueStat(client: ClickHouseClient, req: StatRequest): Promise<number | null> {
-  const where = whereClause(req, req.window);
-  const table = req.kind === 'sum' ? 'otel_metrics_sum' : 'otel_metrics_gauge';
-  const numerator = attributeCondition(req.numerator ?? [], 'n');
-  const result = await client.query({
-    query: `SELECT count() AS n, sum(Value) AS total, avg(Value) AS mean, min(Value) AS lo, max(Value) AS hi,
-        argMax(Value, TimeUnix) AS latest, ${numerator.query ? `sumIf(Value, ${numerator.query})` : '0'} AS part
-      FROM ${table} WHERE ${where.query}`,
-    query_params: { ...where.query_params, ...numerator.query_params },
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<Record<string, unknown>>();
-  if (!row || Number(row.n) === 0) return req.stat === 'count' ? 0 : null;
+/**
+ * A gauge or sum window's statistic from one row of valueAggregates; null = no data.
+ */
+export function statOfValues(
+  row: Record<string, unknown> | undefined,
+  stat: Stat,
+  windowSeconds: number,
+): number | null {
+  if (!row || Number(row.n) === 0) return stat === 'count' ? 0 : null;
   const n = (k: string) => Number(row[k]);
-  switch (req.stat) {
+  switch (stat) {
     case 'sum':
       return n('total');
     case 'rate':
-      return n('total') / seconds(req.window);
+      return n('total') / windowSeconds;
     case 'avg':
       return n('mean');
     case 'min':
@@ -115,7 +131,7 @@ async function valueStat(client: ClickHouseClient, req: StatRequest): Promise<nu
     case 'ratio':
       return n('total') === 0 ? null : n('part') / n('total');
     default:
-      throw new RangeError(`stat ${req.stat} applies to histograms only`);
+      throw new RangeError(`stat ${stat} applies to histograms only`);
   }
 }
 
