@@ -17,8 +17,15 @@ export function LaunchForm({ scenarios, targets, onLaunched }: Props) {
   const trpc = useTRPC();
   const [scenario, setScenario] = useState(scenarios[0]?.name ?? '');
   const chosen = scenarios.find((s) => s.name === scenario);
-  const [vus, setVus] = useState(String(chosen?.defaults.vus ?? 2));
-  const [duration, setDuration] = useState(chosen?.defaults.duration ?? '20s');
+  const [vus, setVus] = useState(String(startingVus(chosen)));
+  const [duration, setDuration] = useState(startingDuration(chosen));
+
+  function choose(name: string) {
+    const next = scenarios.find((s) => s.name === name);
+    setScenario(name);
+    setVus(String(startingVus(next)));
+    setDuration(startingDuration(next));
+  }
   const [target, setTarget] = useState(targets[0] ?? '');
   const launch = useMutation(trpc.runs.launch.mutationOptions({ onSuccess: onLaunched }));
 
@@ -42,11 +49,7 @@ export function LaunchForm({ scenarios, targets, onLaunched }: Props) {
       <h2>Launch a load test</h2>
       <div className="form-grid">
         <Field name="scenario" label="Scenario" error={issueFor('scenario')}>
-          <select
-            value={scenario}
-            onChange={(e) => setScenario(e.target.value)}
-            data-testid="scenario-select"
-          >
+          <select value={scenario} onChange={(e) => choose(e.target.value)} data-testid="scenario-select">
             {scenarios.map((s) => (
               <option key={s.name} value={s.name}>
                 {s.name}
@@ -57,7 +60,13 @@ export function LaunchForm({ scenarios, targets, onLaunched }: Props) {
         <Field
           name="vus"
           label="Virtual users"
-          hint={chosen ? `1–${chosen.limits.maxVus}` : undefined}
+          hint={
+            chosen?.plan
+              ? `peak; plan: ${chosen.plan.peakVus.toLocaleString('en')} (one machine: ~${LAPTOP_VUS})`
+              : chosen
+                ? `1–${chosen.limits.maxVus}`
+                : undefined
+          }
           error={issueFor('vus')}
         >
           <input
@@ -95,6 +104,7 @@ export function LaunchForm({ scenarios, targets, onLaunched }: Props) {
         </Field>
       </div>
       {chosen ? <p className="muted small">{chosen.description}</p> : null}
+      {chosen?.capacity ? <p className="muted small">{chosen.capacity}</p> : null}
       {launch.error && issues.length === 0 ? (
         <p className="error-box" data-testid="launch-error">
           {launch.error.message}
@@ -141,4 +151,18 @@ function Field({ name, label, hint, error, children }: FieldProps) {
       ) : null}
     </div>
   );
+}
+
+/**
+ * Scaled scenarios open at what one machine of this size sustains, not at the plan's peak
+ * (10,000–50,000 VUs would only measure the laptop); the plan's figures stay in the hint.
+ */
+const LAPTOP_VUS = 50;
+function startingVus(s: ScenarioOption | undefined): number {
+  if (!s) return 2;
+  return s.plan ? Math.min(s.defaults.vus, LAPTOP_VUS) : s.defaults.vus;
+}
+function startingDuration(s: ScenarioOption | undefined): string {
+  if (!s) return '20s';
+  return s.plan ? '1m' : s.defaults.duration;
 }

@@ -15,6 +15,10 @@ export interface ScenarioOption {
   description: string;
   defaults: { vus: number; duration: string };
   limits: { maxVus: number; maxDuration: string };
+  /** Scaled scenarios: the plan's peak VUs and shape at scale 1. */
+  plan: { peakVus: number; shape: string } | null;
+  /** What one machine of this size sustains with the scenario's script. */
+  capacity: string | null;
 }
 
 const RECENT_LIMIT = 30;
@@ -62,8 +66,10 @@ export const runsRouter = router({
     const scenarios: ScenarioOption[] = Object.values(ctx.services.scenarios).map((s) => ({
       name: s.name,
       description: s.description,
-      defaults: { ...s.defaults },
-      limits: { ...s.limits },
+      defaults: { vus: s.defaults.vus, duration: s.defaults.duration },
+      limits: { maxVus: s.limits.maxVus, maxDuration: s.limits.maxDuration },
+      plan: 'plan' in s && s.plan ? { peakVus: s.plan.peakVus, shape: s.plan.shape } : null,
+      capacity: 'capacity' in s && s.capacity ? s.capacity : null,
     }));
     return { scenarios, targets: ctx.services.config.targets };
   }),
