@@ -21,6 +21,16 @@ const schema = z.object({
     .min(1024)
     .default(1024 * 1024 * 1024),
   /** 'insert': acknowledge once inserted (queue only on store trouble); 'queue': once fsync'd to the queue. */
+  /** Retention in days (unset: keep forever) of the metric, trace and log tables. */
+  COLLECTOR_TTL_DAYS_METRICS: z.coerce.number().int().min(1).optional(),
+  COLLECTOR_TTL_DAYS_TRACES: z.coerce.number().int().min(1).optional(),
+  COLLECTOR_TTL_DAYS_LOGS: z.coerce.number().int().min(1).optional(),
+  /** Create the tables ON CLUSTER (server mode); Replicated engines unless COLLECTOR_REPLICATED=false. */
+  COLLECTOR_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.{}-]+$/, { message: 'COLLECTOR_CLUSTER must be a cluster name or macro' })
+    .optional(),
+  COLLECTOR_REPLICATED: z.enum(['true', 'false']).default('true'),
   COLLECTOR_ACK_AFTER: z.enum(['insert', 'queue']).default('insert'),
 });
 

@@ -33,6 +33,13 @@ export {
   valueAggregates,
   whereClause,
 } from './query/metric-query.ts';
+export type { HistogramSource } from './query/rollup-source.ts';
+export {
+  chooseHistogramSource,
+  histogramRollupAggregates,
+  histogramSourceTable,
+  rollupMinWindowSeconds,
+} from './query/rollup-source.ts';
 export type { QuantileStat, SeriesPoint, SeriesRequest, Stat, StatRequest } from './query/stats.ts';
 export {
   quantileStats,
@@ -48,8 +55,14 @@ export type { CollectorCounters, CollectorOptions, CollectorServer } from './ser
 export { startCollector } from './server/collector-server.ts';
 export type { CollectorStats, Readiness } from './server/self-telemetry.ts';
 export { prometheusText, readiness } from './server/self-telemetry.ts';
+export type { ClusterOptions } from './store/cluster-ddl.ts';
+export { clusterStatement, onClusterClause } from './store/cluster-ddl.ts';
 export type { Store, StoreOptions } from './store/create-store.ts';
 export { createStore, StoreLockedError } from './store/create-store.ts';
 export type { Migration } from './store/migrations.ts';
 export { migrate, migrations } from './store/migrations.ts';
+export type { RollupResolution } from './store/schema-rollups.ts';
+export { histogramRollupTable, rollupSeconds, rollupTables, sumRollupTable } from './store/schema-rollups.ts';
+export type { TtlDays } from './store/ttl.ts';
+export { applyTtl, ttlStatements, ttlTables } from './store/ttl.ts';
 export type { BatchWriterOptions } from './write/batch-writer.ts';

@@ -5,7 +5,18 @@ import { startCollector } from './server/collector-server.ts';
 import { createStore } from './store/create-store.ts';
 
 const env = parseCollectorEnv();
-const store = await createStore({ url: env.CLICKHOUSE_URL, dataDir: join(env.DATA_DIR, 'chdb') });
+const store = await createStore({
+  url: env.CLICKHOUSE_URL,
+  dataDir: join(env.DATA_DIR, 'chdb'),
+  ttlDays: {
+    metrics: env.COLLECTOR_TTL_DAYS_METRICS,
+    traces: env.COLLECTOR_TTL_DAYS_TRACES,
+    logs: env.COLLECTOR_TTL_DAYS_LOGS,
+  },
+  cluster: env.COLLECTOR_CLUSTER
+    ? { cluster: env.COLLECTOR_CLUSTER, replicated: env.COLLECTOR_REPLICATED === 'true' }
+    : undefined,
+});
 const collector = await startCollector({
   store,
   host: env.COLLECTOR_HOST,

@@ -3,13 +3,14 @@
 // the fixed table map below, never from input.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type Buckets, histogramQuantile, mergeBuckets } from './histogram.ts';
+import {
+  chooseHistogramSource,
+  type HistogramSource,
+  histogramRollupAggregates,
+  histogramSourceTable,
+} from './rollup-source.ts';
 
 export type MetricKind = 'histogram' | 'sum' | 'gauge';
-const tables: Record<MetricKind, string> = {
-  histogram: 'otel_metrics_histogram',
-  sum: 'otel_metrics_sum',
-  gauge: 'otel_metrics_gauge',
-};
 
 export type FilterOp = '=' | '!=' | '>' | '>=' | '<' | '<=';
 export interface AttributeFilter {
@@ -100,15 +101,17 @@ export function histogramBucketsQuery(
   window: TimeWindow,
   stepSeconds?: number,
   countWhere?: AttributeFilter[],
+  source: HistogramSource | 'auto' = 'auto',
 ): SqlQuery {
+  const from = source === 'auto' ? chooseHistogramSource(window, stepSeconds) : source;
   const where = whereClause(sel, window);
   const matching = attributeCondition(countWhere ?? [], 'm');
   const step = stepSeconds
     ? 'toUnixTimestamp64Milli(toDateTime64(toStartOfInterval(TimeUnix, toIntervalSecond({step:UInt32})), 3))'
     : '0';
   return {
-    query: `SELECT ${step} AS t, ${histogramAggregates(matching.query)}
-    FROM ${tables.histogram}
+    query: `SELECT ${step} AS t, ${from === 'raw' ? histogramAggregates(matching.query) : histogramRollupAggregates(matching.query)}
+    FROM ${histogramSourceTable(from)}
     WHERE ${where.query}
     GROUP BY t, bounds
     ORDER BY t`,
@@ -126,9 +129,10 @@ export async function queryHistogramBuckets(
   window: TimeWindow,
   stepSeconds?: number,
   countWhere?: AttributeFilter[],
+  source: HistogramSource | 'auto' = 'auto',
 ): Promise<HistogramBucketRow[]> {
   const result = await client.query({
-    ...histogramBucketsQuery(sel, window, stepSeconds, countWhere),
+    ...histogramBucketsQuery(sel, window, stepSeconds, countWhere, source),
     format: 'JSONEachRow',
   });
   const rows = await result.json<Record<string, unknown>>();

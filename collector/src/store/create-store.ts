@@ -2,7 +2,9 @@
 // Both speak the same @clickhouse/client API, so every query is identical in both modes.
 import { mkdirSync } from 'node:fs';
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
+import type { ClusterOptions } from './cluster-ddl.ts';
 import { migrate } from './migrations.ts';
+import { applyTtl, type TtlDays } from './ttl.ts';
 
 export interface StoreOptions {
   /** ClickHouse server URL (http://user:pass@host:8123/db). Unset → embedded chDB. */
@@ -11,6 +13,10 @@ export interface StoreOptions {
   dataDir?: string | undefined;
   /** Apply schema migrations on open (default true). */
   migrate?: boolean;
+  /** Retention in days per table group (default: keep forever); applied after migrating. */
+  ttlDays?: TtlDays | undefined;
+  /** Create the tables ON CLUSTER with Replicated engines (server mode with a cluster only). */
+  cluster?: ClusterOptions | undefined;
 }
 
 export interface Store {
@@ -37,7 +43,8 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
   const store = options.url ? openServer(options.url) : await openEmbedded(options.dataDir ?? '.data/chdb');
   if (options.migrate !== false) {
     try {
-      await migrate(store.client);
+      await migrate(store.client, options.cluster);
+      if (options.ttlDays) await applyTtl(store.client, options.ttlDays, options.cluster);
     } catch (error) {
       if (
         store.mode === 'embedded' &&

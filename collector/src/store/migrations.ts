@@ -1,6 +1,7 @@
 // Ordered, versioned schema migrations. Each statement is idempotent, so a crash halfway
 // through a migration is repaired by running it again; a version is recorded once applied.
 import type { ClickHouseClient } from '@clickhouse/client';
+import { type ClusterOptions, clusterStatement } from './cluster-ddl.ts';
 import {
   alertEventsTable,
   logsTable,
@@ -13,6 +14,7 @@ import {
   runsTable,
   tracesTable,
 } from './schema.ts';
+import { rollupStatements, traceIdTsTable, traceIdTsView } from './schema-rollups.ts';
 
 export interface Migration {
   version: number;
@@ -38,13 +40,23 @@ export const migrations: readonly Migration[] = [
     name: 'otel exponential histogram and summary tables',
     statements: [metricsExponentialHistogramTable, metricsSummaryTable],
   },
+  {
+    version: 6,
+    name: 'otel traces trace-id lookup table and view',
+    statements: [traceIdTsTable, traceIdTsView],
+  },
+  { version: 7, name: 'metric rollups at 10 s and 1 min', statements: rollupStatements },
 ];
 
-export async function migrate(client: ClickHouseClient): Promise<number[]> {
+/** Applies the pending migrations; with `cluster`, as ON CLUSTER DDL with Replicated engines. */
+export async function migrate(client: ClickHouseClient, cluster?: ClusterOptions): Promise<number[]> {
   await client.command({
-    query: `CREATE TABLE IF NOT EXISTS cp_schema_migrations (
+    query: clusterStatement(
+      `CREATE TABLE IF NOT EXISTS cp_schema_migrations (
       Version UInt32, Name String, AppliedAt DateTime64(3)
     ) ENGINE = ReplacingMergeTree ORDER BY Version`,
+      cluster,
+    ),
   });
   const result = await client.query({
     query: 'SELECT Version FROM cp_schema_migrations FINAL',
@@ -54,7 +66,8 @@ export async function migrate(client: ClickHouseClient): Promise<number[]> {
   const appliedNow: number[] = [];
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
-    for (const statement of migration.statements) await client.command({ query: statement });
+    for (const statement of migration.statements)
+      await client.command({ query: clusterStatement(statement, cluster) });
     await client.insert({
       table: 'cp_schema_migrations',
       values: [{ Version: migration.version, Name: migration.name, AppliedAt: Date.now() }],
