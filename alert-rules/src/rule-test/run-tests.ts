@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createStore, type Store } from 'collector';
+import { createStore, rollupTables, type Store } from 'collector';
 import { formatDuration } from '../duration.ts';
 import { createAlertEngine } from '../engine.ts';
 import { formatRuleError, loadRules, parseRuleFile } from '../load-rules.ts';
@@ -15,10 +15,12 @@ import { parseRuleTestFile, type RuleTestCase } from './test-file.ts';
 
 /** Sample 0 of every input series and eval_time 0s are this instant. */
 export const testEpoch = Date.UTC(2026, 0, 1);
+// Each case starts from an empty store: raw telemetry, its rollups, and the engine's own tables.
 const cleared = [
   'otel_metrics_histogram',
   'otel_metrics_sum',
   'otel_metrics_gauge',
+  ...rollupTables,
   'cp_alert_events',
   'cp_notifications',
 ];
