@@ -1,6 +1,9 @@
 // The Fastify application: error shape, telemetry hooks, and the three route groups. /api routes
 // live in their own encapsulated plugin so the chaos hook can never touch /health, /metrics or /admin.
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Redis } from 'ioredis';
+import { cachedCarStore } from './cache/cached-car-store.ts';
+import type { TwoLevelCache } from './cache/two-level-cache.ts';
 import { type ChaosController, registerChaosHook } from './chaos.ts';
 import type { CarStore } from './db/car-store.ts';
 import type { Config } from './env.ts';
@@ -28,6 +31,9 @@ export type AppDeps = {
   telemetry: Telemetry;
   prom: PromMetrics;
   chaos: ChaosController;
+  cache: TwoLevelCache;
+  /** The L2 cache's connection, checked by /ready; absent without REDIS_URL. */
+  redis?: Redis | undefined;
 };
 
 export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -42,11 +48,11 @@ export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<
     meter: deps.telemetry.meter,
     prom: deps.prom,
   });
-  registerHealthRoutes(app, deps.prom, deps.store);
+  registerHealthRoutes(app, deps.prom, deps.store, deps.redis);
 
   await app.register(async (api) => {
     registerChaosHook(api, deps.chaos);
-    registerCarRoutes(api, deps.store);
+    registerCarRoutes(api, cachedCarStore(deps.store, deps.cache), deps.cache);
   });
   await app.register(async (admin) => {
     registerAdminRoutes(admin, {

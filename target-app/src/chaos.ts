@@ -28,12 +28,20 @@ export const chaosConfigSchema = z.strictObject({
     )
     .max(50)
     .default([]),
+  /** false switches the response cache off (both levels), so QA can compare cache on vs off. */
+  cacheEnabled: z.boolean().default(true),
 });
 
 export type ChaosConfig = z.output<typeof chaosConfigSchema>;
 export type ChaosState = ChaosConfig & { updatedAt: string };
 
-export const NO_CHAOS: ChaosConfig = Object.freeze({ latencyMs: 0, jitterMs: 0, errorRate: 0, routes: [] });
+export const NO_CHAOS: ChaosConfig = Object.freeze({
+  latencyMs: 0,
+  jitterMs: 0,
+  errorRate: 0,
+  routes: [],
+  cacheEnabled: true,
+});
 
 export type ChaosController = {
   current(): ChaosState;
@@ -100,6 +108,12 @@ export function observeChaos(controller: ChaosController, meter: Meter, prom: Pr
     },
     { name: 'chaos.jitter_ms', unit: 'ms', read: (c: ChaosConfig) => c.jitterMs, prom: prom.chaosJitterMs },
     { name: 'chaos.error_rate', unit: '1', read: (c: ChaosConfig) => c.errorRate, prom: prom.chaosErrorRate },
+    {
+      name: 'chaos.cache_enabled',
+      unit: '1',
+      read: (c: ChaosConfig) => (c.cacheEnabled ? 1 : 0),
+      prom: prom.chaosCacheEnabled,
+    },
   ];
   for (const gauge of gauges) {
     meter

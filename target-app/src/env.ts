@@ -11,6 +11,14 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  */
 export const DEFAULT_ADMIN_TOKEN = 'dev-admin-token';
 
+const ttlMs = (fallback: number) =>
+  z
+    .number()
+    .int()
+    .min(10, 'must be at least 10 ms')
+    .max(86_400_000, 'must be at most a day')
+    .default(fallback);
+
 export const configSchema = z
   .strictObject({
     port: z.number().int().min(0).max(65_535).default(8080),
@@ -57,6 +65,19 @@ export const configSchema = z
       .min(10, 'must be at least 10 ms')
       .max(300_000, 'must be at most 300000 ms')
       .default(30_000),
+    // Unset → L1 (in-process) cache only.
+    redisUrl: z
+      .string()
+      .trim()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    /** Redis commands failing after this count as cache errors (Redis is an optimisation, not a dependency). */
+    redisCommandTimeoutMs: z.number().int().min(10).max(60_000).default(250),
+    cacheKeyPrefix: z.string().max(100).default('car-suggester:'),
+    cacheL1MaxEntries: z.number().int().min(1).max(10_000_000).default(10_000),
+    cacheTtlCarMs: ttlMs(30 * 60_000),
+    cacheTtlSearchMs: ttlMs(15 * 60_000),
+    cacheTtlOtherMs: ttlMs(5 * 60_000),
   })
   .check((ctx) => {
     if (ctx.value.dbPoolMin > ctx.value.dbPoolMax) {
@@ -88,6 +109,13 @@ export const ENV_VARIABLES = {
   dbPoolMin: 'DB_POOL_MIN',
   dbPoolIdleTimeoutMs: 'DB_POOL_IDLE_TIMEOUT_MS',
   dbPoolAcquireTimeoutMs: 'DB_POOL_ACQUIRE_TIMEOUT_MS',
+  redisUrl: 'REDIS_URL',
+  redisCommandTimeoutMs: 'REDIS_COMMAND_TIMEOUT_MS',
+  cacheKeyPrefix: 'CACHE_KEY_PREFIX',
+  cacheL1MaxEntries: 'CACHE_L1_MAX_ENTRIES',
+  cacheTtlCarMs: 'CACHE_TTL_CAR_MS',
+  cacheTtlSearchMs: 'CACHE_TTL_SEARCH_MS',
+  cacheTtlOtherMs: 'CACHE_TTL_OTHER_MS',
 } as const satisfies Record<keyof Config, string>;
 
 const wholeNumber = z
@@ -113,6 +141,13 @@ const envTypes = {
   dbPoolMin: wholeNumber,
   dbPoolIdleTimeoutMs: wholeNumber,
   dbPoolAcquireTimeoutMs: wholeNumber,
+  redisUrl: z.string(),
+  redisCommandTimeoutMs: wholeNumber,
+  cacheKeyPrefix: z.string(),
+  cacheL1MaxEntries: wholeNumber,
+  cacheTtlCarMs: wholeNumber,
+  cacheTtlSearchMs: wholeNumber,
+  cacheTtlOtherMs: wholeNumber,
 } satisfies Record<keyof Config, z.ZodType>;
 
 export type ConfigIssue = { variable: string; message: string };
@@ -137,7 +172,7 @@ function describe(key: keyof Config, overridden: boolean): string {
 
 function shown(key: keyof Config, value: unknown): string {
   if (key === 'adminToken') return '(hidden)';
-  if (key === 'databaseUrl' && typeof value === 'string')
+  if ((key === 'databaseUrl' || key === 'redisUrl') && typeof value === 'string')
     return JSON.stringify(value.replace(/:[^:@/]*@/, ':***@'));
   return JSON.stringify(value);
 }

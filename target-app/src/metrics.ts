@@ -1,6 +1,8 @@
 // Prometheus exposition for scrapers: prom-client's default process metrics plus the HTTP request
 // histogram and the chaos settings. One registry per app instance (tests start several in a process).
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { CACHE_DURATION_BUCKETS } from './cache/cache-metrics.ts';
 
 /** The HTTP semantic conventions' advised bucket boundaries (seconds), shared with the OTel histogram. */
 export const HTTP_DURATION_BUCKETS = [
@@ -13,6 +15,11 @@ export type PromMetrics = {
   chaosLatencyMs: Gauge;
   chaosJitterMs: Gauge;
   chaosErrorRate: Gauge;
+  chaosCacheEnabled: Gauge;
+  cacheHits: Counter<'level' | 'kind'>;
+  cacheMisses: Counter<'level' | 'kind'>;
+  cacheErrors: Counter<'kind' | 'operation'>;
+  cacheDuration: Histogram<'level' | 'kind' | 'operation'>;
 };
 
 export function createPromMetrics(): PromMetrics {
@@ -40,6 +47,36 @@ export function createPromMetrics(): PromMetrics {
     chaosErrorRate: new Gauge({
       name: 'chaos_error_rate',
       help: 'Share of /api requests failed on purpose by the chaos controls (0..1).',
+      registers: [registry],
+    }),
+    chaosCacheEnabled: new Gauge({
+      name: 'chaos_cache_enabled',
+      help: 'Whether the response cache is on (1) or switched off by the chaos controls (0).',
+      registers: [registry],
+    }),
+    cacheHits: new Counter({
+      name: 'cache_hits_total',
+      help: 'Cache hits by level (l1 in-process, l2 Redis) and kind.',
+      labelNames: ['level', 'kind'],
+      registers: [registry],
+    }),
+    cacheMisses: new Counter({
+      name: 'cache_misses_total',
+      help: 'Cache misses by level (l1 in-process, l2 Redis) and kind.',
+      labelNames: ['level', 'kind'],
+      registers: [registry],
+    }),
+    cacheErrors: new Counter({
+      name: 'cache_errors_total',
+      help: 'Failed or skipped Redis (l2) cache operations.',
+      labelNames: ['kind', 'operation'],
+      registers: [registry],
+    }),
+    cacheDuration: new Histogram({
+      name: 'cache_operation_duration_seconds',
+      help: 'Duration of cache operations.',
+      labelNames: ['level', 'kind', 'operation'],
+      buckets: CACHE_DURATION_BUCKETS,
       registers: [registry],
     }),
   };

@@ -1,6 +1,10 @@
 // Lifecycle of one target-app instance: config, telemetry, data, HTTP; and the reverse on close.
 import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
 import { createHttpServer, registerApp } from './app.ts';
+import { createCacheMetrics } from './cache/cache-metrics.ts';
+import { connectRedis } from './cache/redis-client.ts';
+import { createTwoLevelCache } from './cache/two-level-cache.ts';
 import { createChaosController, observeChaos } from './chaos.ts';
 import { type CarStore, openCarStore } from './db/car-store.ts';
 import { type Config, DEFAULT_ADMIN_TOKEN, parseConfig } from './env.ts';
@@ -22,6 +26,7 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
   const app = createHttpServer(config);
   const telemetry = startTelemetry(config);
   let store: CarStore | undefined;
+  let redis: Redis | undefined;
   try {
     if (config.adminToken === DEFAULT_ADMIN_TOKEN) {
       app.log.warn('ADMIN_TOKEN is the development default; set your own outside a laptop');
@@ -47,18 +52,37 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
               },
             },
     });
-    await registerApp(app, { config, store, telemetry, prom, chaos });
+    if (config.redisUrl !== undefined) {
+      redis = connectRedis(config.redisUrl, config.redisCommandTimeoutMs, (error) =>
+        app.log.warn({ err: error }, 'redis unavailable: serving from L1 and the database'),
+      );
+    }
+    const cache = createTwoLevelCache({
+      l1MaxEntries: config.cacheL1MaxEntries,
+      ttls: {
+        carMs: config.cacheTtlCarMs,
+        searchMs: config.cacheTtlSearchMs,
+        otherMs: config.cacheTtlOtherMs,
+      },
+      redis,
+      keyPrefix: config.cacheKeyPrefix,
+      enabled: () => chaos.current().cacheEnabled,
+      metrics: createCacheMetrics(telemetry.meter, prom),
+    });
+    await registerApp(app, { config, store, telemetry, prom, chaos, cache, redis });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app.close();
     await telemetry.shutdown();
     await store?.close();
+    redis?.disconnect();
     throw error;
   }
 
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const openStore = store;
+  const openRedis = redis;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${address.port}`,
@@ -68,6 +92,7 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
         await app.close();
         await telemetry.shutdown();
         await openStore.close();
+        openRedis?.disconnect();
       })();
       return closing;
     },

@@ -21,6 +21,7 @@ describe('chaosConfigSchema', () => {
       jitterMs: 0,
       errorRate: 0,
       routes: ['/api/cars/:id'],
+      cacheEnabled: true,
     });
   });
 

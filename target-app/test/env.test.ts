@@ -28,7 +28,26 @@ describe('parseConfig', () => {
       dbPoolMin: 5,
       dbPoolIdleTimeoutMs: 10_000,
       dbPoolAcquireTimeoutMs: 30_000,
+      redisCommandTimeoutMs: 250,
+      cacheKeyPrefix: 'car-suggester:',
+      cacheL1MaxEntries: 10_000,
+      cacheTtlCarMs: 30 * 60_000,
+      cacheTtlSearchMs: 15 * 60_000,
+      cacheTtlOtherMs: 5 * 60_000,
     });
+  });
+
+  it('reads the cache settings and hides the Redis password', () => {
+    expect(
+      parseConfig(
+        {},
+        { REDIS_URL: 'redis://:pw@cache:6379/0', CACHE_TTL_CAR_MS: '1000', CACHE_L1_MAX_ENTRIES: '50' },
+      ),
+    ).toMatchObject({ redisUrl: 'redis://:pw@cache:6379/0', cacheTtlCarMs: 1000, cacheL1MaxEntries: 50 });
+    expect(() => parseConfig({}, { REDIS_URL: 'http://:secret@cache' })).toThrow(
+      /REDIS_URL: must be a redis/,
+    );
+    expect(() => parseConfig({}, { REDIS_URL: 'http://:secret@cache' })).not.toThrow(/secret/);
   });
 
   it('reads the database URL and pool settings, and checks them', () => {

@@ -46,6 +46,40 @@ export type PoolOptions = {
  */
 export const WORD_SIMILARITY_THRESHOLD = 0.4;
 
+/** The database cannot be reached (refused, dropped, no free connection in time): the API answers 503. */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`database unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+const UNAVAILABLE_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * Whether a query failed because the server is out of reach rather than because of the query:
+ * network errors, pg's pool/connection messages, and SQLSTATE class 08 (connection exception),
+ * 57P0x (shutdown), 53300 (too many connections) and 3D000 (database gone).
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_NETWORK_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) return true;
+    if (code === '53300' || code === '3D000') return true;
+  }
+  return /timeout exceeded when trying to connect|Connection terminated|not queryable|pool after calling end/i.test(
+    error.message,
+  );
+}
+
 export async function openPglite(): Promise<Database> {
   const db = await PGlite.create({ extensions: { pg_trgm } });
   await db.exec(`SET pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
@@ -89,9 +123,13 @@ export async function openPostgres(url: string, options: PoolOptions): Promise<D
   }
   return {
     engine: 'postgresql',
-    query: async <T>(text: string, values?: unknown[]) => ({
-      rows: (await pool.query(text, values)).rows as T[],
-    }),
+    async query<T>(text: string, values?: unknown[]) {
+      try {
+        return { rows: (await pool.query(text, values)).rows as T[] };
+      } catch (error) {
+        throw isConnectionFailure(error) ? new DatabaseUnavailableError(error) : error;
+      }
+    },
     async withSession(work) {
       const client = await pool.connect();
       try {

@@ -2,6 +2,7 @@
 // issues for input that failed validation.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import { DatabaseUnavailableError } from '../db/database.ts';
 import { recordRequestError } from '../telemetry/http-server.ts';
 
 export type Issue = { path: string; message: string };
@@ -35,6 +36,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
   return result.data;
 }
 
+/** Seconds a client should wait before retrying while the database is unreachable. */
+export const DB_RETRY_AFTER_S = 5;
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
@@ -51,6 +55,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(status).send({ error: error.message } satisfies ErrorBody);
     }
     recordRequestError(request, error);
+    if (error instanceof DatabaseUnavailableError) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(DB_RETRY_AFTER_S))
+        .send({ error: 'service temporarily unavailable: database not reachable' } satisfies ErrorBody);
+    }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal server error' } satisfies ErrorBody);
   });

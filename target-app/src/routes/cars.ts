@@ -1,6 +1,7 @@
 // The public car API: search (filters, free text, facets, sort, offset or cursor pages), details,
 // similar cars, recommendations, and the list of makes.
 import type { FastifyInstance } from 'fastify';
+import type { TwoLevelCache } from '../cache/two-level-cache.ts';
 import { PRICE_BANDS } from '../cars/features.ts';
 import type { Car } from '../cars/generate.ts';
 import type { TextMode } from '../db/car-sql.ts';
@@ -45,7 +46,7 @@ function withBandLabels(counts: FacetCounts): CarFacets {
   };
 }
 
-export function registerCarRoutes(api: FastifyInstance, store: CarStore): void {
+export function registerCarRoutes(api: FastifyInstance, store: CarStore, cache: TwoLevelCache): void {
   api.get('/api/cars', async (request): Promise<CarSearchResponse> => {
     const { search, facets, usesCursor } = parseInput(carSearchQuerySchema, request.query, 'query');
     const found = await store.searchCars(search, request.otelContext);
@@ -88,5 +89,8 @@ export function registerCarRoutes(api: FastifyInstance, store: CarStore): void {
     return store.recommend(carIds ?? [], limit, request.otelContext);
   });
 
-  api.get('/api/makes', async () => ({ makes: store.listMakes() }));
+  // The makes are read once at start; the cache only makes them count like every other response.
+  api.get('/api/makes', async () =>
+    cache.getOrLoad('makes', 'all', async () => ({ makes: store.listMakes() })),
+  );
 }

@@ -1,0 +1,33 @@
+// The car store behind the two-level cache: same interface, reads served from L1/L2 when cached.
+// Keys are the validated, normalised inputs, so equivalent requests share an entry.
+import type { CarStore } from '../db/car-store.ts';
+import type { CacheKind, TwoLevelCache } from './two-level-cache.ts';
+
+/** JSON with object keys sorted and undefined fields dropped: equal inputs → equal keys. */
+export function cacheKeyOf(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;
+    const entries = Object.entries(inner as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
+
+export function cachedCarStore(store: CarStore, cache: TwoLevelCache): CarStore {
+  // For loads that never yield undefined, the cached value is never undefined either.
+  const always = async <T>(kind: CacheKind, key: string, load: () => Promise<T>): Promise<T> =>
+    (await cache.getOrLoad(kind, key, load)) as T;
+  return {
+    ...store,
+    searchCars: (search, parent) =>
+      always('search', cacheKeyOf(search), () => store.searchCars(search, parent)),
+    facetCounts: (filters, textMode, parent) =>
+      always('search', `facets:${textMode}:${cacheKeyOf(filters)}`, () =>
+        store.facetCounts(filters, textMode, parent),
+      ),
+    getCar: (id, parent) => cache.getOrLoad('car', String(id), () => store.getCar(id, parent)),
+    similarCars: (id, limit, parent) =>
+      cache.getOrLoad('similar', `${id}:${limit}`, () => store.similarCars(id, limit, parent)),
+    recommend: (carIds, limit, parent) =>
+      always('recommendations', `${carIds.join(',')}:${limit}`, () => store.recommend(carIds, limit, parent)),
+  };
+}

@@ -1,0 +1,151 @@
+// Read-through cache in two levels: L1 an in-process LRU (per instance), L2 Redis shared by every
+// instance when REDIS_URL is set. Redis failures are counted and treated as misses, never surfaced.
+import type { Redis } from 'ioredis';
+import type { CacheMetrics } from './cache-metrics.ts';
+import { LruCache } from './lru.ts';
+
+export const CACHE_KINDS = ['car', 'search', 'makes', 'similar', 'recommendations'] as const;
+export type CacheKind = (typeof CACHE_KINDS)[number];
+export type CacheLevel = 'l1' | 'l2';
+
+/** TTL per kind: car details, search results, and every other API response. */
+export type CacheTtls = { carMs: number; searchMs: number; otherMs: number };
+
+export type CacheOptions = {
+  l1MaxEntries: number;
+  ttls: CacheTtls;
+  /** L2; absent → L1 only. */
+  redis?: Redis | undefined;
+  /** Namespace of this deployment's keys in Redis. */
+  keyPrefix: string;
+  /** Read on every call, so the chaos switch takes effect at once. */
+  enabled: () => boolean;
+  metrics: CacheMetrics;
+};
+
+export type TwoLevelCache = {
+  /** The cached value, else `load()`'s (stored unless undefined, e.g. a 404). */
+  getOrLoad<T>(kind: CacheKind, key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  /** Drops one entry from both levels (a write to one car). */
+  invalidate(kind: CacheKind, key: string): Promise<void>;
+  /**
+   * Drops a whole kind (e.g. recommendations after a favourite changes). Other instances' L1 copies
+   * live on until their TTL: L1 TTLs bound that staleness.
+   */
+  invalidateKind(kind: CacheKind): Promise<void>;
+};
+
+function ttlOf(ttls: CacheTtls, kind: CacheKind): number {
+  switch (kind) {
+    case 'car':
+      return ttls.carMs;
+    case 'search':
+      return ttls.searchMs;
+    case 'makes':
+    case 'similar':
+    case 'recommendations':
+      return ttls.otherMs;
+  }
+}
+
+export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
+  const { redis, metrics, keyPrefix } = options;
+  const l1 = new LruCache<unknown>(options.l1MaxEntries);
+  // Concurrent misses for one key share a single load (no stampede on the database).
+  const loading = new Map<string, Promise<unknown>>();
+  const redisUp = (): boolean => redis?.status === 'ready';
+
+  async function timed<T>(level: CacheLevel, kind: CacheKind, op: string, work: () => T | Promise<T>) {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      metrics.duration(level, kind, op, (performance.now() - started) / 1000);
+    }
+  }
+
+  async function readL2(kind: CacheKind, key: string): Promise<unknown> {
+    if (redis === undefined) return undefined;
+    if (!redisUp()) {
+      metrics.error(kind, 'get');
+      return undefined;
+    }
+    try {
+      const text = await timed('l2', kind, 'get', () => redis.get(`${keyPrefix}${key}`));
+      return text === null ? undefined : JSON.parse(text);
+    } catch {
+      metrics.error(kind, 'get');
+      return undefined;
+    }
+  }
+
+  async function writeL2(kind: CacheKind, key: string, value: unknown, ttlMs: number): Promise<void> {
+    if (redis === undefined) return;
+    if (!redisUp()) {
+      metrics.error(kind, 'set');
+      return;
+    }
+    try {
+      await timed('l2', kind, 'set', () =>
+        redis.set(`${keyPrefix}${key}`, JSON.stringify(value), 'PX', ttlMs),
+      );
+    } catch {
+      metrics.error(kind, 'set');
+    }
+  }
+
+  async function lookup<T>(kind: CacheKind, key: string, load: () => Promise<T | undefined>) {
+    const ttlMs = ttlOf(options.ttls, kind);
+    const fromL2 = await readL2(kind, key);
+    if (fromL2 !== undefined) {
+      metrics.hit('l2', kind);
+      l1.set(key, fromL2, ttlMs);
+      return fromL2 as T;
+    }
+    if (redis !== undefined) metrics.miss('l2', kind);
+    const value = await load();
+    if (value !== undefined) {
+      l1.set(key, value, ttlMs);
+      await writeL2(kind, key, value, ttlMs);
+    }
+    return value;
+  }
+
+  return {
+    async getOrLoad<T>(kind: CacheKind, key: string, load: () => Promise<T | undefined>) {
+      if (!options.enabled()) return load();
+      const fullKey = `${kind}:${key}`;
+      const fromL1 = await timed('l1', kind, 'get', () => l1.get(fullKey));
+      if (fromL1 !== undefined) {
+        metrics.hit('l1', kind);
+        return fromL1 as T;
+      }
+      metrics.miss('l1', kind);
+      const pending = loading.get(fullKey);
+      if (pending !== undefined) return (await pending) as T | undefined;
+      const started = lookup(kind, fullKey, load).finally(() => loading.delete(fullKey));
+      loading.set(fullKey, started);
+      return started;
+    },
+    async invalidate(kind, key) {
+      const fullKey = `${kind}:${key}`;
+      l1.delete(fullKey);
+      if (redis === undefined || !redisUp()) return;
+      await redis.del(`${keyPrefix}${fullKey}`).catch(() => metrics.error(kind, 'delete'));
+    },
+    async invalidateKind(kind) {
+      l1.deletePrefix(`${kind}:`);
+      if (redis === undefined || !redisUp()) return;
+      try {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}${kind}:*`, 'COUNT', 500);
+          if (keys.length > 0) await redis.del(...keys);
+          cursor = next;
+        } while (cursor !== '0');
+      } catch {
+        metrics.error(kind, 'delete');
+      }
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { LruCache } from '../../src/cache/lru.ts';
+
+describe('LruCache', () => {
+  it('evicts the least recently used entry beyond its bound', () => {
+    const lru = new LruCache<number>(2);
+    lru.set('a', 1, 1_000);
+    lru.set('b', 2, 1_000);
+    expect(lru.get('a')).toBe(1); // a is now the most recent
+    lru.set('c', 3, 1_000);
+    expect([lru.get('a'), lru.get('b'), lru.get('c')]).toEqual([1, undefined, 3]);
+    expect(lru.size).toBe(2);
+  });
+
+  it('expires entries after their TTL and drops a prefix', () => {
+    let now = 0;
+    const lru = new LruCache<string>(10, () => now);
+    lru.set('car:1', 'x', 100);
+    lru.set('search:1', 'y', 1_000);
+    now = 100;
+    expect(lru.get('car:1')).toBeUndefined();
+    lru.deletePrefix('search:');
+    expect(lru.get('search:1')).toBeUndefined();
+  });
+});
