@@ -7,9 +7,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   CumulativeToDelta,
   createStore,
@@ -19,47 +16,16 @@ import {
 import { metricRows, type Row } from '../collector/src/write/rows.ts';
 import { faultyStore } from '../collector/test/support/faulty-store.ts';
 import { steadyIngest } from '../collector/test/support/steady-ingest.ts';
+import { sampleMetricsPayload } from './support/otlp-payload.ts';
 
 const clients = Number(process.argv[2] ?? 16);
 const postsPerClient = Number(process.argv[3] ?? 40);
-
-class CollectingReader extends MetricReader {
-  protected override async onForceFlush() {}
-  protected override async onShutdown() {}
-}
-
-/** One export of a busy service: 60 histogram series and 15 counter series. */
-async function samplePayload(): Promise<Uint8Array> {
-  const reader = new CollectingReader({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': 'bench' }),
-    readers: [reader],
-  });
-  const meter = provider.getMeter('bench');
-  const histogram = meter.createHistogram('http.server.request.duration', { unit: 's' });
-  const counter = meter.createCounter('cache.hits');
-  for (const route of ['/a', '/b', '/c', '/d', '/e'])
-    for (const method of ['GET', 'POST', 'PUT'])
-      for (const status of [200, 201, 404, 500])
-        for (let i = 0; i < 20; i++) {
-          histogram.record(Math.random(), {
-            'http.route': route,
-            'http.request.method': method,
-            'http.response.status_code': status,
-          });
-          counter.add(1, { route, method });
-        }
-  const { resourceMetrics } = await reader.collect();
-  const bytes = ProtobufMetricsSerializer.serializeRequest(resourceMetrics);
-  if (!bytes) throw new Error('serialize failed');
-  return bytes;
-}
 
 const percentile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const proto = await samplePayload();
+const proto = (await sampleMetricsPayload()).proto;
 const sample = metricRows(decodeMetricsProto(proto), new CumulativeToDelta());
 const pointsPerPost = sample.otel_metrics_histogram.length + sample.otel_metrics_sum.length;
 const totalPosts = clients * postsPerClient;

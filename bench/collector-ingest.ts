@@ -5,9 +5,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   CumulativeToDelta,
   createStore,
@@ -16,39 +13,7 @@ import {
   startCollector,
 } from '../collector/src/index.ts';
 import { metricRows } from '../collector/src/write/rows.ts';
-
-class CollectingReader extends MetricReader {
-  protected override async onForceFlush() {}
-  protected override async onShutdown() {}
-}
-
-/** One export of a busy service: 5 routes × 3 methods × 4 status codes histograms, plus counters. */
-async function samplePayload() {
-  const reader = new CollectingReader({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': 'bench' }),
-    readers: [reader],
-  });
-  const meter = provider.getMeter('bench');
-  const histogram = meter.createHistogram('http.server.request.duration', { unit: 's' });
-  const counter = meter.createCounter('cache.hits');
-  for (const route of ['/a', '/b', '/c', '/d', '/e'])
-    for (const method of ['GET', 'POST', 'PUT'])
-      for (const status of [200, 201, 404, 500])
-        for (let i = 0; i < 20; i++) {
-          histogram.record(Math.random(), {
-            'http.route': route,
-            'http.request.method': method,
-            'http.response.status_code': status,
-          });
-          counter.add(1, { route, method });
-        }
-  const { resourceMetrics } = await reader.collect();
-  return {
-    proto: ProtobufMetricsSerializer.serializeRequest(resourceMetrics)!,
-    json: JsonMetricsSerializer.serializeRequest(resourceMetrics)!,
-  };
-}
+import { sampleMetricsPayload } from './support/otlp-payload.ts';
 
 function measure(name: string, bytes: number, points: number, fn: () => void, minMs = 1500) {
   for (let i = 0; i < 50; i++) fn();
@@ -67,7 +32,7 @@ function measure(name: string, bytes: number, points: number, fn: () => void, mi
   };
 }
 
-const { proto, json } = await samplePayload();
+const { proto, json } = await sampleMetricsPayload();
 const points = metricRows(decodeMetricsProto(proto), new CumulativeToDelta());
 const pointCount = points.otel_metrics_histogram.length + points.otel_metrics_sum.length;
 const reference = measure('reference: JSON.parse only', json.length, pointCount, () =>
