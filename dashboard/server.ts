@@ -76,10 +76,6 @@ main().catch((error: unknown) => {
     console.error(
       '  another process holds that port: set PORT (dashboard) or COLLECTOR_PORT (OTLP receiver)',
     );
-  } else if (/create connection for path|lock/i.test(String(error))) {
-    console.error(
-      '  the embedded store is open in another process: stop it, use another DATA_DIR, or set CLICKHOUSE_URL',
-    );
   } else if (error instanceof Error && error.cause) {
     console.error('  cause:', error.cause);
   }
