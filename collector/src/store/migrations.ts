@@ -14,6 +14,12 @@ import {
   runsTable,
   tracesTable,
 } from './schema.ts';
+import {
+  alertAcksTable,
+  auditLogTable,
+  runBaselinesTable,
+  silencesTable,
+} from './schema-control-plane.ts';
 import { rollupStatements, traceIdTsTable, traceIdTsView } from './schema-rollups.ts';
 
 export interface Migration {
@@ -46,6 +52,11 @@ export const migrations: readonly Migration[] = [
     statements: [traceIdTsTable, traceIdTsView],
   },
   { version: 7, name: 'metric rollups at 10 s and 1 min', statements: rollupStatements },
+  {
+    version: 8,
+    name: 'control plane: silences, acknowledgements, audit log, run baselines',
+    statements: [silencesTable, alertAcksTable, auditLogTable, runBaselinesTable],
+  },
 ];
 
 /** Applies the pending migrations; with `cluster`, as ON CLUSTER DDL with Replicated engines. */
