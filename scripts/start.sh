@@ -10,7 +10,16 @@ node_bin="$root/node_modules/.bin/node"
 export NODE_ENV=production NEXT_TELEMETRY_DISABLED=1
 export DATA_DIR="${DATA_DIR:-$root/.data}"
 export TARGET_URL="${TARGET_URL:-http://127.0.0.1:${TARGET_PORT:-8080}}"
+# The collector (inside the dashboard) scrapes the target's prom-client /metrics into the store.
+default_scrape="[{\"job\":\"car-suggester\",\"url\":\"$TARGET_URL/metrics\",\"interval\":\"5s\",\"timeout\":\"2s\"}]"
+export COLLECTOR_SCRAPE_TARGETS="${COLLECTOR_SCRAPE_TARGETS:-$default_scrape}"
 mkdir -p "$DATA_DIR"
+# The target refuses to start in production without a JWT secret: generate one once per data dir.
+if [ -z "${JWT_SECRET:-}" ]; then
+  [ -s "$DATA_DIR/jwt-secret" ] || (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n' >"$DATA_DIR/jwt-secret")
+  JWT_SECRET="$(cat "$DATA_DIR/jwt-secret")"
+  export JWT_SECRET
+fi
 
 pids=()
 cleanup() {
@@ -36,6 +45,7 @@ cat <<TXT
     dashboard        $dashboard_url
     target app       $TARGET_URL   (API under test)
     collector OTLP   http://127.0.0.1:${COLLECTOR_PORT:-4318}/v1/metrics, /v1/traces
+    scraping         $TARGET_URL/metrics every 5 s (COLLECTOR_SCRAPE_TARGETS)
     data             $DATA_DIR
   Ctrl-C stops everything.
 

@@ -1,5 +1,6 @@
 // The collector's environment, parsed once with clear messages.
 import { z } from 'zod';
+import { parseScrapeTargets } from './scrape/scrape-config.ts';
 
 const schema = z.object({
   CLICKHOUSE_URL: z
@@ -32,6 +33,38 @@ const schema = z.object({
     .optional(),
   COLLECTOR_REPLICATED: z.enum(['true', 'false']).default('true'),
   COLLECTOR_ACK_AFTER: z.enum(['insert', 'queue']).default('insert'),
+  /**
+   * Prometheus targets to scrape, JSON: [{"job":"car-suggester","url":"http://127.0.0.1:8080/metrics",
+   * "interval":"5s","timeout":"2s"}] (interval default 15s, timeout default 10s, at most the interval).
+   */
+  COLLECTOR_SCRAPE_TARGETS: z
+    .string()
+    .default('[]')
+    .transform((json, ctx) => {
+      try {
+        return parseScrapeTargets(json);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Comma-separated ingest API keys; when set, OTLP POSTs need one (Bearer or x-api-key). */
+  COLLECTOR_API_KEYS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k !== ''),
+    )
+    .refine((keys) => keys.every((k) => k.length >= 16 && /^[\x21-\x7e]+$/.test(k)), {
+      message: 'each COLLECTOR_API_KEYS key must be at least 16 printable characters without spaces',
+    }),
+  /** Seconds between writes of the collector's own counters into the store (0 = off). */
+  COLLECTOR_SELF_TELEMETRY_INTERVAL: z.coerce.number().min(0).max(3600).default(10),
+  /** ServiceName of the collector's own metrics in the store. */
+  COLLECTOR_SERVICE_NAME: z.string().min(1).max(100).default('collector'),
 });
 
 export type CollectorEnv = z.infer<typeof schema>;
@@ -43,4 +76,19 @@ export function parseCollectorEnv(source: NodeJS.ProcessEnv = process.env): Coll
     throw new Error(`Invalid collector environment:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+/** The collector options that come from the environment beyond store, host and port. */
+export function collectorOptionsFromEnv(env: CollectorEnv) {
+  return {
+    scrapeTargets: env.COLLECTOR_SCRAPE_TARGETS,
+    apiKeys: env.COLLECTOR_API_KEYS,
+    selfTelemetry:
+      env.COLLECTOR_SELF_TELEMETRY_INTERVAL > 0
+        ? {
+            intervalMs: env.COLLECTOR_SELF_TELEMETRY_INTERVAL * 1000,
+            serviceName: env.COLLECTOR_SERVICE_NAME,
+          }
+        : (false as const),
+  };
 }

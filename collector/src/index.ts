@@ -1,7 +1,7 @@
 // Public surface of the collector: the store factory, the OTLP receiver and the shared queries.
 
 export type { CollectorEnv } from './env.ts';
-export { parseCollectorEnv } from './env.ts';
+export { collectorOptionsFromEnv, parseCollectorEnv } from './env.ts';
 export { CumulativeToDelta } from './normalise/cumulative-to-delta.ts';
 export { decodeMetricsJson, decodeTracesJson } from './otlp/json.ts';
 export { decodeLogsJson } from './otlp/json-logs.ts';
@@ -10,6 +10,18 @@ export { OtlpDecodeError } from './otlp/model.ts';
 export { decodeLogsProto } from './otlp/proto-logs.ts';
 export { decodeMetricsProto } from './otlp/proto-metrics.ts';
 export { decodeTracesProto } from './otlp/proto-traces.ts';
+export {
+  EXP_HISTOGRAM_TABLE,
+  type ExpHistogramQueryOptions,
+  type ExpHistogramRow,
+  type ExpHistogramSummary,
+  expBucketBounds,
+  expHistogramBuckets,
+  expHistogramQuantile,
+  expHistogramQuery,
+  mergeExpHistograms,
+  queryExpHistogram,
+} from './query/exp-histogram.ts';
 export type { Buckets } from './query/histogram.ts';
 export { histogramQuantile, mergeBuckets } from './query/histogram.ts';
 export type {
@@ -27,18 +39,21 @@ export {
   histogramAggregates,
   histogramBucketRowOf,
   histogramBucketsQuery,
+  mergeBucketRows,
   quantileOf,
   queryHistogramBuckets,
   summarise,
   valueAggregates,
   whereClause,
 } from './query/metric-query.ts';
-export type { HistogramSource } from './query/rollup-source.ts';
+export type { HistogramSource, SourcePart } from './query/rollup-source.ts';
 export {
   chooseHistogramSource,
   histogramRollupAggregates,
   histogramSourceTable,
+  planWindowSources,
   rollupMinWindowSeconds,
+  sumRollupAggregates,
 } from './query/rollup-source.ts';
 export type { QuantileStat, SeriesPoint, SeriesRequest, Stat, StatRequest } from './query/stats.ts';
 export {
@@ -48,13 +63,20 @@ export {
   statOfHistogram,
   statOfValues,
   stats,
+  sumStatQuery,
 } from './query/stats.ts';
 export type { DiskQueueOptions, QueueRecord } from './queue/disk-queue.ts';
 export { DiskQueue, QueueFullError } from './queue/disk-queue.ts';
+export type { PromFamily, PromSample, PromType } from './scrape/prom-text.ts';
+export { PromParseError, parsePromText } from './scrape/prom-text.ts';
+export type { ScrapeTargetConfig } from './scrape/scrape-config.ts';
+export { parseScrapeTargets } from './scrape/scrape-config.ts';
+export type { ScrapeHealth } from './scrape/scrape-target.ts';
 export type { CollectorCounters, CollectorOptions, CollectorServer } from './server/collector-server.ts';
 export { startCollector } from './server/collector-server.ts';
 export type { CollectorStats, Readiness } from './server/self-telemetry.ts';
 export { prometheusText, readiness } from './server/self-telemetry.ts';
+export { selfMetricNames } from './server/self-telemetry-store.ts';
 export type { ClusterOptions } from './store/cluster-ddl.ts';
 export { clusterStatement, onClusterClause } from './store/cluster-ddl.ts';
 export type { Store, StoreOptions } from './store/create-store.ts';

@@ -1,6 +1,6 @@
 // The collector as its own process (server mode, or embedded when nothing else holds the store).
 import { join } from 'node:path';
-import { parseCollectorEnv } from './env.ts';
+import { collectorOptionsFromEnv, parseCollectorEnv } from './env.ts';
 import { startCollector } from './server/collector-server.ts';
 import { createStore } from './store/create-store.ts';
 
@@ -25,6 +25,7 @@ const collector = await startCollector({
   queueDir: join(env.DATA_DIR, 'collector-queue'),
   queue: { maxBytes: env.COLLECTOR_QUEUE_MAX_BYTES },
   batch: { ackAfter: env.COLLECTOR_ACK_AFTER },
+  ...collectorOptionsFromEnv(env),
 });
 console.log(`collector: OTLP/HTTP on ${collector.url} → ${store.describe}`);
 

@@ -3,7 +3,8 @@
 // is known to have started after this collector (then the whole value is the first delta);
 // a value that goes down, or a new start time, is a reset and passes through as is.
 // The series cache is bounded: least recently seen series are evicted first.
-import type { HistogramPoint, NumberPoint } from '../otlp/model.ts';
+import type { ExponentialHistogramPoint, HistogramPoint, NumberPoint } from '../otlp/model.ts';
+import { subtractExponential } from './exponential-delta.ts';
 
 interface SumState {
   start: bigint;
@@ -27,6 +28,7 @@ export interface CumulativeToDeltaOptions {
 export class CumulativeToDelta {
   private readonly sums = new Map<string, SumState>();
   private readonly histograms = new Map<string, HistogramState>();
+  private readonly exponentials = new Map<string, ExponentialHistogramPoint>();
   private readonly maxSeries: number;
   private readonly startedAt: bigint;
 
@@ -36,7 +38,7 @@ export class CumulativeToDelta {
   }
 
   get seriesCount(): number {
-    return this.sums.size + this.histograms.size;
+    return this.sums.size + this.histograms.size + this.exponentials.size;
   }
 
   /** Returns the delta point, or null when the point only sets a baseline or is out of order. */
@@ -89,6 +91,26 @@ export class CumulativeToDelta {
     };
   }
 
+  /**
+   * Exponential histograms: the two points are brought to the smaller scale (the SDK lowers its
+   * scale as the range of values grows; merging adjacent buckets is exact), then subtracted per
+   * bucket. A bucket that shrank, or a lower count, is a reset and passes through.
+   */
+  exponentialHistogram(
+    seriesKey: string,
+    point: ExponentialHistogramPoint,
+  ): ExponentialHistogramPoint | null {
+    const previous = this.exponentials.get(seriesKey);
+    this.remember(this.exponentials, seriesKey, point);
+    if (!previous) return this.isNewSeries(point.startTimeUnixNano) ? point : null;
+    if (point.timeUnixNano <= previous.timeUnixNano) {
+      this.exponentials.set(seriesKey, previous);
+      return null;
+    }
+    if (point.startTimeUnixNano !== previous.startTimeUnixNano) return point;
+    return subtractExponential(point, previous) ?? point;
+  }
+
   private isNewSeries(start: bigint): boolean {
     return start > 0n && start >= this.startedAt;
   }
@@ -96,7 +118,7 @@ export class CumulativeToDelta {
   private remember<T>(map: Map<string, T>, key: string, state: T): void {
     map.delete(key);
     map.set(key, state);
-    if (this.sums.size + this.histograms.size > this.maxSeries) {
+    if (this.seriesCount > this.maxSeries) {
       const oldest = map.keys().next().value;
       if (oldest !== undefined) map.delete(oldest);
     }

@@ -4,10 +4,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type Buckets, histogramQuantile, mergeBuckets } from './histogram.ts';
 import {
-  chooseHistogramSource,
   type HistogramSource,
   histogramRollupAggregates,
   histogramSourceTable,
+  planWindowSources,
+  type SourcePart,
 } from './rollup-source.ts';
 
 export type MetricKind = 'histogram' | 'sum' | 'gauge';
@@ -103,24 +104,32 @@ export function histogramBucketsQuery(
   countWhere?: AttributeFilter[],
   source: HistogramSource | 'auto' = 'auto',
 ): SqlQuery {
-  const from = source === 'auto' ? chooseHistogramSource(window, stepSeconds) : source;
-  const where = whereClause(sel, window);
+  const parts: SourcePart[] =
+    source === 'auto'
+      ? planWindowSources(window, stepSeconds)
+      : [{ source, window: { from: ms(window.from), to: ms(window.to) } }];
   const matching = attributeCondition(countWhere ?? [], 'm');
   const step = stepSeconds
     ? 'toUnixTimestamp64Milli(toDateTime64(toStartOfInterval(TimeUnix, toIntervalSecond({step:UInt32})), 3))'
     : '0';
-  return {
-    query: `SELECT ${step} AS t, ${from === 'raw' ? histogramAggregates(matching.query) : histogramRollupAggregates(matching.query)}
-    FROM ${histogramSourceTable(from)}
-    WHERE ${where.query}
-    GROUP BY t, bounds
-    ORDER BY t`,
-    query_params: {
-      ...where.query_params,
-      ...matching.query_params,
-      ...(stepSeconds ? { step: stepSeconds } : {}),
-    },
+  const params: Record<string, unknown> = {
+    ...matching.query_params,
+    ...(stepSeconds ? { step: stepSeconds } : {}),
   };
+  const selects = parts.map((part, i) => {
+    const where = whereClause(sel, part.window, parts.length === 1 ? 'w' : `w${i}`);
+    Object.assign(params, where.query_params);
+    const columns =
+      part.source === 'raw' ? histogramAggregates(matching.query) : histogramRollupAggregates(matching.query);
+    return `SELECT ${step} AS t, ${columns}
+    FROM ${histogramSourceTable(part.source)}
+    WHERE ${where.query}
+    GROUP BY t, bounds`;
+  });
+  // Several parts may each return a row for the same (t, bounds): queryHistogramBuckets merges them.
+  const query =
+    selects.length === 1 ? `${selects[0]}\n    ORDER BY t` : selects.join('\n    UNION ALL\n    ');
+  return { query, query_params: params };
 }
 
 export async function queryHistogramBuckets(
@@ -136,7 +145,28 @@ export async function queryHistogramBuckets(
     format: 'JSONEachRow',
   });
   const rows = await result.json<Record<string, unknown>>();
-  return rows.map(histogramBucketRowOf);
+  return mergeBucketRows(rows.map(histogramBucketRowOf));
+}
+
+/** Rows of the same step and bounds (from different window parts) added up, ordered by step. */
+export function mergeBucketRows(rows: HistogramBucketRow[]): HistogramBucketRow[] {
+  const merged = new Map<string, HistogramBucketRow>();
+  for (const row of rows) {
+    const key = `${row.t}|${row.bounds.join(',')}`;
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...row, counts: [...row.counts] });
+    else {
+      row.counts.forEach((c, i) => {
+        seen.counts[i] = (seen.counts[i] ?? 0) + c;
+      });
+      seen.count += row.count;
+      seen.sum += row.sum;
+      seen.matching += row.matching;
+      seen.min = Math.min(seen.min, row.min);
+      seen.max = Math.max(seen.max, row.max);
+    }
+  }
+  return [...merged.values()].sort((a, b) => a.t - b.t);
 }
 
 /**

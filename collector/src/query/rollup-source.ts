@@ -31,8 +31,45 @@ export function chooseHistogramSource(window: SourceWindow, stepSeconds?: number
   return 'raw';
 }
 
+export interface SourcePart {
+  source: HistogramSource;
+  window: { from: number; to: number };
+}
+
+/**
+ * The window cut into parts each read from one table: the longest stretch the coarsest fitting
+ * rollup tiles exactly, with raw rows only for the unaligned head and tail (a window ending
+ * "now" reads rollups for all but its last, partial bucket). A rollup bucket always holds exactly
+ * the raw rows of its interval — the views fill it on insert — so the parts' union equals raw.
+ * With a step, a rollup is used only if the step is a whole number of its buckets.
+ */
+export function planWindowSources(window: SourceWindow, stepSeconds?: number): SourcePart[] {
+  const from = ms(window.from);
+  const to = ms(window.to);
+  for (const r of ['1m', '10s'] as const) {
+    const res = rollupSeconds[r] * 1000;
+    const stepFits =
+      stepSeconds === undefined || (Number.isInteger(stepSeconds) && (stepSeconds * 1000) % res === 0);
+    const start = Math.ceil(from / res) * res;
+    const end = Math.floor(to / res) * res;
+    if (!stepFits || end - start < rollupMinWindowSeconds[r] * 1000) continue;
+    const parts: SourcePart[] = [];
+    if (from < start) parts.push({ source: 'raw', window: { from, to: start } });
+    parts.push({ source: r, window: { from: start, to: end } });
+    if (end < to) parts.push({ source: 'raw', window: { from: end, to } });
+    return parts;
+  }
+  return [{ source: 'raw', window: { from, to } }];
+}
+
 export function histogramSourceTable(source: HistogramSource): string {
   return source === 'raw' ? 'otel_metrics_histogram' : histogramRollupTable(source);
+}
+
+/** valueAggregates' sum-derived columns (n, total, part) over a sum rollup table. */
+export function sumRollupAggregates(partCondition: string): string {
+  return `countMerge(Points) AS n, sumMerge(Value) AS total,
+      ${partCondition ? `sumMergeIf(Value, ${partCondition})` : '0'} AS part`;
 }
 
 /** histogramAggregates over a rollup table (merging the aggregate states). */

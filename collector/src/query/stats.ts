@@ -1,6 +1,7 @@
 // Statistics over a window and series over time, built on metric-query.ts. A statistic with no
 // data is null ("no data"), never 0.
 import type { ClickHouseClient } from '@clickhouse/client';
+import { sumRollupTable } from '../store/schema-rollups.ts';
 import {
   type AttributeFilter,
   attributeCondition,
@@ -14,6 +15,7 @@ import {
   valueAggregates,
   whereClause,
 } from './metric-query.ts';
+import { planWindowSources, sumRollupAggregates } from './rollup-source.ts';
 
 export const quantileStats = { p50: 0.5, p75: 0.75, p90: 0.9, p95: 0.95, p99: 0.99 } as const;
 export type QuantileStat = keyof typeof quantileStats;
@@ -58,6 +60,7 @@ async function histogramStat(client: ClickHouseClient, req: StatRequest): Promis
 }
 
 async function valueStat(client: ClickHouseClient, req: StatRequest): Promise<number | null> {
+  if (req.kind === 'sum' && sumRollupStats.has(req.stat)) return sumStat(client, req);
   const where = whereClause(req, req.window);
   const table = req.kind === 'sum' ? 'otel_metrics_sum' : 'otel_metrics_gauge';
   const numerator = attributeCondition(req.numerator ?? [], 'n');
@@ -68,6 +71,37 @@ async function valueStat(client: ClickHouseClient, req: StatRequest): Promise<nu
   });
   const [row] = await result.json<Record<string, unknown>>();
   return statOfValues(row, req.stat, seconds(req.window));
+}
+
+/** Stats of a sum that need only its total, point count and matching part: the rollups hold them. */
+const sumRollupStats = new Set<Stat>(['sum', 'rate', 'count', 'ratio']);
+
+/** A sum's window read from the sum rollups for its aligned stretch and raw rows for the edges. */
+export function sumStatQuery(
+  req: MetricSelector & { window: TimeWindow; numerator?: AttributeFilter[] | undefined },
+) {
+  const numerator = attributeCondition(req.numerator ?? [], 'n');
+  const params: Record<string, unknown> = { ...numerator.query_params };
+  const parts = planWindowSources(req.window).map((part, i) => {
+    const where = whereClause(req, part.window, `w${i}`);
+    Object.assign(params, where.query_params);
+    return part.source === 'raw'
+      ? `SELECT count() AS n, sum(Value) AS total, ${numerator.query ? `sumIf(Value, ${numerator.query})` : '0'} AS part
+    FROM otel_metrics_sum WHERE ${where.query}`
+      : `SELECT ${sumRollupAggregates(numerator.query)} FROM ${sumRollupTable(part.source)} WHERE ${where.query}`;
+  });
+  return { query: parts.join('\n    UNION ALL\n    '), query_params: params };
+}
+
+async function sumStat(client: ClickHouseClient, req: StatRequest): Promise<number | null> {
+  const result = await client.query({ ...sumStatQuery(req), format: 'JSONEachRow' });
+  const rows = await result.json<Record<string, unknown>>();
+  const total = (k: string) => rows.reduce((a, r) => a + Number(r[k] ?? 0), 0);
+  return statOfValues(
+    { n: total('n'), total: total('total'), part: total('part') },
+    req.stat,
+    seconds(req.window),
+  );
 }
 
 /** A histogram window's statistic (shared by window and per-group queries); null = no data. */

@@ -5,6 +5,7 @@
 // batch; a batch the store rejects for good is moved to dead-letter/ and counted as dropped.
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { addTo } from '../write/batch-writer.ts';
 import { insertBatch, isPermanentInsertError, StoreHealth } from '../write/insert.ts';
 import type { Row } from '../write/rows.ts';
 import type { DiskQueue, QueueRecord, ReplayPlan } from './disk-queue.ts';
@@ -15,6 +16,8 @@ export interface ReplayStats {
   droppedRows: number;
   replayFailures: number;
   lastError: string | null;
+  replayedRowsByTable: Record<string, number>;
+  droppedRowsByTable: Record<string, number>;
 }
 
 export class Replayer {
@@ -24,6 +27,8 @@ export class Replayer {
     droppedRows: 0,
     replayFailures: 0,
     lastError: null,
+    replayedRowsByTable: {},
+    droppedRowsByTable: {},
   };
   private readonly client: ClickHouseClient;
   private readonly queue: DiskQueue;
@@ -113,6 +118,7 @@ export class Replayer {
         await this.queue.commit(current.count);
         split.remaining = Math.max(0, split.remaining - current.count);
         this.stats.replayedRows += rows;
+        for (const r of records) addTo(this.stats.replayedRowsByTable, r.table, r.rows.length);
         this.stats.replayedBatches += current.count;
         this.stats.lastError = null;
         this.health.ok();
@@ -131,6 +137,7 @@ export class Replayer {
           await this.queue.deadLetter(current.count, this.stats.lastError);
           split.remaining = Math.max(0, split.remaining - current.count);
           this.stats.droppedRows += rows;
+          for (const r of records) addTo(this.stats.droppedRowsByTable, r.table, r.rows.length);
           plan = null;
         } else {
           await this.sleep(backoff);

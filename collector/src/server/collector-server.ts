@@ -4,7 +4,7 @@
 // after decompression; 429 when too many bytes are in flight, 503 when the queue is full — both
 // with Retry-After. /metrics (Prometheus text) and /ready report the collector's own state.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { CumulativeToDelta } from '../normalise/cumulative-to-delta.ts';
@@ -16,14 +16,21 @@ import { decodeMetricsProto } from '../otlp/proto-metrics.ts';
 import { decodeTracesProto } from '../otlp/proto-traces.ts';
 import { DiskQueue, QueueFullError } from '../queue/disk-queue.ts';
 import { Replayer } from '../queue/replayer.ts';
+import type { ScrapeTargetConfig } from '../scrape/scrape-config.ts';
+import type { ScrapeHealth } from '../scrape/scrape-target.ts';
+import { type Scraper, startScraper } from '../scrape/scraper.ts';
 import type { Store } from '../store/create-store.ts';
 import { BatchWriter, type BatchWriterOptions } from '../write/batch-writer.ts';
 import { StoreHealth } from '../write/insert.ts';
 import { logRows } from '../write/log-rows.ts';
-import { metricRows, traceRows } from '../write/rows.ts';
+import { traceRows } from '../write/rows.ts';
+import { requireApiKeys } from './api-keys.ts';
+import { createMetricIngest } from './ingest-metrics.ts';
 import { exportResponse, statusResponse } from './otlp-response.ts';
 import { acceptOtlpContentTypes, bodyOf, encodingOf, HttpError } from './request-body.ts';
-import { type CollectorStats, prometheusText, readiness } from './self-telemetry.ts';
+import type { CollectorStats } from './self-telemetry.ts';
+import { selfSnapshot, startSelfTelemetry } from './self-telemetry-loop.ts';
+import { registerStatusRoutes } from './status-routes.ts';
 
 export interface CollectorOptions {
   store: Store;
@@ -41,6 +48,12 @@ export interface CollectorOptions {
   /** Request bytes (decompressed) held at once before new requests get 429 (default 64 MiB). */
   maxInFlightBytes?: number;
   log?: boolean;
+  /** Prometheus targets to scrape into the store (COLLECTOR_SCRAPE_TARGETS). */
+  scrapeTargets?: ScrapeTargetConfig[];
+  /** When non-empty, POSTs need one of these keys (Bearer or x-api-key); else 401. */
+  apiKeys?: string[];
+  /** Write the collector's own counters into the store every intervalMs; false or unset: off. */
+  selfTelemetry?: { intervalMs: number; serviceName?: string } | false;
 }
 
 export interface CollectorCounters {
@@ -57,6 +70,7 @@ export interface CollectorCounters {
   receivedLogs: number;
   acceptedLogs: number;
   rejectedLogs: number;
+  unauthorizedRequests: number;
 }
 
 export interface CollectorServer {
@@ -65,6 +79,12 @@ export interface CollectorServer {
   counters: CollectorCounters;
   /** Everything /metrics reports, as numbers. */
   stats(): CollectorStats;
+  /** The last scrape of each Prometheus target. */
+  scrapeHealth(): ScrapeHealth[];
+  /** Scrapes every target now and waits until the result is durable. */
+  scrapeNow(): Promise<void>;
+  /** Writes the collector's own counters into the store now (also done every interval). */
+  writeSelfTelemetry(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,7 +110,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     (token) => writer.alreadyStored(token),
   );
   replayer.start();
-  const deltas = new CumulativeToDelta();
+  const startedAtNanos = BigInt(Date.now()) * 1_000_000n;
+  const deltas = new CumulativeToDelta({ startedAtUnixNano: startedAtNanos });
   let inFlightBytes = 0;
   const counters: CollectorCounters = {
     requests: 0,
@@ -106,7 +127,9 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     receivedLogs: 0,
     acceptedLogs: 0,
     rejectedLogs: 0,
+    unauthorizedRequests: 0,
   };
+  const ingestMetrics = createMetricIngest(writer, deltas, counters);
   const stats = (): CollectorStats => ({
     ...counters,
     writtenRows: writer.stats.rows,
@@ -124,6 +147,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   });
   const app: FastifyInstance = Fastify({ logger: options.log ?? false, bodyLimit: maxBodyBytes });
   acceptOtlpContentTypes(app);
+  requireApiKeys(app, options.apiKeys ?? [], () => counters.unauthorizedRequests++);
 
   function send(
     reply: FastifyReply,
@@ -187,24 +211,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
       if (body !== request.body) hold(body.length);
       const data = encoding === 'json' ? decodeMetricsJson(body) : decodeMetricsProto(body);
-      const rows = metricRows(data, deltas);
-      const tables = [
-        'otel_metrics_gauge',
-        'otel_metrics_sum',
-        'otel_metrics_histogram',
-        'otel_metrics_exponential_histogram',
-        'otel_metrics_summary',
-      ] as const;
-      const stored = tables.reduce((n, t) => n + rows[t].length, 0);
-      counters.receivedPoints += stored + rows.rejected;
-      await Promise.all(tables.map((t) => writer.write(t, rows[t])));
-      counters.acceptedPoints += stored;
-      counters.rejectedPoints += rows.rejected;
-      return send(
-        reply,
-        200,
-        exportResponse(encoding, 'metrics', rows.rejected, rows.rejectReasons.join('; ')),
-      );
+      const { rejected, rejectReasons } = await ingestMetrics(data);
+      return send(reply, 200, exportResponse(encoding, 'metrics', rejected, rejectReasons.join('; ')));
     }),
   );
 
@@ -240,23 +248,30 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     }),
   );
 
-  app.get('/health', async () => ({
-    status: 'ok',
-    store: options.store.describe,
-    counters,
-    writer: writer.stats,
-  }));
-  app.get('/metrics', async (_request, reply) =>
-    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(prometheusText(stats())),
-  );
-  app.get('/ready', async (_request, reply) => {
-    const report = readiness(stats());
-    return reply
-      .code(report.ready ? 200 : 503)
-      .send({ ...report, store: { ...report.store, describe: options.store.describe } });
+  let scraper: Scraper | undefined;
+  registerStatusRoutes(app, {
+    describe: options.store.describe,
+    stats,
+    health: () => ({ counters, writer: writer.stats }),
+    scrape: () => scraper?.health() ?? [],
   });
 
   const address = await app.listen({ port: options.port ?? 4318, host: options.host ?? '127.0.0.1' });
+  // Started once listening, so a failed listen leaves no scrape or telemetry timers behind.
+  scraper = startScraper({
+    targets: options.scrapeTargets ?? [],
+    maxBodyBytes,
+    ingest: async (data) => void (await ingestMetrics(data)),
+    log: (line) => console.warn(`collector: ${line}`),
+  });
+  const selfTelemetry = startSelfTelemetry({
+    ...(options.selfTelemetry || { intervalMs: 0 }),
+    startUnixNano: startedAtNanos,
+    instance: `${hostname()}:${process.pid}`,
+    snapshot: () => selfSnapshot(counters, stats(), writer.stats, replayer.stats),
+    // Its own points are not counted as received from clients.
+    ingest: createMetricIngest(writer, deltas, { receivedPoints: 0, acceptedPoints: 0, rejectedPoints: 0 }),
+  });
   const port =
     app.server.address() && typeof app.server.address() === 'object'
       ? (app.server.address() as { port: number }).port
@@ -266,8 +281,17 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     port,
     counters,
     stats,
+    scrapeHealth: () => scraper?.health() ?? [],
+    async scrapeNow() {
+      await scraper?.scrapeAll();
+    },
+    writeSelfTelemetry: () => selfTelemetry.writeNow(),
     async close() {
       await app.close();
+      await scraper?.stop();
+      await selfTelemetry.stop();
+      // A last sample, so counts since the previous interval are not lost on shutdown.
+      if (options.selfTelemetry) await selfTelemetry.writeNow().catch(() => {});
       await writer.flush();
       await replayer.stop();
       await queue.close();

@@ -15,6 +15,8 @@ export interface CollectorStats {
   /** Requests refused whole: 4xx for bad input, 429/503 when it cannot take more. */
   badRequests: number;
   throttledRequests: number;
+  /** Requests refused with 401 (missing or wrong ingest API key). */
+  unauthorizedRequests: number;
   /** Rows inserted straight into the store. */
   writtenRows: number;
   /** Rows appended to the on-disk queue (the store was failing, slow, or behind). */
@@ -57,6 +59,11 @@ const counters: [keyof CollectorStats, string, string][] = [
     'Requests refused as malformed, too large or of a wrong type.',
   ],
   ['throttledRequests', 'collector_throttled_requests_total', 'Requests refused with 429/503 (overload).'],
+  [
+    'unauthorizedRequests',
+    'collector_unauthorized_requests_total',
+    'Requests refused with 401 (missing or wrong API key).',
+  ],
   ['writtenRows', 'collector_written_rows_total', 'Rows inserted directly into the store.'],
   ['queuedRows', 'collector_queued_rows_total', 'Rows appended to the on-disk queue.'],
   ['replayedRows', 'collector_replayed_rows_total', 'Rows inserted from the on-disk queue.'],

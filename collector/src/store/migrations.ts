@@ -14,12 +14,7 @@ import {
   runsTable,
   tracesTable,
 } from './schema.ts';
-import {
-  alertAcksTable,
-  auditLogTable,
-  runBaselinesTable,
-  silencesTable,
-} from './schema-control-plane.ts';
+import { alertAcksTable, auditLogTable, runBaselinesTable, silencesTable } from './schema-control-plane.ts';
 import { rollupStatements, traceIdTsTable, traceIdTsView } from './schema-rollups.ts';
 
 export interface Migration {

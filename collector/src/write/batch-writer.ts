@@ -37,6 +37,13 @@ export interface BatchWriterStats {
   /** Direct inserts that failed or timed out (their batches went to the queue). */
   insertFailures: number;
   lastInsertError: string | null;
+  /** Rows inserted / queued per table (self-telemetry reports them per signal). */
+  rowsByTable: Record<string, number>;
+  queuedRowsByTable: Record<string, number>;
+}
+
+export function addTo(counts: Record<string, number>, key: string, n: number): void {
+  counts[key] = (counts[key] ?? 0) + n;
 }
 
 export class BatchWriter {
@@ -53,6 +60,8 @@ export class BatchWriter {
     queuedRows: 0,
     insertFailures: 0,
     lastInsertError: null,
+    rowsByTable: {},
+    queuedRowsByTable: {},
   };
   private readonly client: ClickHouseClient;
   private readonly queue: DiskQueue;
@@ -140,6 +149,7 @@ export class BatchWriter {
         await insertWithin(this.client, table, rows, token, this.insertTimeoutMs, (t) => this.noteLanded(t));
         this.stats.batches++;
         this.stats.rows += rows.length;
+        addTo(this.stats.rowsByTable, table, rows.length);
         this.stats.lastInsertError = null;
         this.health.ok();
         return;
@@ -151,5 +161,6 @@ export class BatchWriter {
     }
     await this.queue.append({ table, token, rows, attempted });
     this.stats.queuedRows += rows.length;
+    addTo(this.stats.queuedRowsByTable, table, rows.length);
   }
 }

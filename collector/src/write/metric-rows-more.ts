@@ -1,6 +1,6 @@
-// Rows of otel_metrics_exponential_histogram and otel_metrics_summary. Both are stored as received
-// (temporality kept), as the OTel Collector's exporter does; cumulative exponential histograms are
-// not converted to delta yet.
+// Rows of otel_metrics_exponential_histogram and otel_metrics_summary. Summaries are stored as
+// received, as the OTel Collector's exporter does; cumulative exponential histograms arrive here
+// already converted to delta by the normaliser (see rows.ts).
 import type { ExponentialHistogramPoint, SummaryPoint } from '../otlp/model.ts';
 import { exemplarColumns, invalidTimes, isCount, nanosToDateTime64, type Row } from './rows.ts';
 

@@ -203,16 +203,27 @@ export function metricRows(data: ResourceMetrics[], deltas: CumulativeToDelta): 
             }
             break;
           }
-          case 'exponential_histogram':
-            for (const point of metric.points) {
-              const problem = validExponentialPoint(point);
-              if (problem) reject(metric.name, problem);
-              else
-                out.otel_metrics_exponential_histogram.push(
-                  exponentialHistogramRow(common, point, metric.temporality),
-                );
+          case 'exponential_histogram': {
+            const cumulative = metric.temporality === Temporality.cumulative;
+            for (const raw of metric.points) {
+              const problem = validExponentialPoint(raw);
+              if (problem) {
+                reject(metric.name, problem);
+                continue;
+              }
+              const point = cumulative
+                ? deltas.exponentialHistogram(
+                    seriesKey(resource.attributes, scope, metric.name, raw.attributes),
+                    raw,
+                  )
+                : raw;
+              if (!point) continue;
+              out.otel_metrics_exponential_histogram.push(
+                exponentialHistogramRow(common, point, cumulative ? Temporality.delta : metric.temporality),
+              );
             }
             break;
+          }
           case 'summary':
             for (const point of metric.points) {
               const problem = validSummaryPoint(point);

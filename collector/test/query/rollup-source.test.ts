@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   chooseHistogramSource,
   histogramBucketsQuery,
+  planWindowSources,
   rollupTables,
   ttlStatements,
 } from '../../src/index.ts';
@@ -43,6 +44,31 @@ describe('chooseHistogramSource', () => {
       /FROM otel_metrics_histogram\s/,
     );
     expect(histogramBucketsQuery(sel, { from: t0, to: t0 + hour }, 60, [], 'raw').query).not.toMatch(/_1m/);
+  });
+});
+
+describe('planWindowSources', () => {
+  it('reads a window ending now from the rollup, raw only for the unaligned head and tail', () => {
+    const now = t0 + 2 * hour + 17_345;
+    expect(planWindowSources({ from: now - 2 * hour, to: now }, 60)).toEqual([
+      { source: 'raw', window: { from: now - 2 * hour, to: t0 + 60_000 } },
+      { source: '1m', window: { from: t0 + 60_000, to: t0 + 2 * hour } },
+      { source: 'raw', window: { from: t0 + 2 * hour, to: now } },
+    ]);
+    expect(planWindowSources({ from: now - hour, to: now }, 30).map((p) => p.source)).toEqual([
+      'raw',
+      '10s',
+      'raw',
+    ]);
+  });
+  it('is one part for aligned windows and raw for short or finely stepped ones', () => {
+    expect(planWindowSources({ from: t0, to: t0 + hour })).toEqual([
+      { source: '1m', window: { from: t0, to: t0 + hour } },
+    ]);
+    expect(planWindowSources({ from: t0 + 1, to: t0 + 300_000 })).toEqual([
+      { source: 'raw', window: { from: t0 + 1, to: t0 + 300_000 } },
+    ]);
+    expect(planWindowSources({ from: t0 + 1, to: t0 + hour }, 15).map((p) => p.source)).toEqual(['raw']);
   });
 });
 

@@ -56,6 +56,47 @@ describe('exponential histograms and summaries', () => {
     expect(Number(rows[0]?.Scale)).toBeGreaterThan(0);
   });
 
+  it('converts a cumulative SDK exponential histogram to delta across a scale change', async () => {
+    const reader = new CollectingReader({
+      aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE,
+    });
+    const provider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': 'exp-cumulative' }),
+      readers: [reader],
+      views: [{ instrumentName: 'latency', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } }],
+    });
+    const histogram = provider.getMeter('test').createHistogram('latency', { unit: 'ms' });
+    const send = async () => {
+      const { resourceMetrics } = await reader.collect();
+      const res = await fetch(`${fx.url}/v1/metrics`, {
+        method: 'POST',
+        body: ProtobufMetricsSerializer.serializeRequest(resourceMetrics),
+        headers: { 'content-type': 'application/x-protobuf' },
+      });
+      expect(res.status).toBe(200);
+    };
+    for (const v of [10, 11, 12, 13]) histogram.record(v);
+    await send();
+    await new Promise((r) => setTimeout(r, 5));
+    // A value range a million times wider: the SDK lowers its scale for the whole cumulative point.
+    for (const v of [0.001, 5000, 9000]) histogram.record(v);
+    await send();
+    const result = await fx.store.client.query({
+      query: `SELECT toInt32(Count) AS count, Sum AS sum, Scale AS scale, AggregationTemporality AS temporality,
+        toInt32(arraySum(PositiveBucketCounts)) AS positive FROM otel_metrics_exponential_histogram
+        WHERE ServiceName = 'exp-cumulative' ORDER BY TimeUnix`,
+      format: 'JSONEachRow',
+    });
+    const rows = (await result.json<Record<string, number>>()).map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])),
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ count: 4, sum: 46, positive: 4, temporality: 1 });
+    expect(rows[1]).toMatchObject({ count: 3, positive: 3, temporality: 1 });
+    expect(rows[1]!.sum).toBeCloseTo(14000.001, 6);
+    expect(rows[1]!.scale).toBeLessThan(rows[0]!.scale!);
+  });
+
   it('stores a JSON summary with its quantiles and rejects an inconsistent exponential point', async () => {
     const now = String(BigInt(Date.now()) * 1_000_000n);
     const res = await fetch(`${fx.url}/v1/metrics`, {

@@ -4,7 +4,9 @@
 import { createAlertEngine } from 'alert-rules';
 import {
   type CollectorServer,
+  collectorOptionsFromEnv,
   createStore,
+  parseCollectorEnv,
   quantileOf,
   queryHistogramBuckets,
   queryHistogramSeries,
@@ -15,7 +17,12 @@ import {
 } from 'collector';
 import { createClickHouseRunRecorder, createLauncher, scenarios } from 'load-tests';
 import { collectorQueueDirOf, type DashboardEnv, runsDirOf, storeDirOf } from '../env.ts';
+import { createAuditLog } from '../server/audit.ts';
+import { createAuth } from '../server/auth/auth.ts';
+import { loadAuthConfig } from '../server/auth/bootstrap.ts';
+import { createOidcLogin } from '../server/auth/oidc.ts';
 import type { Services } from '../server/services.ts';
+import { createTargetChaos } from '../server/target-chaos.ts';
 
 export interface RunningServices {
   services: Services;
@@ -33,6 +40,25 @@ export async function startServices(
       'warning: COLLECTOR_ENABLED=false with the embedded store: no other process can write to it, so no telemetry will arrive',
     );
   }
+  const authConfig = await loadAuthConfig(env, log);
+  const auth = createAuth({
+    ...authConfig,
+    sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
+    cookieSecure: env.COOKIE_SECURE === 'auto' ? 'auto' : env.COOKIE_SECURE === 'true',
+  });
+  const oidc = env.OIDC_ISSUER
+    ? createOidcLogin({
+        issuer: env.OIDC_ISSUER,
+        clientId: env.OIDC_CLIENT_ID ?? '',
+        clientSecret: env.OIDC_CLIENT_SECRET,
+        redirectUri: `${env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`}/api/auth/oidc/callback`,
+        roleClaim: env.OIDC_ROLE_CLAIM,
+        roleValues: env.OIDC_ROLES,
+        defaultRole: env.OIDC_DEFAULT_ROLE === 'none' ? null : env.OIDC_DEFAULT_ROLE,
+        secret: authConfig.secret,
+        cookieSecure: (headers) => auth.cookieSecureFor(headers),
+      })
+    : null;
   const store: Store = await createStore({ url: env.CLICKHOUSE_URL, dataDir: storeDirOf(env) });
   const opened: { collector: CollectorServer | null } = { collector: null };
   try {
@@ -42,6 +68,8 @@ export async function startServices(
           host: env.COLLECTOR_HOST,
           port: env.COLLECTOR_PORT,
           queueDir: collectorQueueDirOf(env),
+          // Scrape targets, ingest API keys and self-telemetry: the collector's own env settings.
+          ...collectorOptionsFromEnv(parseCollectorEnv()),
         })
       : null;
     const launcher = createLauncher({
@@ -64,6 +92,7 @@ export async function startServices(
         targetServiceName: env.TARGET_SERVICE_NAME,
         targets: env.LOAD_TARGETS,
         collectorUrl: opened.collector?.url ?? null,
+        collectorServiceName: env.COLLECTOR_SERVICE_NAME,
         storeDescription: store.describe,
       },
       store,
@@ -71,6 +100,11 @@ export async function startServices(
       launcher,
       scenarios,
       alerts,
+      collector: opened.collector,
+      chaos: createTargetChaos({ targetUrl: env.TARGET_URL, adminToken: env.TARGET_ADMIN_TOKEN }),
+      auth,
+      oidc,
+      audit: createAuditLog(store.client, log),
     };
     return {
       services,
