@@ -2,6 +2,7 @@
 // Both speak the same @clickhouse/client API, so every query is identical in both modes.
 import { mkdirSync } from 'node:fs';
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
+import { scopeChdbSettings } from './chdb-settings-scope.ts';
 import type { ClusterOptions } from './cluster-ddl.ts';
 import { migrate } from './migrations.ts';
 import { applyTtl, type TtlDays } from './ttl.ts';
@@ -75,7 +76,7 @@ async function openEmbedded(dataDir: string): Promise<Store> {
   // @clickhouse/client bundles its own copy of the connection types chdb implements.
   let client: ClickHouseClient;
   try {
-    const connection = createChdbConnection({ path: dataDir });
+    const connection = scopeChdbSettings(createChdbConnection({ path: dataDir }));
     client = createClient({
       connection: connection as unknown as ClickHouseClientConfigOptions['connection'],
     });
