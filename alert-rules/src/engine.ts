@@ -3,93 +3,33 @@
 // the dispatcher (routes → receivers). On start it picks up each alert's last state, so a restart
 // neither forgets a firing alert nor notifies it again. With a Redis URL only the replica holding
 // the evaluator lock evaluates; one that takes over first reloads the state from the store.
+// Groups evaluate concurrently, the rules of a group one after another in file order (as
+// Prometheus). Silences and acknowledgements keep firing alerts quiet without changing their state.
 import { fileURLToPath } from 'node:url';
-import type { Store } from 'collector';
+import type { ActiveAlert, AlertEngine, AlertEngineOptions } from './engine/engine-types.ts';
 import { createEvaluatorLock, type EvaluatorLock } from './engine/evaluator-lock.ts';
-import { alertLabels, createRuleInstances, type Transition } from './engine/rule-instances.ts';
+import {
+  alertLabels,
+  createRuleInstances,
+  type RuleEvaluated,
+  type Transition,
+} from './engine/rule-instances.ts';
+import { createSuppression } from './engine/suppression.ts';
 import { parseAlertRulesEnv } from './env.ts';
 import { loadRules, RuleLoadError } from './load-rules.ts';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.ts';
 import type { GroupAlert } from './notify/receivers.ts';
-import { loadRoutingConfig, type RoutingConfig } from './notify/routing-config.ts';
-import type { DeliveryOptions } from './notify/webhook.ts';
+import { loadRoutingConfig } from './notify/routing-config.ts';
 import type { Rule } from './rule-schema.ts';
-import {
-  type AlertStateName,
-  activeAt,
-  notificationFor,
-  type SettledState,
-  settled,
-} from './state-machine.ts';
-import {
-  type AlertEvent,
-  lastAlertStates,
-  recentAlertEvents,
-  recordAlertEvent,
-} from './store/alert-events.ts';
+import { AlertActionError } from './silence/silence.ts';
+import { activeAt, notificationFor, settled } from './state-machine.ts';
+import { lastAlertStates, recentAlertEvents, recordAlertEvent } from './store/alert-events.ts';
 
+export type { ActiveAlert, AlertEngine, AlertEngineOptions, RuleEvaluation } from './engine/engine-types.ts';
+export type { RuleEvaluated };
 export { alertLabels };
 
-type Client = Store['client'];
-
 export const shippedRoutingFile = fileURLToPath(new URL('../routing.yaml', import.meta.url));
-
-export interface AlertEngineOptions {
-  client: Client;
-  /** Directory of rule files; or pass `rules` already loaded. */
-  rulesDir?: string | undefined;
-  rules?: Rule[] | undefined;
-  /** The default receiver's URL (ALERT_WEBHOOK_URL in the shipped routing file). */
-  webhookUrl?: string | undefined;
-  /** Base URL of the dashboard, for externalURL, generator and dashboard links. */
-  externalUrl?: string | undefined;
-  /** Routes and receivers: a config, a file, or null to send nothing. Default: ALERT_ROUTING_FILE or routing.yaml. */
-  routing?: RoutingConfig | string | null | undefined;
-  /** Where receiver secrets are read by name (default: process.env). */
-  env?: Record<string, string | undefined> | undefined;
-  /** Redis for the one-evaluator lock; null disables it. Default: REDIS_URL. */
-  redisUrl?: string | null | undefined;
-  lockKey?: string | undefined;
-  now?: (() => number) | undefined;
-  delivery?: Omit<DeliveryOptions, 'onAttempt'> | undefined;
-  /** Where problems that must not stop evaluation go (template errors, failed writes). */
-  log?: ((message: string) => void) | undefined;
-}
-
-/** What the engine knows of one alert instance right now. */
-export interface ActiveAlert {
-  rule: string;
-  group: string;
-  fingerprint: string;
-  state: AlertStateName;
-  /** For nodata and error: the state the alert was in and is held in. */
-  held: SettledState['state'] | null;
-  value: number | null;
-  activeAt: number | null;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  lastEvalAt: number | null;
-  lastError: string | null;
-  /** How long the rule's last evaluation took, ms (the rule's cost). */
-  lastEvalDurationMs: number | null;
-  /** Annotation templates that failed to render (shown raw). */
-  warnings: string[];
-}
-
-export interface AlertEngine {
-  start(): void;
-  stop(): Promise<void>;
-  evaluateOnce(now?: number): Promise<void>;
-  alerts(): ActiveAlert[];
-  recent(limit?: number): Promise<AlertEvent[]>;
-  rules(): Rule[];
-  /** Configured receivers; `missingEnv` names the variable a switched-off one needs. */
-  receivers(): { name: string; kind: string; missingEnv: string | null }[];
-  /** Per rule: how long its last evaluation took, ms (null before the first). */
-  evaluationTimes(): Record<string, number | null>;
-  /** single: no lock; leader / standby: with the Redis lock. */
-  role(): 'single' | 'leader' | 'standby';
-}
 
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const { client } = options;
@@ -105,10 +45,12 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       : typeof options.routing === 'string'
         ? loadRoutingConfig(options.routing)
         : options.routing;
+  const suppression = createSuppression(client);
   const dispatcher: Dispatcher | null = routing
     ? createDispatcher({
         client,
         routing,
+        suppressed: (alert, now) => suppression.reason(alert, now),
         env: {
           ...(options.env ?? process.env),
           ...(options.webhookUrl ? { ALERT_WEBHOOK_URL: options.webhookUrl } : {}),
@@ -130,7 +72,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     : null;
   let leader = false;
 
-  const ruleSets = rules.map((rule) => createRuleInstances(rule, log));
+  const ruleSets = rules.map((rule) => createRuleInstances(rule, log, options.onEvaluated));
   // Group names are unique per file, as in Prometheus; the same name in two files is two groups.
   const groups = Map.groupBy(ruleSets, (r) => `${r.rule.file}\u0000${r.rule.group}`);
   const groupRuns = new Map<string, Promise<void>>();
@@ -176,6 +118,13 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     }
     const status = notificationFor(prev, next);
     const s = settled(next);
+    // An acknowledgement lasts until the alert resolves.
+    if (s.state === 'resolved' || s.state === 'inactive')
+      await suppression
+        .clearAck(instance.fingerprint, now)
+        .catch((e: unknown) =>
+          log(`clearing the acknowledgement of ${instance.rule.alert} failed: ${String(e)}`),
+        );
     if (!status || !dispatcher || (s.state !== 'firing' && s.state !== 'resolved')) return;
     const alert: GroupAlert = {
       rule: instance.rule.alert,
@@ -201,6 +150,9 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         return;
       }
       await restore();
+      await suppression
+        .refresh(now)
+        .catch((e: unknown) => log(`reading silences and acknowledgements failed: ${String(e)}`));
       for (const set of groups.get(name) ?? []) {
         for (const transition of await set.evaluate(client, now)) await handle(transition, now);
       }
@@ -246,30 +198,51 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       await lock?.release();
     },
     async evaluateOnce(now = clock()) {
-      for (const name of groups.keys()) await evaluateGroup(name, now);
+      await Promise.all([...groups.keys()].map((name) => evaluateGroup(name, now)));
     },
     alerts: () =>
       ruleSets.flatMap((set) =>
-        set.list().map((i) => ({
-          rule: i.rule.alert,
-          group: i.rule.group,
-          fingerprint: i.fingerprint,
-          state: i.state.state,
-          held: i.state.state === 'nodata' || i.state.state === 'error' ? i.state.held.state : null,
-          value: i.value,
-          activeAt: activeAt(i.state),
-          labels: { ...i.labels },
-          annotations: { ...i.annotations },
-          lastEvalAt: i.lastEvalAt,
-          lastError: i.lastError,
-          lastEvalDurationMs: i.lastEvalDurationMs,
-          warnings: [...i.warnings],
-        })),
+        set.list().map(
+          (i): ActiveAlert => ({
+            rule: i.rule.alert,
+            group: i.rule.group,
+            fingerprint: i.fingerprint,
+            state: i.state.state,
+            held: i.state.state === 'nodata' || i.state.state === 'error' ? i.state.held.state : null,
+            value: i.value,
+            activeAt: activeAt(i.state),
+            labels: { ...i.labels },
+            annotations: { ...i.annotations },
+            lastEvalAt: i.lastEvalAt,
+            lastError: i.lastError,
+            lastEvalDurationMs: i.lastEvalDurationMs,
+            warnings: [...i.warnings],
+            silencedBy: suppression.silencedBy(i.labels, i.lastEvalAt ?? clock()),
+            acknowledged: suppression.ackOf(i.fingerprint),
+          }),
+        ),
       ),
     recent: (limit = 50) => recentAlertEvents(client, limit),
     rules: () => [...rules],
     receivers: () => dispatcher?.receivers() ?? [],
     evaluationTimes: () => Object.fromEntries(ruleSets.map((r) => [r.rule.alert, r.lastEvalDurationMs()])),
+    ruleEvaluations: () =>
+      Object.fromEntries(
+        ruleSets.map((r) => [r.rule.alert, { ...r.lastEval(), durationMs: r.lastEvalDurationMs() }]),
+      ),
+    createSilence: (input, now = clock()) => suppression.createSilence(input, now),
+    expireSilence: (id, now = clock()) => suppression.expireSilence(id, now),
+    silences: (now = clock()) => suppression.listSilences(now),
+    async acknowledge(input, now = clock()) {
+      const instance = ruleSets.flatMap((set) => set.list()).find((i) => i.fingerprint === input.fingerprint);
+      if (!instance || settled(instance.state).state !== 'firing')
+        throw new AlertActionError(`no firing alert with fingerprint ${input.fingerprint}`);
+      return suppression.acknowledge(input, instance.rule.alert, now);
+    },
+    async unacknowledge(fingerprint, now = clock()) {
+      if (!(await suppression.clearAck(fingerprint, now)))
+        throw new AlertActionError(`alert ${fingerprint} is not acknowledged`);
+    },
     role: () => (lock ? (leader ? 'leader' : 'standby') : 'single'),
   };
 }

@@ -2,7 +2,8 @@
 // collector's shared query builder, and whether that value meets the rule's condition.
 import { queryStat, type Store } from 'collector';
 import { queryGroupedStat } from './query/grouped-stat.ts';
-import type { CompareOp, Rule } from './rule-schema.ts';
+import { querySqlRule } from './query/sql-rule.ts';
+import type { CompareOp, Rule, StatRule } from './rule-schema.ts';
 
 type Client = Store['client'];
 
@@ -12,7 +13,7 @@ export interface RuleValue {
 }
 
 /** Throws when the query fails; the engine turns that into the rule's error state. */
-export async function evaluateRule(client: Client, rule: Rule, now: number): Promise<RuleValue> {
+export async function evaluateRule(client: Client, rule: StatRule, now: number): Promise<RuleValue> {
   const value = await queryStat(client, {
     metric: rule.metric,
     kind: rule.kind,
@@ -55,12 +56,16 @@ export interface GroupedRuleValue {
 /** Prometheus label names have no dots: the OTel → Prometheus translation turns them into `_`. */
 export const labelNameOf = (attributeKey: string) => attributeKey.replace(/[^A-Za-z0-9_]/g, '_');
 
-/** A rule without `by` is one group with no labels; with `by`, one entry per group that has data. */
+/**
+ * A rule without `by` is one group with no labels; with `by`, one entry per group that has data;
+ * a SQL rule, one entry per row.
+ */
 export async function evaluateRuleGroups(
   client: Client,
   rule: Rule,
   now: number,
 ): Promise<GroupedRuleValue[]> {
+  if (rule.type === 'sql') return querySqlRule(client, rule, now);
   if (rule.shortWindowMs === undefined) return evaluateWindow(client, rule, now);
   // Both windows must meet the condition: the value is the one nearer to failing it.
   const [long, short] = await Promise.all([
@@ -76,7 +81,7 @@ export async function evaluateRuleGroups(
   });
 }
 
-async function evaluateWindow(client: Client, rule: Rule, now: number): Promise<GroupedRuleValue[]> {
+async function evaluateWindow(client: Client, rule: StatRule, now: number): Promise<GroupedRuleValue[]> {
   if (rule.by.length === 0) return [{ labels: {}, value: (await evaluateRule(client, rule, now)).value }];
   const groups = await queryGroupedStat(client, {
     metric: rule.metric,

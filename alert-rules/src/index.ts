@@ -2,7 +2,15 @@
 export { formatDuration, parseDuration } from './duration.ts';
 export type { EvaluatorLock } from './engine/evaluator-lock.ts';
 export { createEvaluatorLock } from './engine/evaluator-lock.ts';
-export type { ActiveAlert, AlertEngine, AlertEngineOptions } from './engine.ts';
+export type { SilenceView, Suppression } from './engine/suppression.ts';
+export { createSuppression } from './engine/suppression.ts';
+export type {
+  ActiveAlert,
+  AlertEngine,
+  AlertEngineOptions,
+  RuleEvaluated,
+  RuleEvaluation,
+} from './engine.ts';
 export { alertLabels, createAlertEngine, shippedRoutingFile } from './engine.ts';
 export type { AlertRulesEnv } from './env.ts';
 export { parseAlertRulesEnv } from './env.ts';
@@ -25,6 +33,7 @@ export type {
 } from './notify/routing-config.ts';
 export {
   loadRoutingConfig,
+  matches,
   matchRoutes,
   parseMatcher,
   parseRoutingConfig,
@@ -44,14 +53,40 @@ export type {
 export { buildWebhookPayload, parseRetryAfter, postJson, sendWebhook, zeroTime } from './notify/webhook.ts';
 export type { GroupedStatRequest, GroupValue } from './query/grouped-stat.ts';
 export { queryGroupedStat } from './query/grouped-stat.ts';
-export type { CompareOp, Rule, RuleFile } from './rule-schema.ts';
-export { compareOps, groupSchema, ruleFileSchema, ruleSchema, toFilters, toRule } from './rule-schema.ts';
+export type { SqlRuleRow } from './query/sql-rule.ts';
+export { querySqlRule, SqlRuleError } from './query/sql-rule.ts';
+export { sqlRuleParams, sqlRuleProblems } from './query/sql-rule-check.ts';
+export type { CompareOp, Rule, RuleFile, SqlRule, StatRule } from './rule-schema.ts';
+export {
+  compareOps,
+  groupSchema,
+  ruleFileSchema,
+  ruleSchema,
+  sqlRuleSchema,
+  toFilters,
+  toRule,
+} from './rule-schema.ts';
 export type { RuleTestCaseResult, RuleTestFileResult } from './rule-test/run-tests.ts';
 export { formatRuleTestResult, runRuleTests, testEpoch } from './rule-test/run-tests.ts';
 export type { InputSeries, SeriesClock } from './rule-test/series.ts';
 export { expandValues, insertSeries, parseSelector, seriesRows } from './rule-test/series.ts';
 export type { RuleTestFile } from './rule-test/test-file.ts';
 export { parseRuleTestFile, ruleTestFileSchema } from './rule-test/test-file.ts';
+export type {
+  AckInput,
+  Acknowledgement,
+  Silence,
+  SilenceInput,
+  SilenceState,
+} from './silence/silence.ts';
+export {
+  AlertActionError,
+  ackInputSchema,
+  silenceInputSchema,
+  silenceMatches,
+  silenceState,
+  silenceStates,
+} from './silence/silence.ts';
 export type { AlertState, AlertStateName, Observation, SettledState } from './state-machine.ts';
 export { activeAt, alertStates, inactive, nextState, notificationFor, settled } from './state-machine.ts';
 export type { AlertEvent, NotificationRecord, RestoredAlert } from './store/alert-events.ts';

@@ -1,6 +1,6 @@
 // The shape of a rule file, validated with zod at the edge: groups → rules, each rule a metric
-// statistic over a window compared with a threshold, with Prometheus' for / keep_firing_for,
-// labels and annotation templates. Durations come out as milliseconds.
+// statistic over a window (or a raw read-only `sql:` query) compared with a threshold, with
+// Prometheus' for / keep_firing_for, labels and annotation templates. Durations come out as ms.
 import {
   type AttributeFilter,
   type FilterOp,
@@ -11,6 +11,7 @@ import {
 } from 'collector';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { sqlRuleProblems } from './query/sql-rule-check.ts';
 
 export const compareOps = ['>', '>=', '<', '<=', '==', '!='] as const;
 /** What an unknown condition (no data, or a failed query) means for a rule. */
@@ -48,9 +49,34 @@ const condition = z
 /** `key: value` (equality), `key: {op, value}`, or `key: [{op, value}, ...]` (all must hold). */
 const filterMap = z.record(z.string().min(1), z.union([filterValue, condition, z.array(condition).min(1)]));
 
+const alertName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'alert names are letters, digits and _');
+
+/** Fields every rule has, whatever its condition is made of. */
+const commonRuleFields = {
+  window: positiveDuration,
+  op: z.enum(compareOps),
+  threshold: z.number().finite(),
+  for: duration.default(0),
+  keep_firing_for: duration.default(0),
+  /** No data in the window: `nodata` holds the state (default), `alerting` counts as true, `ok` as false. */
+  no_data: z.enum(unknownPolicies).default('nodata'),
+  /** A failed query: `error` holds the state (default), `alerting` counts as true, `ok` as false. */
+  on_error: z.enum(unknownPolicies).default('error'),
+  labels: z.record(labelName, z.string()).default({}),
+  annotations: z.record(labelName, z.string()).default({}),
+};
+
+function checkPolicies(rule: { no_data: UnknownPolicy; on_error: UnknownPolicy }, ctx: z.RefinementCtx) {
+  if (rule.no_data === 'error')
+    ctx.addIssue({ code: 'custom', path: ['no_data'], message: 'no_data is one of nodata, alerting, ok' });
+  if (rule.on_error === 'nodata')
+    ctx.addIssue({ code: 'custom', path: ['on_error'], message: 'on_error is one of error, alerting, ok' });
+}
+
 export const ruleSchema = z
   .strictObject({
-    alert: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'alert names are letters, digits and _'),
+    type: z.literal('stat').default('stat'),
+    alert: alertName,
     metric: z.string().min(1),
     kind: z.enum(metricKinds),
     stat: z.enum(stats),
@@ -61,17 +87,7 @@ export const ruleSchema = z
     by: z
       .array(z.string().regex(/^[A-Za-z_][\w.\-/]*$/, 'attribute keys are letters, digits and _ . - /'))
       .default([]),
-    window: positiveDuration,
-    op: z.enum(compareOps),
-    threshold: z.number().finite(),
-    for: duration.default(0),
-    keep_firing_for: duration.default(0),
-    /** No data in the window: `nodata` holds the state (default), `alerting` counts as true, `ok` as false. */
-    no_data: z.enum(unknownPolicies).default('nodata'),
-    /** A failed query: `error` holds the state (default), `alerting` counts as true, `ok` as false. */
-    on_error: z.enum(unknownPolicies).default('error'),
-    labels: z.record(labelName, z.string()).default({}),
-    annotations: z.record(labelName, z.string()).default({}),
+    ...commonRuleFields,
   })
   .superRefine((rule, ctx) => {
     if (rule.stat === 'ratio' && !rule.numerator)
@@ -82,10 +98,7 @@ export const ruleSchema = z
         path: ['numerator'],
         message: 'numerator applies to stat "ratio" only',
       });
-    if (rule.no_data === 'error')
-      ctx.addIssue({ code: 'custom', path: ['no_data'], message: 'no_data is one of nodata, alerting, ok' });
-    if (rule.on_error === 'nodata')
-      ctx.addIssue({ code: 'custom', path: ['on_error'], message: 'on_error is one of error, alerting, ok' });
+    checkPolicies(rule, ctx);
     if (rule.kind === 'histogram' && rule.stat === 'last')
       ctx.addIssue({
         code: 'custom',
@@ -99,6 +112,36 @@ export const ruleSchema = z
         message: `stat "${rule.stat}" applies to histograms only`,
       });
   });
+
+/**
+ * The escape hatch: a SELECT returning a `value` column (and optionally label columns, one alert
+ * instance per row), run read-only and time-bounded with the window as {from:DateTime64(3)} and
+ * {to:DateTime64(3)}.
+ */
+export const sqlRuleSchema = z
+  .strictObject({
+    type: z.literal('sql').default('sql'),
+    alert: alertName,
+    sql: z
+      .string()
+      .min(1)
+      .superRefine((sql, ctx) => {
+        for (const message of sqlRuleProblems(sql)) ctx.addIssue({ code: 'custom', message });
+      }),
+    /** The query's max_execution_time (default 5s). */
+    timeout: positiveDuration.default(5_000),
+    ...commonRuleFields,
+  })
+  .superRefine(checkPolicies);
+
+/** A rule with `sql:` is a raw SQL rule; any other is a metric statistic. */
+const anyRuleSchema = z.preprocess(
+  (input) =>
+    typeof input === 'object' && input !== null && !Array.isArray(input)
+      ? { ...input, type: 'sql' in input ? 'sql' : 'stat' }
+      : input,
+  z.discriminatedUnion('type', [ruleSchema, sqlRuleSchema]),
+);
 
 /**
  * An SLO on the share of bad events (e.g. 5xx responses among all requests); it expands into
@@ -124,7 +167,7 @@ export type ParsedSlo = z.output<typeof sloSchema>;
 export const groupSchema = z.strictObject({
   name: z.string().min(1),
   interval: positiveDuration.default(60_000),
-  rules: z.array(ruleSchema).default([]),
+  rules: z.array(anyRuleSchema).default([]),
   slos: z.array(sloSchema).default([]),
 });
 
@@ -143,15 +186,40 @@ export const ruleFileSchema = z.strictObject({ groups: z.array(groupSchema) }).s
 
 export type RuleFile = z.output<typeof ruleFileSchema>;
 type ParsedRule = z.output<typeof ruleSchema>;
+type ParsedSqlRule = z.output<typeof sqlRuleSchema>;
 
-/** One alerting rule, ready to evaluate: durations in ms, filters as the collector's query builder takes them. */
-export interface Rule {
+/** What every rule has: where it comes from, its comparison, timing, policies and templates. */
+interface RuleCommon {
   alert: string;
   group: string;
   file: string;
   /** 1-based line of the rule in its file. */
   line: number;
   intervalMs: number;
+  windowMs: number;
+  op: CompareOp;
+  threshold: number;
+  forMs: number;
+  keepFiringForMs: number;
+  /** `nodata`/`error`: the explicit state that holds; `alerting`: true; `ok`: false. */
+  noData: UnknownPolicy;
+  onError: UnknownPolicy;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** A raw SQL rule: one alert instance per row, its non-`value` columns as labels. */
+export interface SqlRule extends RuleCommon {
+  type: 'sql';
+  sql: string;
+  timeoutMs: number;
+}
+
+/** One alerting rule, ready to evaluate: durations in ms, filters as the collector's query builder takes them. */
+export type Rule = StatRule | SqlRule;
+
+export interface StatRule extends RuleCommon {
+  type: 'stat';
   metric: string;
   kind: MetricKind;
   stat: Stat;
@@ -163,15 +231,6 @@ export interface Rule {
   windowMs: number;
   /** Burn-rate rules: a second, shorter window that must meet the condition too. */
   shortWindowMs?: number | undefined;
-  op: CompareOp;
-  threshold: number;
-  forMs: number;
-  keepFiringForMs: number;
-  /** `nodata`/`error`: the explicit state that holds; `alerting`: true; `ok`: false. */
-  noData: UnknownPolicy;
-  onError: UnknownPolicy;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
 }
 
 type FilterMap = NonNullable<ParsedRule['where']>;
@@ -184,24 +243,17 @@ export function toFilters(map: FilterMap): AttributeFilter[] {
 }
 
 export function toRule(
-  parsed: ParsedRule,
+  parsed: ParsedRule | ParsedSqlRule,
   group: { name: string; interval: number },
   file: string,
   line: number,
 ): Rule {
-  return {
+  const common: RuleCommon = {
     alert: parsed.alert,
     group: group.name,
     file,
     line,
     intervalMs: group.interval,
-    metric: parsed.metric,
-    kind: parsed.kind,
-    stat: parsed.stat,
-    service: parsed.service,
-    where: parsed.where ? toFilters(parsed.where) : [],
-    numerator: parsed.numerator ? toFilters(parsed.numerator) : undefined,
-    by: parsed.by,
     windowMs: parsed.window,
     op: parsed.op,
     threshold: parsed.threshold,
@@ -211,5 +263,17 @@ export function toRule(
     onError: parsed.on_error,
     labels: parsed.labels,
     annotations: parsed.annotations,
+  };
+  if (parsed.type === 'sql') return { ...common, type: 'sql', sql: parsed.sql, timeoutMs: parsed.timeout };
+  return {
+    ...common,
+    type: 'stat',
+    metric: parsed.metric,
+    kind: parsed.kind,
+    stat: parsed.stat,
+    service: parsed.service,
+    where: parsed.where ? toFilters(parsed.where) : [],
+    numerator: parsed.numerator ? toFilters(parsed.numerator) : undefined,
+    by: parsed.by,
   };
 }

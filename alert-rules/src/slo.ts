@@ -3,7 +3,7 @@
 // ticket at 1× over 3d and 6h. Each pair is one rule whose condition must hold on both windows
 // (the short one makes the alert resolve soon after the burn stops).
 import { formatDuration } from './duration.ts';
-import { type ParsedSlo, type Rule, toFilters } from './rule-schema.ts';
+import { type ParsedSlo, type StatRule, toFilters } from './rule-schema.ts';
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -19,9 +19,10 @@ export function expandSlo(
   group: { name: string; interval: number },
   file: string,
   line: number,
-): Rule[] {
+): StatRule[] {
   const budget = 1 - slo.objective;
   return burnRateWindows.map((w) => ({
+    type: 'stat' as const,
     alert: `${slo.slo}${w.suffix}`,
     group: group.name,
     file,

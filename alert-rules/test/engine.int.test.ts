@@ -13,7 +13,7 @@ import { createAlertEngine } from '../src/engine.ts';
 import { parseRuleFile } from '../src/load-rules.ts';
 import type { WebhookPayload } from '../src/notify/webhook.ts';
 import { recentNotifications } from '../src/store/alert-events.ts';
-import { insertHistograms } from './support/series.ts';
+import { insertHistograms, insertSeries } from './support/series.ts';
 
 const rulesDir = fileURLToPath(new URL('../rules', import.meta.url));
 const t0 = Date.UTC(2025, 5, 1, 12, 0, 0);
@@ -65,6 +65,12 @@ beforeAll(async () => {
     start: t0 + 20 * s,
     stepMs: s,
   });
+  // The target is alive throughout: its chaos gauges (TargetNoData's heartbeat) keep coming.
+  await insertSeries(
+    store.client,
+    [{ series: 'chaos.latency_ms{service="car-suggester"}', values: '0x59', kind: 'gauge' }],
+    { start: t0 - 10 * s, stepMs: s },
+  );
 });
 
 afterAll(async () => {

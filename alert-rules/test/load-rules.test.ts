@@ -130,7 +130,8 @@ describe('loadRules', () => {
   it('loads the shipped rules', () => {
     const loaded = loadRules(shipped);
     expect(loaded.errors).toEqual([]);
-    expect(loaded.rules.map((r) => [r.alert, r.stat, r.threshold])).toEqual([
+    expect(loaded.rules.map((r) => [r.alert, r.type === 'stat' ? r.stat : 'sql', r.threshold])).toEqual([
+      ['TargetChaosLeftOn', 'sql', 0],
       ['LoadRunLatencyThresholdFailing', 'p95', 200],
       ['LoadRunErrorThresholdFailing', 'ratio', 0.001],
       ['TargetAvailabilityBurnRatePage', 'ratio', 0.0144],

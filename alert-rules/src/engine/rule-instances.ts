@@ -32,7 +32,7 @@ export interface Transition {
 /** Labels of a rule's alert: the series' service, the group's labels, the rule's labels, and alertname. */
 export function alertLabels(rule: Rule, group: Record<string, string> = {}): Record<string, string> {
   return {
-    ...(rule.service ? { service: rule.service } : {}),
+    ...(rule.type === 'stat' && rule.service ? { service: rule.service } : {}),
     ...group,
     ...rule.labels,
     alertname: rule.alert,
@@ -56,21 +56,42 @@ function newInstance(rule: Rule, labels: Record<string, string>): Instance {
 
 type Log = (message: string) => void;
 
+/** One rule's evaluation, as it happened (wall-clock ms): for metrics, logs and tests. */
+export interface RuleEvaluated {
+  rule: string;
+  group: string;
+  /** The evaluation instant the rule was evaluated for (the engine's clock). */
+  at: number;
+  /** Wall clock when the query was issued, and how long the query and arithmetic took. */
+  startedAt: number;
+  durationMs: number;
+  error: string | null;
+}
+
 export interface RuleInstances {
   readonly rule: Rule;
   list(): Instance[];
   /** Wall time of the last evaluation, ms (also on each instance). */
   lastEvalDurationMs(): number | null;
+  /** The last evaluation's time and error, for the rule as a whole (a SQL rule may have no instance). */
+  lastEval(): { at: number | null; error: string | null };
   /** Resets every instance to what the store says (a restart, or taking over as the evaluator). */
   restore(rows: RestoredAlert[]): void;
   evaluate(client: Store['client'], now: number): Promise<Transition[]>;
 }
 
-export function createRuleInstances(rule: Rule, log: Log): RuleInstances {
-  const grouped = rule.by.length > 0;
+export function createRuleInstances(
+  rule: Rule,
+  log: Log,
+  onEvaluated?: ((e: RuleEvaluated) => void) | undefined,
+): RuleInstances {
+  // A SQL rule's rows are its instances, as a `by` rule's groups are.
+  const grouped = rule.type === 'sql' || rule.by.length > 0;
   const instances = new Map<string, Instance>();
   const single = grouped ? null : newInstance(rule, alertLabels(rule));
   let lastDuration: number | null = null;
+  let lastAt: number | null = null;
+  let lastError: string | null = null;
   if (single) instances.set(single.fingerprint, single);
 
   function observe(instance: Instance, value: number | null, now: number, error?: string, gone = false) {
@@ -104,6 +125,7 @@ export function createRuleInstances(rule: Rule, log: Log): RuleInstances {
     rule,
     list: () => [...instances.values()],
     lastEvalDurationMs: () => lastDuration,
+    lastEval: () => ({ at: lastAt, error: lastError }),
     restore(rows) {
       const ours = rows.filter((r) => r.rule === rule.alert);
       if (single) {
@@ -125,12 +147,27 @@ export function createRuleInstances(rule: Rule, log: Log): RuleInstances {
       let groups: GroupedRuleValue[] = [];
       let error: string | undefined;
       const started = performance.now();
+      const startedAt = Date.now();
       try {
         groups = await evaluateRuleGroups(client, rule, now);
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
       lastDuration = performance.now() - started;
+      lastAt = now;
+      lastError = error ?? null;
+      try {
+        onEvaluated?.({
+          rule: rule.alert,
+          group: rule.group,
+          at: now,
+          startedAt,
+          durationMs: lastDuration,
+          error: lastError,
+        });
+      } catch (e) {
+        log(`onEvaluated failed: ${String(e)}`);
+      }
       for (const i of instances.values()) i.lastEvalDurationMs = lastDuration;
       if (single) return [observe(single, groups[0]?.value ?? null, now, error)];
       // No group at all is a gap in telemetry (nodata holds each state); a group missing while

@@ -2,7 +2,9 @@
 // put in an aggregation group (route × group_by label values). A group is sent when it is due —
 // group_wait after it appears (default 0: at once), then at most every group_interval while it
 // changes, and again every repeat_interval while it fires. Timing is checked on each evaluation
-// tick (`flush(now)`), so tests that drive time drive notifications too.
+// tick (`flush(now)`), so tests that drive time drive notifications too. A silenced or
+// acknowledged firing alert is held back (a "suppressed" row in the delivery log says so); once
+// nothing holds it and it was never announced, its group is due again, so it goes out.
 import type { Store } from 'collector';
 import { recordNotification } from '../store/alert-events.ts';
 import { createReceiver, type GroupAlert, type Receiver } from './receivers.ts';
@@ -16,6 +18,8 @@ interface AggregationGroup {
   alerts: Map<string, GroupAlert>;
   /** Fingerprints whose firing was sent: a resolve is only news to those. */
   notified: Set<string>;
+  /** Firing alerts held back (silenced, acknowledged, inhibited) before they were ever sent. */
+  held: Set<string>;
   createdAt: number;
   lastSentAt: number | null;
   changed: boolean;
@@ -28,6 +32,8 @@ export interface DispatcherOptions {
   externalUrl: string;
   delivery?: Omit<DeliveryOptions, 'onAttempt'> | undefined;
   log: (message: string) => void;
+  /** Why a firing alert must not be sent now (a silence, an acknowledgement), or null. */
+  suppressed?: ((alert: GroupAlert, now: number) => string | null) | undefined;
 }
 
 export interface Dispatcher {
@@ -56,22 +62,43 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const muted = (a: GroupAlert) =>
     a.status === 'firing' && isInhibited(a, firing.values(), routing.inhibit_rules);
 
+  const suppressedReason = (a: GroupAlert, now: number) => options.suppressed?.(a, now) ?? null;
+
   async function send(group: AggregationGroup, now: number): Promise<void> {
-    // A muted alert is left out; if it was announced, its resolve still goes out later.
-    const alerts = [...group.alerts.values()].filter(
-      (a) =>
-        (a.status === 'firing' && !muted(a)) ||
-        (a.status === 'resolved' && group.notified.has(a.fingerprint)),
-    );
+    // A muted or suppressed alert is left out; if it was announced, its resolve still goes out later.
+    const reasons = new Map<GroupAlert, string>();
+    const alerts = [...group.alerts.values()].filter((a) => {
+      if (a.status === 'resolved') return group.notified.has(a.fingerprint);
+      const why = muted(a) ? 'inhibited' : suppressedReason(a, now);
+      if (why) reasons.set(a, why);
+      return why === null;
+    });
     group.lastSentAt = now;
     group.changed = false;
     for (const a of group.alerts.values()) {
       if (a.status === 'firing') {
         if (alerts.includes(a)) group.notified.add(a.fingerprint);
+        if (alerts.includes(a)) group.held.delete(a.fingerprint);
+        else if (!group.notified.has(a.fingerprint)) group.held.add(a.fingerprint);
       } else {
         group.alerts.delete(a.fingerprint);
         group.notified.delete(a.fingerprint);
+        group.held.delete(a.fingerprint);
       }
+    }
+    for (const [a, why] of reasons) {
+      if (why === 'inhibited') continue; // inhibition is routing, not a person's decision: not logged
+      await recordNotification(client, {
+        at: now,
+        receiver: group.receiver.name,
+        rule: a.rule,
+        fingerprint: a.fingerprint,
+        status: a.status,
+        attempt: 0,
+        httpStatus: null,
+        error: null,
+        suppressed: why,
+      }).catch((e: unknown) => log(`recording a suppressed notification failed: ${String(e)}`));
     }
     if (alerts.length === 0) return;
     const deliveries = await group.receiver.send(
@@ -131,6 +158,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
             groupLabels,
             alerts: new Map(),
             notified: new Set(),
+            held: new Set(),
             createdAt: now,
             lastSentAt: null,
             changed: false,
@@ -145,6 +173,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
     },
     async flush(now) {
+      // A held-back alert that nothing holds any more (its silence ended, it was un-acknowledged)
+      // is news: its group is due again.
+      for (const g of groups.values())
+        for (const fp of g.held) {
+          const a = g.alerts.get(fp);
+          if (a?.status === 'firing' && !muted(a) && suppressedReason(a, now) === null) g.changed = true;
+        }
       const dueGroups = [...groups].filter(([, g]) => due(g, now));
       await Promise.all(
         dueGroups.map(async ([key, g]) => {

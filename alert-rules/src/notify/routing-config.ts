@@ -173,7 +173,8 @@ export function isInhibited(
   );
 }
 
-function matches(m: Matcher, labels: Record<string, string>): boolean {
+/** Alertmanager's matcher semantics: a missing label is "", regular expressions are anchored. */
+export function matches(m: Matcher, labels: Record<string, string>): boolean {
   const v = labels[m.name] ?? '';
   switch (m.op) {
     case '=':

@@ -148,8 +148,11 @@ export interface NotificationRecord {
   attempt: number;
   httpStatus: number | null;
   error: string | null;
+  /** Set on a notification held back (attempt 0): why, e.g. "silenced by <id>". */
+  suppressed?: string | null | undefined;
 }
 
+/** A suppressed notification is a row with Attempt 0 and the reason in Error. */
 export async function recordNotification(client: Client, n: NotificationRecord): Promise<void> {
   await client.insert({
     table: 'cp_notifications',
@@ -160,9 +163,9 @@ export async function recordNotification(client: Client, n: NotificationRecord):
         RuleName: n.rule,
         Fingerprint: n.fingerprint,
         Status: n.status,
-        Attempt: n.attempt,
+        Attempt: n.suppressed ? 0 : n.attempt,
         HttpStatus: n.httpStatus ?? 0,
-        Error: n.error ?? '',
+        Error: n.suppressed ?? n.error ?? '',
       },
     ],
     format: 'JSONEachRow',
@@ -179,14 +182,18 @@ export async function recentNotifications(client: Client, limit: number): Promis
     format: 'JSONEachRow',
   });
   const rows = await result.json<Record<string, unknown>>();
-  return rows.map((r) => ({
-    at: Number(r.at),
-    receiver: String(r.receiver),
-    rule: String(r.rule),
-    fingerprint: String(r.fingerprint),
-    status: r.status as 'firing' | 'resolved',
-    attempt: Number(r.attempt),
-    httpStatus: Number(r.httpStatus) || null,
-    error: r.error ? String(r.error) : null,
-  }));
+  return rows.map((r) => {
+    const suppressed = Number(r.attempt) === 0;
+    return {
+      at: Number(r.at),
+      receiver: String(r.receiver),
+      rule: String(r.rule),
+      fingerprint: String(r.fingerprint),
+      status: r.status as 'firing' | 'resolved',
+      attempt: Number(r.attempt),
+      httpStatus: Number(r.httpStatus) || null,
+      error: !suppressed && r.error ? String(r.error) : null,
+      suppressed: suppressed ? String(r.error) : null,
+    };
+  });
 }
