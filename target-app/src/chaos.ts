@@ -1,5 +1,6 @@
 // Chaos controls: added latency (with jitter) and injected 500s on /api routes, so the control plane
 // can prove that its charts, scores and alerts notice. Settings are gauges, so charts show the change.
+// Process-wide faults (slow queries, memory leak, CPU burn, pool size) are applied by chaos/effects.ts.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Meter } from '@opentelemetry/api';
@@ -30,6 +31,16 @@ export const chaosConfigSchema = z.strictObject({
     .default([]),
   /** false switches the response cache off (both levels), so QA can compare cache on vs off. */
   cacheEnabled: z.boolean().default(true),
+  /** Added to each database query (holding its connection), for the share slowQueryRate of queries. */
+  slowQueryMs: z.number().min(0).max(MAX_DELAY_MS).default(0),
+  slowQueryRate: z.number().min(0).max(1).default(1),
+  /** Memory retained per second until memoryLeakCapMb is held; 0 frees it all. */
+  memoryLeakMbPerSec: z.number().min(0).max(100).default(0),
+  memoryLeakCapMb: z.number().int().min(1).max(2048).default(256),
+  /** Share of the event loop spent busy-waiting (0 = off). */
+  cpuBurn: z.number().min(0).max(0.95).default(0),
+  /** PostgreSQL pool size; null = the configured DB_POOL_MAX. */
+  poolMax: z.number().int().min(1).max(500).nullable().default(null),
 });
 
 export type ChaosConfig = z.output<typeof chaosConfigSchema>;
@@ -41,6 +52,12 @@ export const NO_CHAOS: ChaosConfig = Object.freeze({
   errorRate: 0,
   routes: [],
   cacheEnabled: true,
+  slowQueryMs: 0,
+  slowQueryRate: 1,
+  memoryLeakMbPerSec: 0,
+  memoryLeakCapMb: 256,
+  cpuBurn: 0,
+  poolMax: null,
 });
 
 export type ChaosController = {

@@ -2,8 +2,18 @@
 // process.env elsewhere. Constraints and defaults live in configSchema, so options passed to
 // startTargetApp() are held to the same rules as the environment.
 import { z } from 'zod';
+import { isIpOrCidr } from './rate-limit/allowlist.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
 
 /**
  * ADMIN_TOKEN guards the chaos controls. The default only suits a laptop: production deployments must
@@ -78,8 +88,56 @@ export const configSchema = z
     cacheTtlCarMs: ttlMs(30 * 60_000),
     cacheTtlSearchMs: ttlMs(15 * 60_000),
     cacheTtlOtherMs: ttlMs(5 * 60_000),
+    // The in-service price changer behind the real-time feed; on by default at a gentle rate.
+    priceChangerEnabled: z.boolean().default(true),
+    priceChangeIntervalMs: z.number().int().min(10, 'must be at least 10 ms').max(3_600_000).default(1_000),
+    priceChangesPerTick: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(1_000, 'must be at most 1000')
+      .default(5),
+    // OTel SDK environment names and values (sdk-environment-variables spec).
+    tracesSampler: z.enum(TRACES_SAMPLERS).default('parentbased_always_on'),
+    tracesSamplerArg: z
+      .number()
+      .min(0, 'must be between 0 and 1')
+      .max(1, 'must be between 0 and 1')
+      .default(1),
+    /** 'production' makes JWT_SECRET mandatory (no development default). */
+    nodeEnv: z.string().trim().toLowerCase().max(50).default('development'),
+    // HS256 key: at least 32 characters (256 bits), as RFC 7518 asks of HMAC keys.
+    jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    authBcryptCost: z.number().int().min(4, 'must be at least 4').max(15, 'must be at most 15').default(10),
+    /** Unset → verification mails are delivered to the email_outbox table only. */
+    mailWebhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    rateLimitEnabled: z.boolean().default(true),
+    /** IPs and CIDRs never rate limited; loopback by default so local k6 runs measure the service. */
+    rateLimitAllowlist: z.array(z.string()).max(1000).default(['127.0.0.1', '::1']),
+    rateLimitAuthPerMinute: z.number().int().min(1).max(1_000_000).default(5),
+    rateLimitSearchPerMinute: z.number().int().min(1).max(1_000_000).default(50),
+    rateLimitApiPerMinute: z.number().int().min(1).max(1_000_000).default(100),
+    rateLimitUploadsPerHour: z.number().int().min(1).max(1_000_000).default(10),
   })
   .check((ctx) => {
+    if (ctx.value.nodeEnv === 'production' && ctx.value.jwtSecret === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: undefined,
+        path: ['jwtSecret'],
+        message: 'must be set in production (NODE_ENV=production)',
+      });
+    }
+    for (const entry of ctx.value.rateLimitAllowlist) {
+      if (!isIpOrCidr(entry)) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value.rateLimitAllowlist,
+          path: ['rateLimitAllowlist'],
+          message: `'${entry}' is not an IP address or CIDR (e.g. 10.0.0.0/8)`,
+        });
+      }
+    }
     if (ctx.value.dbPoolMin > ctx.value.dbPoolMax) {
       ctx.issues.push({
         code: 'custom',
@@ -116,6 +174,21 @@ export const ENV_VARIABLES = {
   cacheTtlCarMs: 'CACHE_TTL_CAR_MS',
   cacheTtlSearchMs: 'CACHE_TTL_SEARCH_MS',
   cacheTtlOtherMs: 'CACHE_TTL_OTHER_MS',
+  priceChangerEnabled: 'PRICE_CHANGER_ENABLED',
+  priceChangeIntervalMs: 'PRICE_CHANGE_INTERVAL_MS',
+  priceChangesPerTick: 'PRICE_CHANGES_PER_TICK',
+  tracesSampler: 'OTEL_TRACES_SAMPLER',
+  tracesSamplerArg: 'OTEL_TRACES_SAMPLER_ARG',
+  nodeEnv: 'NODE_ENV',
+  jwtSecret: 'JWT_SECRET',
+  authBcryptCost: 'AUTH_BCRYPT_COST',
+  mailWebhookUrl: 'MAIL_WEBHOOK_URL',
+  rateLimitEnabled: 'RATE_LIMIT_ENABLED',
+  rateLimitAllowlist: 'RATE_LIMIT_ALLOWLIST',
+  rateLimitAuthPerMinute: 'RATE_LIMIT_AUTH_PER_MIN',
+  rateLimitSearchPerMinute: 'RATE_LIMIT_SEARCH_PER_MIN',
+  rateLimitApiPerMinute: 'RATE_LIMIT_API_PER_MIN',
+  rateLimitUploadsPerHour: 'RATE_LIMIT_UPLOADS_PER_HOUR',
 } as const satisfies Record<keyof Config, string>;
 
 const wholeNumber = z
@@ -148,6 +221,31 @@ const envTypes = {
   cacheTtlCarMs: wholeNumber,
   cacheTtlSearchMs: wholeNumber,
   cacheTtlOtherMs: wholeNumber,
+  priceChangerEnabled: z.stringbool({ error: 'must be true or false' }),
+  priceChangeIntervalMs: wholeNumber,
+  priceChangesPerTick: wholeNumber,
+  tracesSampler: z.string().trim().toLowerCase(),
+  tracesSamplerArg: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number between 0 and 1')
+    .transform((value) => Number(value)),
+  nodeEnv: z.string().trim().toLowerCase(),
+  jwtSecret: z.string(),
+  authBcryptCost: wholeNumber,
+  mailWebhookUrl: z.string().trim(),
+  rateLimitEnabled: z.stringbool({ error: 'must be true or false' }),
+  // Comma-separated IPs/CIDRs; "none" allowlists nothing.
+  rateLimitAllowlist: z.string().transform((text) =>
+    text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '' && entry.toLowerCase() !== 'none'),
+  ),
+  rateLimitAuthPerMinute: wholeNumber,
+  rateLimitSearchPerMinute: wholeNumber,
+  rateLimitApiPerMinute: wholeNumber,
+  rateLimitUploadsPerHour: wholeNumber,
 } satisfies Record<keyof Config, z.ZodType>;
 
 export type ConfigIssue = { variable: string; message: string };
@@ -171,7 +269,7 @@ function describe(key: keyof Config, overridden: boolean): string {
 }
 
 function shown(key: keyof Config, value: unknown): string {
-  if (key === 'adminToken') return '(hidden)';
+  if (key === 'adminToken' || key === 'jwtSecret') return '(hidden)';
   if ((key === 'databaseUrl' || key === 'redisUrl') && typeof value === 'string')
     return JSON.stringify(value.replace(/:[^:@/]*@/, ':***@'));
   return JSON.stringify(value);

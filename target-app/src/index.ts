@@ -1,4 +1,6 @@
 // Public surface of the target-app workspace.
+export type { TokenPair } from './auth/accounts.ts';
+export type { AuthUser } from './auth/token-validator.ts';
 export type { BodyType, Colour, Fuel, Transmission } from './cars/catalog.ts';
 export { BODY_TYPES, FUELS, TRANSMISSIONS } from './cars/catalog.ts';
 export type { Feature } from './cars/features.ts';
@@ -12,8 +14,16 @@ export { CAR_SORTS } from './db/car-sql.ts';
 export type { Recommendations, ScoredCar } from './db/recommendations.ts';
 export type { Config, ConfigIssue } from './env.ts';
 export { ConfigError, ENV_VARIABLES, parseConfig } from './env.ts';
+export type { FavouriteCar } from './favourites/favourites.ts';
 export type { ErrorBody, Issue } from './http/errors.ts';
 export { HTTP_DURATION_BUCKETS } from './metrics.ts';
+export type { EndpointClass, RateLimitSettings, RateLimitState } from './rate-limit/limits.ts';
+export { ENDPOINT_CLASSES } from './rate-limit/limits.ts';
+export type { ClientMessage, PriceChange, ServerMessage } from './realtime/messages.ts';
+export { clientMessageSchema, MAX_WATCHED_CARS } from './realtime/messages.ts';
+export type { PriceChangerSettings, PriceChangerState } from './realtime/price-changer.ts';
+export { PRICE_FEED_PATH } from './realtime/price-feed-routes.ts';
+export type { PriceHistoryResponse } from './realtime/price-history-routes.ts';
 export type { CarFacets, CarSearchResponse } from './routes/cars.ts';
 export type { TargetApp } from './start.ts';
 export { startTargetApp } from './start.ts';

@@ -1,21 +1,28 @@
 // Lifecycle of one target-app instance: config, telemetry, data, HTTP; and the reverse on close.
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createHttpServer, registerApp } from './app.ts';
 import { createCacheMetrics } from './cache/cache-metrics.ts';
 import { connectRedis } from './cache/redis-client.ts';
 import { createTwoLevelCache } from './cache/two-level-cache.ts';
+import { type ChaosEffects, startChaosEffects } from './chaos/effects.ts';
 import { createChaosController, observeChaos } from './chaos.ts';
 import { type CarStore, openCarStore } from './db/car-store.ts';
 import { type Config, DEFAULT_ADMIN_TOKEN, parseConfig } from './env.ts';
 import { createPromMetrics } from './metrics.ts';
+import { type Realtime, startRealtime } from './realtime/realtime.ts';
 import { createDbInstrumentation } from './telemetry/db-client.ts';
+import { observePoolMetrics } from './telemetry/pool-metrics.ts';
+import { startRuntimeMetrics } from './telemetry/runtime-metrics.ts';
 import { startTelemetry } from './telemetry/sdk.ts';
 
 export type TargetApp = {
   /** Base URL the server listens on, e.g. http://127.0.0.1:8080 (the real port when port 0 was asked). */
   readonly url: string;
   readonly config: Config;
+  /** Fastify's inject: requests without a socket, e.g. from a chosen remote address (tests). */
+  readonly inject: FastifyInstance['inject'];
   /** Stops accepting requests, drains, flushes telemetry, closes the database. Idempotent. */
   close(): Promise<void>;
 };
@@ -25,8 +32,12 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
   const config = parseConfig(options);
   const app = createHttpServer(config);
   const telemetry = startTelemetry(config);
+  // With telemetry off nothing would read them: no event-loop sampling, no GC observer.
+  const runtimeMetrics = telemetry.enabled ? startRuntimeMetrics(telemetry.meter) : { stop() {} };
+  let effects: ChaosEffects | undefined;
   let store: CarStore | undefined;
   let redis: Redis | undefined;
+  let realtime: Realtime | undefined;
   try {
     if (config.adminToken === DEFAULT_ADMIN_TOKEN) {
       app.log.warn('ADMIN_TOKEN is the development default; set your own outside a laptop');
@@ -34,10 +45,11 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
     const prom = createPromMetrics();
     const chaos = createChaosController();
     observeChaos(chaos, telemetry.meter, prom);
+    const instrumentation = createDbInstrumentation(telemetry.tracer, telemetry.meter);
     store = await openCarStore({
       carCount: config.carCount,
       carSeed: config.carSeed,
-      instrumentation: createDbInstrumentation(telemetry.tracer, telemetry.meter),
+      instrumentation,
       log: (message) => app.log.info(message),
       postgres:
         config.databaseUrl === undefined
@@ -51,6 +63,16 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
                 acquireTimeoutMs: config.dbPoolAcquireTimeoutMs,
               },
             },
+    });
+    const database = store.database;
+    observePoolMetrics(telemetry.meter, prom, store.engine, () => database.poolStats());
+    effects = startChaosEffects({
+      chaos,
+      database,
+      configuredPoolMax: config.dbPoolMax,
+      meter: telemetry.meter,
+      prom,
+      onError: (message, error) => app.log.error({ err: error }, message),
     });
     if (config.redisUrl !== undefined) {
       redis = connectRedis(config.redisUrl, config.redisCommandTimeoutMs, (error) =>
@@ -68,11 +90,25 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
       keyPrefix: config.cacheKeyPrefix,
       enabled: () => chaos.current().cacheEnabled,
       metrics: createCacheMetrics(telemetry.meter, prom),
+      tracer: telemetry.tracer,
     });
-    await registerApp(app, { config, store, telemetry, prom, chaos, cache, redis });
+    realtime = await startRealtime({
+      config,
+      database: store.database,
+      instrumentation,
+      meter: telemetry.meter,
+      prom,
+      cache,
+      redis,
+      warn: (message, error) => app.log.warn({ err: error }, message),
+    });
+    await registerApp(app, { config, store, telemetry, prom, chaos, cache, redis, realtime });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app.close();
+    await realtime?.close();
+    effects?.stop();
+    runtimeMetrics.stop();
     await telemetry.shutdown();
     await store?.close();
     redis?.disconnect();
@@ -83,13 +119,19 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const openStore = store;
   const openRedis = redis;
+  const openRealtime = realtime;
+  const openEffects = effects;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${address.port}`,
     config,
+    inject: app.inject.bind(app),
     close() {
       closing ??= (async () => {
         await app.close();
+        await openRealtime.close();
+        openEffects?.stop();
+        runtimeMetrics.stop();
         await telemetry.shutdown();
         await openStore.close();
         openRedis?.disconnect();

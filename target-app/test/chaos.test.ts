@@ -17,12 +17,11 @@ describe('chaosConfigSchema', () => {
   it('fills what a PUT leaves out with "no chaos"', () => {
     expect(chaosConfigSchema.parse({})).toEqual(NO_CHAOS);
     expect(chaosConfigSchema.parse({ latencyMs: 250, routes: ['/api/cars/:id'] })).toEqual({
+      ...NO_CHAOS,
       latencyMs: 250,
-      jitterMs: 0,
-      errorRate: 0,
       routes: ['/api/cars/:id'],
-      cacheEnabled: true,
     });
+    expect(NO_CHAOS).toMatchObject({ slowQueryMs: 0, memoryLeakMbPerSec: 0, cpuBurn: 0, poolMax: null });
   });
 
   it('accepts the bounds', () => {
@@ -38,6 +37,12 @@ describe('chaosConfigSchema', () => {
     expect(paths({ errorRate: '0.5' })).toEqual(['errorRate']);
     expect(paths({ routes: '/api/cars' })).toEqual(['routes']);
     expect(paths({ latencyMs: 10, latency: 10 })).toEqual(['latency']);
+    expect(paths({ slowQueryRate: 2, cpuBurn: 1, poolMax: 0, memoryLeakCapMb: 4096 })).toEqual([
+      'slowQueryRate',
+      'memoryLeakCapMb',
+      'cpuBurn',
+      'poolMax',
+    ]);
     expect(issuesFor({ routes: ['/api/cars', '/admin/chaos'] })).toEqual([
       { path: 'routes.1', message: "must be an /api route pattern such as '/api/cars/:id'" },
     ]);

@@ -34,6 +34,19 @@ describe('parseConfig', () => {
       cacheTtlCarMs: 30 * 60_000,
       cacheTtlSearchMs: 15 * 60_000,
       cacheTtlOtherMs: 5 * 60_000,
+      priceChangerEnabled: true,
+      priceChangeIntervalMs: 1_000,
+      priceChangesPerTick: 5,
+      tracesSampler: 'parentbased_always_on',
+      tracesSamplerArg: 1,
+      nodeEnv: 'development',
+      authBcryptCost: 10,
+      rateLimitEnabled: true,
+      rateLimitAllowlist: ['127.0.0.1', '::1'],
+      rateLimitAuthPerMinute: 5,
+      rateLimitSearchPerMinute: 50,
+      rateLimitApiPerMinute: 100,
+      rateLimitUploadsPerHour: 10,
     });
   });
 

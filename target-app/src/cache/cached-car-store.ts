@@ -1,5 +1,6 @@
 // The car store behind the two-level cache: same interface, reads served from L1/L2 when cached.
 // Keys are the validated, normalised inputs, so equivalent requests share an entry.
+import type { Context } from '@opentelemetry/api';
 import type { CarStore } from '../db/car-store.ts';
 import type { CacheKind, TwoLevelCache } from './two-level-cache.ts';
 
@@ -14,20 +15,33 @@ export function cacheKeyOf(value: unknown): string {
 
 export function cachedCarStore(store: CarStore, cache: TwoLevelCache): CarStore {
   // For loads that never yield undefined, the cached value is never undefined either.
-  const always = async <T>(kind: CacheKind, key: string, load: () => Promise<T>): Promise<T> =>
-    (await cache.getOrLoad(kind, key, load)) as T;
+  // `parent` (the request's span context) makes the L2 Redis commands child spans of the request.
+  const always = async <T>(
+    kind: CacheKind,
+    key: string,
+    load: () => Promise<T>,
+    parent: Context | undefined,
+  ): Promise<T> => (await cache.getOrLoad(kind, key, load, parent)) as T;
   return {
     ...store,
     searchCars: (search, parent) =>
-      always('search', cacheKeyOf(search), () => store.searchCars(search, parent)),
+      always('search', cacheKeyOf(search), () => store.searchCars(search, parent), parent),
     facetCounts: (filters, textMode, parent) =>
-      always('search', `facets:${textMode}:${cacheKeyOf(filters)}`, () =>
-        store.facetCounts(filters, textMode, parent),
+      always(
+        'search',
+        `facets:${textMode}:${cacheKeyOf(filters)}`,
+        () => store.facetCounts(filters, textMode, parent),
+        parent,
       ),
-    getCar: (id, parent) => cache.getOrLoad('car', String(id), () => store.getCar(id, parent)),
+    getCar: (id, parent) => cache.getOrLoad('car', String(id), () => store.getCar(id, parent), parent),
     similarCars: (id, limit, parent) =>
-      cache.getOrLoad('similar', `${id}:${limit}`, () => store.similarCars(id, limit, parent)),
+      cache.getOrLoad('similar', `${id}:${limit}`, () => store.similarCars(id, limit, parent), parent),
     recommend: (carIds, limit, parent) =>
-      always('recommendations', `${carIds.join(',')}:${limit}`, () => store.recommend(carIds, limit, parent)),
+      always(
+        'recommendations',
+        `${carIds.join(',')}:${limit}`,
+        () => store.recommend(carIds, limit, parent),
+        parent,
+      ),
   };
 }

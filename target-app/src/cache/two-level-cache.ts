@@ -1,6 +1,8 @@
 // Read-through cache in two levels: L1 an in-process LRU (per instance), L2 Redis shared by every
 // instance when REDIS_URL is set. Redis failures are counted and treated as misses, never surfaced.
+import type { Context, Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
+import { withRedisSpan } from '../telemetry/redis-spans.ts';
 import type { CacheMetrics } from './cache-metrics.ts';
 import { LruCache } from './lru.ts';
 
@@ -21,11 +23,18 @@ export type CacheOptions = {
   /** Read on every call, so the chaos switch takes effect at once. */
   enabled: () => boolean;
   metrics: CacheMetrics;
+  /** Makes a CLIENT span per Redis command under the caller's span (when getOrLoad is given one). */
+  tracer?: Tracer | undefined;
 };
 
 export type TwoLevelCache = {
   /** The cached value, else `load()`'s (stored unless undefined, e.g. a 404). */
-  getOrLoad<T>(kind: CacheKind, key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  getOrLoad<T>(
+    kind: CacheKind,
+    key: string,
+    load: () => Promise<T | undefined>,
+    parent?: Context,
+  ): Promise<T | undefined>;
   /** Drops one entry from both levels (a write to one car). */
   invalidate(kind: CacheKind, key: string): Promise<void>;
   /**
@@ -54,6 +63,8 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
   // Concurrent misses for one key share a single load (no stampede on the database).
   const loading = new Map<string, Promise<unknown>>();
   const redisUp = (): boolean => redis?.status === 'ready';
+  const target =
+    redis === undefined ? undefined : { host: redis.options.host ?? '', port: redis.options.port ?? 6379 };
 
   async function timed<T>(level: CacheLevel, kind: CacheKind, op: string, work: () => T | Promise<T>) {
     const started = performance.now();
@@ -64,14 +75,16 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     }
   }
 
-  async function readL2(kind: CacheKind, key: string): Promise<unknown> {
+  async function readL2(kind: CacheKind, key: string, parent: Context | undefined): Promise<unknown> {
     if (redis === undefined) return undefined;
     if (!redisUp()) {
       metrics.error(kind, 'get');
       return undefined;
     }
     try {
-      const text = await timed('l2', kind, 'get', () => redis.get(`${keyPrefix}${key}`));
+      const text = await timed('l2', kind, 'get', () =>
+        withRedisSpan(options.tracer, parent, 'GET', target, () => redis.get(`${keyPrefix}${key}`)),
+      );
       return text === null ? undefined : JSON.parse(text);
     } catch {
       metrics.error(kind, 'get');
@@ -79,7 +92,13 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     }
   }
 
-  async function writeL2(kind: CacheKind, key: string, value: unknown, ttlMs: number): Promise<void> {
+  async function writeL2(
+    kind: CacheKind,
+    key: string,
+    value: unknown,
+    ttlMs: number,
+    parent: Context | undefined,
+  ): Promise<void> {
     if (redis === undefined) return;
     if (!redisUp()) {
       metrics.error(kind, 'set');
@@ -87,16 +106,23 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     }
     try {
       await timed('l2', kind, 'set', () =>
-        redis.set(`${keyPrefix}${key}`, JSON.stringify(value), 'PX', ttlMs),
+        withRedisSpan(options.tracer, parent, 'SET', target, () =>
+          redis.set(`${keyPrefix}${key}`, JSON.stringify(value), 'PX', ttlMs),
+        ),
       );
     } catch {
       metrics.error(kind, 'set');
     }
   }
 
-  async function lookup<T>(kind: CacheKind, key: string, load: () => Promise<T | undefined>) {
+  async function lookup<T>(
+    kind: CacheKind,
+    key: string,
+    load: () => Promise<T | undefined>,
+    parent: Context | undefined,
+  ) {
     const ttlMs = ttlOf(options.ttls, kind);
-    const fromL2 = await readL2(kind, key);
+    const fromL2 = await readL2(kind, key, parent);
     if (fromL2 !== undefined) {
       metrics.hit('l2', kind);
       l1.set(key, fromL2, ttlMs);
@@ -106,13 +132,13 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     const value = await load();
     if (value !== undefined) {
       l1.set(key, value, ttlMs);
-      await writeL2(kind, key, value, ttlMs);
+      await writeL2(kind, key, value, ttlMs, parent);
     }
     return value;
   }
 
   return {
-    async getOrLoad<T>(kind: CacheKind, key: string, load: () => Promise<T | undefined>) {
+    async getOrLoad<T>(kind: CacheKind, key: string, load: () => Promise<T | undefined>, parent?: Context) {
       if (!options.enabled()) return load();
       const fullKey = `${kind}:${key}`;
       const fromL1 = await timed('l1', kind, 'get', () => l1.get(fullKey));
@@ -123,7 +149,7 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
       metrics.miss('l1', kind);
       const pending = loading.get(fullKey);
       if (pending !== undefined) return (await pending) as T | undefined;
-      const started = lookup(kind, fullKey, load).finally(() => loading.delete(fullKey));
+      const started = lookup(kind, fullKey, load, parent).finally(() => loading.delete(fullKey));
       loading.set(fullKey, started);
       return started;
     },

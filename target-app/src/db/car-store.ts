@@ -46,6 +46,8 @@ export type FacetCounts = Record<Facet, { value: string; count: number }[]>;
 export type CarStore = {
   readonly engine: Engine;
   readonly load: LoadResult;
+  /** The connection (pool or PGlite) the catalogue lives in; accounts and favourites share it. */
+  readonly database: Database;
   searchCars(search: CarSearch, parent?: Context): Promise<CarPage>;
   facetCounts(filters: CarFilters, textMode: TextMode, parent?: Context): Promise<FacetCounts>;
   getCar(id: number, parent?: Context): Promise<Car | undefined>;
@@ -130,6 +132,7 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
     return {
       engine: db.engine,
       load,
+      database: db,
       async searchCars(search, parent) {
         if (search.q === undefined || search.textMode !== undefined) {
           return searchIn(search, search.textMode ?? 'fulltext', parent);

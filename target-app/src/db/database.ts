@@ -3,6 +3,7 @@
 // differs (COPY FROM STDIN on a server, unnest batches on PGlite).
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
@@ -22,13 +23,24 @@ export type Session = Queryable & {
   copyIn?: (sql: string, lines: AsyncIterable<string> | Iterable<string>) => Promise<void>;
 };
 
+/** Connections: `total` open (idle + used), `waiting` queries queued for one. */
 export type PoolStats = { max: number; total: number; idle: number; waiting: number };
 
 export type Database = Queryable & {
   readonly engine: Engine;
   withSession<T>(work: (session: Session) => Promise<T>): Promise<T>;
-  /** Connection counts by state; undefined for PGlite (one in-process connection). */
+  /** Connection counts by state. PGlite is one connection: used while a query runs, others wait. */
   poolStats(): PoolStats | undefined;
+  /**
+   * PostgreSQL only: a new pool of `max` connections takes the queries from now on; the old one is
+   * drained in the background (pg's Pool cannot be resized in place).
+   */
+  resizePool?: (max: number) => Promise<void>;
+  /**
+   * Chaos: milliseconds added to each query (0 = none), asked per query. The delay holds the query's
+   * connection, as a slow statement would.
+   */
+  setQueryDelay(delay: (() => number) | undefined): void;
   close(): Promise<void>;
 };
 
@@ -84,10 +96,19 @@ export async function openPglite(): Promise<Database> {
   const db = await PGlite.create({ extensions: { pg_trgm } });
   await db.exec(`SET pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
   // PGlite is a single connection: work is serialised, so a "session" is the database itself.
+  let active = 0;
+  let queryDelay: (() => number) | undefined;
   const session: Session = {
-    query: async <T>(text: string, values?: unknown[]) => ({
-      rows: (await db.query<T>(text, values)).rows,
-    }),
+    query: async <T>(text: string, values?: unknown[]) => {
+      active++;
+      try {
+        const delayMs = queryDelay?.() ?? 0;
+        if (delayMs > 0) await sleep(delayMs);
+        return { rows: (await db.query<T>(text, values)).rows };
+      } finally {
+        active--;
+      }
+    },
     exec: async (sql) => {
       await db.exec(sql);
     },
@@ -96,16 +117,19 @@ export async function openPglite(): Promise<Database> {
     engine: 'pglite',
     query: session.query,
     withSession: (work) => work(session),
-    poolStats: () => undefined,
+    poolStats: () => ({ max: 1, total: 1, idle: active > 0 ? 0 : 1, waiting: Math.max(0, active - 1) }),
+    setQueryDelay: (delay) => {
+      queryDelay = delay;
+    },
     close: () => db.close(),
   };
 }
 
-export async function openPostgres(url: string, options: PoolOptions): Promise<Database> {
+function createPool(url: string, options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max,
-    min: options.min,
+    min: Math.min(options.min, options.max),
     idleTimeoutMillis: options.idleTimeoutMs,
     connectionTimeoutMillis: options.acquireTimeoutMs,
     application_name: 'car-suggester',
@@ -113,6 +137,29 @@ export async function openPostgres(url: string, options: PoolOptions): Promise<D
   });
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on('error', () => {});
+  return pool;
+}
+
+export async function openPostgres(url: string, options: PoolOptions): Promise<Database> {
+  let pool = createPool(url, options);
+  let max = options.max;
+  /** Replaced pools still finishing the queries they had: counted as used until they end. */
+  const draining = new Map<pg.Pool, Promise<void>>();
+  // Operations per pool (running or queued): a draining pool's clients being closed are not "used",
+  // and pg's counters cannot tell them from checked-out ones.
+  const operations = new Map<pg.Pool, number>();
+  async function using<T>(work: (current: pg.Pool) => Promise<T>): Promise<T> {
+    const current = pool;
+    operations.set(current, (operations.get(current) ?? 0) + 1);
+    try {
+      return await work(current);
+    } finally {
+      const left = (operations.get(current) ?? 1) - 1;
+      if (left === 0) operations.delete(current);
+      else operations.set(current, left);
+    }
+  }
+  let queryDelay: (() => number) | undefined;
   try {
     await pool.query('SELECT 1');
   } catch (error) {
@@ -125,37 +172,70 @@ export async function openPostgres(url: string, options: PoolOptions): Promise<D
     engine: 'postgresql',
     async query<T>(text: string, values?: unknown[]) {
       try {
-        return { rows: (await pool.query(text, values)).rows as T[] };
+        return await using(async (current) => {
+          const delayMs = queryDelay?.() ?? 0;
+          if (delayMs === 0) return { rows: (await current.query(text, values)).rows as T[] };
+          const client = await current.connect();
+          try {
+            await sleep(delayMs);
+            return { rows: (await client.query(text, values)).rows as T[] };
+          } finally {
+            client.release();
+          }
+        });
       } catch (error) {
         throw isConnectionFailure(error) ? new DatabaseUnavailableError(error) : error;
       }
     },
-    async withSession(work) {
-      const client = await pool.connect();
-      try {
-        return await work({
-          query: async <T>(text: string, values?: unknown[]) => ({
-            rows: (await client.query(text, values)).rows as T[],
-          }),
-          exec: async (sql) => {
-            await client.query(sql);
-          },
-          copyIn: async (sql, lines) => {
-            const stream = client.query(copyFrom(sql));
-            await pipeline(toChunks(lines), stream as unknown as Writable);
-          },
-        });
-      } finally {
-        client.release();
+    withSession: (work) =>
+      using(async (current) => {
+        const client = await current.connect();
+        try {
+          return await work({
+            query: async <T>(text: string, values?: unknown[]) => ({
+              rows: (await client.query(text, values)).rows as T[],
+            }),
+            exec: async (sql) => {
+              await client.query(sql);
+            },
+            copyIn: async (sql, lines) => {
+              const stream = client.query(copyFrom(sql));
+              await pipeline(toChunks(lines), stream as unknown as Writable);
+            },
+          });
+        } finally {
+          client.release();
+        }
+      }),
+    poolStats: () => {
+      let total = pool.totalCount;
+      let waiting = pool.waitingCount;
+      for (const old of draining.keys()) {
+        total += Math.max(0, (operations.get(old) ?? 0) - old.waitingCount);
+        waiting += old.waitingCount;
       }
+      return { max, total, idle: pool.idleCount, waiting };
     },
-    poolStats: () => ({
-      max: options.max,
-      total: pool.totalCount,
-      idle: pool.idleCount,
-      waiting: pool.waitingCount,
-    }),
-    close: () => pool.end(),
+    setQueryDelay: (delay) => {
+      queryDelay = delay;
+    },
+    async resizePool(nextMax) {
+      if (nextMax === max) return;
+      const old = pool;
+      pool = createPool(url, { ...options, max: nextMax });
+      max = nextMax;
+      // end() lets checked-out clients finish and be released before closing them.
+      draining.set(
+        old,
+        old
+          .end()
+          .catch(() => undefined)
+          .finally(() => draining.delete(old)),
+      );
+    },
+    async close() {
+      await Promise.all([pool.end(), ...draining.values()]);
+    },
   };
 }
 

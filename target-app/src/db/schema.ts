@@ -14,6 +14,8 @@ const searchText = `make || ' ' || model || ' ' || body_type || ' ' || fuel || '
 
 export const CREATE_SCHEMA = `
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- Favourites point at cars (and are counted in cars.favourite_count): a new dataset starts without them.
+DROP TABLE IF EXISTS favourites;
 DROP TABLE IF EXISTS cars;
 CREATE TABLE cars (
   id integer PRIMARY KEY,
@@ -94,3 +96,39 @@ FROM unnest(
   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::integer[], $13::text[], $14::integer[]
 ) AS t(id, make, model, year, price, mileage_km, body_type, fuel, transmission, colour, city, dealer_id,
   features, favourite_count)`;
+
+/**
+ * Accounts, the verification-mail outbox and favourites. Created after the cars (favourites reference
+ * them) and kept across restarts on a server; idempotent.
+ */
+export const CREATE_ACCOUNT_TABLES = `
+CREATE TABLE IF NOT EXISTS users (
+  id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  email text NOT NULL UNIQUE,
+  password_hash text NOT NULL,
+  verify_token_hash text,
+  verified_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS email_outbox (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  recipient text NOT NULL,
+  subject text NOT NULL,
+  body text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  delivered_at timestamptz,
+  delivered_to text,
+  last_error text
+);
+CREATE INDEX IF NOT EXISTS users_verify_token_idx ON users (verify_token_hash) WHERE verify_token_hash IS NOT NULL;
+CREATE INDEX IF NOT EXISTS email_outbox_pending_idx ON email_outbox (next_attempt_at, id) WHERE delivered_at IS NULL;
+CREATE TABLE IF NOT EXISTS favourites (
+  user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  car_id integer NOT NULL REFERENCES cars (id),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_id, car_id)
+);
+CREATE INDEX IF NOT EXISTS favourites_car_idx ON favourites (car_id);
+`;

@@ -10,6 +10,8 @@ export type AdminRouteDeps = {
   chaos: ChaosController;
   /** Route patterns chaos may target; a PUT naming any other route is rejected. */
   apiRoutes: () => readonly string[];
+  /** Whether poolMax can apply (a PostgreSQL pool; PGlite is one connection). */
+  poolResizable?: boolean;
 };
 
 // Hashing both sides first gives equal-length buffers, so the comparison time says nothing about
@@ -53,6 +55,11 @@ export function registerAdminRoutes(admin: FastifyInstance, deps: AdminRouteDeps
           message: `unknown route '${route}'; known: ${known.join(', ')}`,
         })),
       );
+    }
+    if (config.poolMax !== null && !deps.poolResizable) {
+      throw new InputError('invalid chaos config', [
+        { path: 'poolMax', message: 'applies to a PostgreSQL pool (DATABASE_URL); PGlite is one connection' },
+      ]);
     }
     const previous = deps.chaos.current();
     const next = deps.chaos.set(config);

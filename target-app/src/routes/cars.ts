@@ -1,18 +1,21 @@
 // The public car API: search (filters, free text, facets, sort, offset or cursor pages), details,
 // similar cars, recommendations, and the list of makes.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { rejectBadToken } from '../auth/request-auth.ts';
 import type { TwoLevelCache } from '../cache/two-level-cache.ts';
 import { PRICE_BANDS } from '../cars/features.ts';
 import type { Car } from '../cars/generate.ts';
 import type { TextMode } from '../db/car-sql.ts';
 import type { CarStore, FacetCounts } from '../db/car-store.ts';
 import type { Recommendations, ScoredCar } from '../db/recommendations.ts';
+import type { Favourites } from '../favourites/favourites.ts';
 import { type ErrorBody, parseInput } from '../http/errors.ts';
 import {
   carIdParamsSchema,
   carSearchQuerySchema,
   encodeCursor,
   limitQuerySchema,
+  MAX_RECOMMENDATION_SEEDS,
   recommendationsQuerySchema,
 } from './car-queries.ts';
 
@@ -46,7 +49,13 @@ function withBandLabels(counts: FacetCounts): CarFacets {
   };
 }
 
-export function registerCarRoutes(api: FastifyInstance, store: CarStore, cache: TwoLevelCache): void {
+export function registerCarRoutes(
+  api: FastifyInstance,
+  store: CarStore,
+  cache: TwoLevelCache,
+  /** Signed-in users' favourites seed their recommendations; absent → only `carIds`. */
+  favourites?: Favourites,
+): void {
   api.get('/api/cars', async (request): Promise<CarSearchResponse> => {
     const { search, facets, usesCursor } = parseInput(carSearchQuerySchema, request.query, 'query');
     const found = await store.searchCars(search, request.otelContext);
@@ -84,9 +93,18 @@ export function registerCarRoutes(api: FastifyInstance, store: CarStore, cache: 
     return { items };
   });
 
-  api.get('/api/recommendations', async (request): Promise<Recommendations> => {
+  api.get('/api/recommendations', async (request, reply): Promise<Recommendations | FastifyReply> => {
     const { carIds, limit } = parseInput(recommendationsQuerySchema, request.query, 'query');
-    return store.recommend(carIds ?? [], limit, request.otelContext);
+    const rejected = rejectBadToken(request, reply);
+    if (rejected !== undefined) return rejected;
+    const auth = request.auth;
+    // The user's favourites come first (most recent first), then the cars the client named.
+    const favouriteIds =
+      favourites !== undefined && auth?.state === 'signed-in'
+        ? await favourites.ids(auth.session.user.id, MAX_RECOMMENDATION_SEEDS, request.otelContext)
+        : [];
+    const seeds = [...new Set([...favouriteIds, ...(carIds ?? [])])].slice(0, MAX_RECOMMENDATION_SEEDS);
+    return store.recommend(seeds, limit, request.otelContext);
   });
 
   // The makes are read once at start; the cache only makes them count like every other response.

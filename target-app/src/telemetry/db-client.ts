@@ -15,7 +15,7 @@ import {
 const DB_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
 
 export type DbOperation = {
-  operation: 'SELECT' | 'INSERT' | 'CREATE' | 'ANALYZE' | 'EXPLAIN';
+  operation: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'CREATE' | 'ANALYZE' | 'EXPLAIN';
   collection: string;
   /** Parameterised SQL; values are never recorded. */
   text: string;

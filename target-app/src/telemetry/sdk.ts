@@ -15,6 +15,7 @@ import {
 import { AlwaysOffSampler, BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Config } from '../env.ts';
+import { createSampler } from './sampler.ts';
 
 export const INSTRUMENTATION_SCOPE = 'target-app';
 
@@ -30,7 +31,8 @@ export type Telemetry = {
 export type TelemetryConfig = Pick<
   Config,
   'telemetryEnabled' | 'serviceName' | 'otlpEndpoint' | 'metricExportIntervalMs'
->;
+> &
+  Partial<Pick<Config, 'tracesSampler' | 'tracesSamplerArg'>>;
 
 export function startTelemetry(config: TelemetryConfig): Telemetry {
   if (!config.telemetryEnabled) return disabledTelemetry();
@@ -60,6 +62,7 @@ export function startTelemetry(config: TelemetryConfig): Telemetry {
 
   const tracerProvider = new TracerProvider({
     resource,
+    sampler: createSampler(config.tracesSampler ?? 'parentbased_always_on', config.tracesSamplerArg ?? 1),
     spanProcessors: [
       new BatchSpanProcessor({
         exporter: new OTLPTraceExporter({ url: `${config.otlpEndpoint}/v1/traces` }),

@@ -78,7 +78,8 @@ export type ExportedMetric = {
   kind: 'gauge' | 'sum' | 'histogram' | 'other';
   /** AggregationTemporality: 1 delta, 2 cumulative (sums and histograms). */
   temporality?: number;
-  points: { attributes: Record<string, AttributeValue>; explicitBounds?: number[] }[];
+  /** `value` for gauge and sum points (as_double 4 or as_int 6). */
+  points: { attributes: Record<string, AttributeValue>; explicitBounds?: number[]; value?: number }[];
 };
 
 /** ExportMetricsServiceRequest → ResourceMetrics(1) → ScopeMetrics(2) → Metric(2). */
@@ -96,7 +97,16 @@ export function decodeMetrics(body: Buffer): ExportedMetric[] {
         const temporality = sum ? varint(sum, 2) : histogram ? varint(histogram, 2) : undefined;
         // Number points keep attributes at 7, histogram points at 9; explicit_bounds (packed doubles) at 7.
         const points = (data ? messages(data, 1) : []).map((point) => {
-          if (!histogram) return { attributes: attributes(point, 7) };
+          if (!histogram) {
+            const number = readFields(point).find((f) => (f.number === 4 || f.number === 6) && f.bytes);
+            const value =
+              number === undefined
+                ? undefined
+                : number.number === 4
+                  ? number.bytes!.readDoubleLE(0)
+                  : Number(number.bytes!.readBigInt64LE(0));
+            return { attributes: attributes(point, 7), ...(value === undefined ? {} : { value }) };
+          }
           const packed = messages(point, 7)[0] ?? Buffer.alloc(0);
           const bounds: number[] = [];
           for (let i = 0; i + 8 <= packed.length; i += 8) bounds.push(packed.readDoubleLE(i));

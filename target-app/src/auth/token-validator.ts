@@ -1,0 +1,71 @@
+// Access-token validation behind a session cache: a miss verifies the JWT and loads the user; a hit
+// (same token string, so a tampered token can never hit) skips both. Revocation is checked on every
+// call, so logout takes effect at once even for cached sessions.
+import { LruCache } from '../cache/lru.ts';
+import type { AuthMetrics, ValidationOutcome } from './auth-metrics.ts';
+import type { RevocationStore } from './revocations.ts';
+import { type TokenClaims, TokenError, type TokenIssuer } from './tokens.ts';
+
+export type AuthUser = { id: number; email: string; verified: boolean };
+export type Session = { user: AuthUser; claims: TokenClaims };
+
+/** The product plan's TTL for the session kind; never beyond the token's own expiry. */
+export const SESSION_CACHE_TTL_MS = 60 * 60 * 1000;
+
+export type TokenValidator = {
+  /** The session behind a valid access token; throws TokenError (→ 401) otherwise. */
+  validate(token: string): Promise<Session>;
+  /** Drops a token's cached session (logout). */
+  forget(token: string): void;
+};
+
+export type TokenValidatorDeps = {
+  tokens: TokenIssuer;
+  revocations: RevocationStore;
+  loadUser(id: number): Promise<AuthUser | undefined>;
+  metrics: AuthMetrics;
+  maxEntries?: number;
+  now?: () => number;
+};
+
+export function createTokenValidator(deps: TokenValidatorDeps): TokenValidator {
+  const now = deps.now ?? Date.now;
+  const cache = new LruCache<Session>(deps.maxEntries ?? 10_000, now);
+
+  async function resolve(token: string): Promise<Session> {
+    const cached = cache.get(token);
+    deps.metrics.tokenCache(cached === undefined ? 'miss' : 'hit');
+    const session = cached ?? (await load(token));
+    if (await deps.revocations.isRevoked(session.claims.jti)) {
+      cache.delete(token);
+      throw new TokenError('revoked', 'token revoked');
+    }
+    return session;
+  }
+
+  async function load(token: string): Promise<Session> {
+    const claims = await deps.tokens.verify(token, 'access');
+    const user = await deps.loadUser(claims.userId);
+    if (user === undefined) throw new TokenError('invalid', 'unknown user');
+    const session = { user, claims };
+    const ttlMs = Math.min(SESSION_CACHE_TTL_MS, claims.expiresAt * 1000 - now());
+    if (ttlMs > 0) cache.set(token, session, ttlMs);
+    return session;
+  }
+
+  return {
+    async validate(token) {
+      const started = performance.now();
+      let outcome: ValidationOutcome = 'valid';
+      try {
+        return await resolve(token);
+      } catch (error) {
+        outcome = error instanceof TokenError ? error.reason : 'invalid';
+        throw error;
+      } finally {
+        deps.metrics.validation(outcome, (performance.now() - started) / 1000);
+      }
+    },
+    forget: (token) => cache.delete(token),
+  };
+}

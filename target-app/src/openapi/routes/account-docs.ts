@@ -1,0 +1,110 @@
+// OpenAPI descriptions of the account and favourites routes (routes/auth.ts, routes/favourites.ts).
+// Bodies use the schemas those files export; the few they keep private (verify, logout, favourites)
+// are restated here with the same rules; exporting them from routes/ would remove the copies.
+import { z } from 'zod';
+import { loginBodySchema, refreshBodySchema, registerBodySchema } from '../../routes/auth.ts';
+import { carIdParamsSchema, wholeNumber } from '../../routes/car-queries.ts';
+import type { RouteDoc } from '../registry.ts';
+import { favouriteChangeSchema, favouritesSchema, tokenPairSchema, userSchema } from './response-schemas.ts';
+
+const token = z.string().min(1).max(4096);
+const verifyQuerySchema = z.strictObject({ token: z.string().min(1).max(200) });
+const logoutBodySchema = z.strictObject({ refreshToken: token.optional() });
+const favouriteBodySchema = z.strictObject({ carId: z.number().int().min(1).max(2_147_483_647) });
+const favouriteParamsSchema = z.strictObject({ carId: carIdParamsSchema.shape.id });
+const favouritesQuerySchema = z.strictObject({ limit: wholeNumber(1, 100).default(50) });
+
+export const ACCOUNT_ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: 'POST',
+    path: '/api/auth/register',
+    tag: 'auth',
+    summary: 'Create an account; the verification e-mail is sent in the background.',
+    body: registerBodySchema,
+    responses: {
+      201: { description: 'Registered.', schema: userSchema },
+      409: { description: 'The e-mail address is registered already.' },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/verify',
+    tag: 'auth',
+    summary: 'Confirm an e-mail address with the token from the verification e-mail.',
+    query: verifyQuerySchema,
+    responses: { 200: { description: 'Verified.', schema: z.object({ verified: z.literal(true) }) } },
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/login',
+    tag: 'auth',
+    summary: 'Sign in: an access token (JWT) and a refresh token.',
+    body: loginBodySchema,
+    responses: {
+      200: { description: 'Signed in.', schema: tokenPairSchema },
+      401: { description: 'Wrong e-mail or password (which one is not revealed).' },
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/refresh',
+    tag: 'auth',
+    summary: 'Exchange a refresh token for a new pair (the old refresh token is spent).',
+    body: refreshBodySchema,
+    responses: {
+      200: { description: 'A new token pair.', schema: tokenPairSchema },
+      401: { description: 'Refresh token expired, revoked or invalid.' },
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/logout',
+    tag: 'auth',
+    summary: 'Revoke the access token (and the refresh token when given).',
+    body: logoutBodySchema,
+    auth: 'required',
+    responses: { 204: { description: 'Signed out.' } },
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/me',
+    tag: 'auth',
+    summary: 'The signed-in user.',
+    auth: 'required',
+    responses: { 200: { description: 'The user.', schema: userSchema } },
+  },
+  {
+    method: 'GET',
+    path: '/api/favourites',
+    tag: 'favourites',
+    summary: "The signed-in user's favourite cars, most recent first.",
+    query: favouritesQuerySchema,
+    auth: 'required',
+    responses: { 200: { description: 'Favourites.', schema: favouritesSchema } },
+  },
+  {
+    method: 'POST',
+    path: '/api/favourites',
+    tag: 'favourites',
+    summary: "Add a car to the user's favourites (the car's favourite count rises in the same transaction).",
+    body: favouriteBodySchema,
+    auth: 'required',
+    responses: {
+      200: { description: 'Already a favourite.', schema: favouriteChangeSchema },
+      201: { description: 'Added.', schema: favouriteChangeSchema },
+      404: { description: 'No such car.' },
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/favourites/:carId',
+    tag: 'favourites',
+    summary: "Remove a car from the user's favourites.",
+    params: favouriteParamsSchema,
+    auth: 'required',
+    responses: {
+      200: { description: 'Removed.', schema: favouriteChangeSchema },
+      404: { description: 'Not among the favourites.' },
+    },
+  },
+];
