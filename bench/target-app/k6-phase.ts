@@ -1,0 +1,130 @@
+// One measured phase: real k6 running fixed-rates.js at the given arrival rates against a running
+// target, with the target's peak RSS and CPU time for the same window. Results come from k6's
+// handleSummary JSON (exact percentiles: k6 keeps every sample of a Trend).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { type RunningTarget, round1 } from './target-process.ts';
+
+export const ENDPOINTS = ['search', 'details', 'recommendations', 'login'] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
+export type Rates = Partial<Record<Endpoint, number>>;
+
+const SCRIPT = join(import.meta.dirname, 'fixed-rates.js');
+const K6 = join(import.meta.dirname, '..', '..', '.tools', 'bin', 'k6');
+
+export type EndpointStats = {
+  targetRate: number;
+  achievedRate: number;
+  requests: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errorRate: number;
+  droppedIterations: number;
+};
+
+export type PhaseResult = {
+  label: string;
+  durationSeconds: number;
+  endpoints: Partial<Record<Endpoint, EndpointStats>>;
+  /** All endpoints together. */
+  totalRate: number;
+  totalP95Ms: number;
+  totalErrorRate: number;
+  peakRssMb: number;
+  /** Target CPU time per request served (ms): the steadiest overhead figure on a noisy machine. */
+  cpuMsPerRequest: number;
+  cpuUtilisation: number;
+};
+
+const values = z.record(z.string(), z.number().nullable());
+const summarySchema = z.object({
+  metrics: z.record(z.string(), z.object({ values }).loose()),
+});
+
+export type PhaseInput = {
+  label: string;
+  target: RunningTarget;
+  rates: Rates;
+  durationSeconds: number;
+  carCount: number;
+  users: { email: string; password: string }[];
+  workDir: string;
+  log: (line: string) => void;
+};
+
+export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
+  const { label, target, rates, durationSeconds, log } = input;
+  const summaryPath = join(input.workDir, `${label.replace(/\W+/g, '-')}-${Date.now()}.json`);
+  const env: Record<string, string> = {
+    BASE_URL: target.url,
+    RATES: JSON.stringify(rates),
+    DURATION: `${durationSeconds}s`,
+    CAR_COUNT: String(input.carCount),
+    USERS: JSON.stringify(input.users),
+    SUMMARY_PATH: summaryPath,
+  };
+  const args = ['run', '--quiet', '--no-usage-report', '--no-color'];
+  for (const [key, value] of Object.entries(env)) args.push('-e', `${key}=${value}`);
+  args.push(SCRIPT);
+
+  target.beginWindow();
+  const started = performance.now();
+  const child = spawn(K6, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const ticker = setInterval(() => {
+    const elapsed = Math.round((performance.now() - started) / 1000);
+    log(`${label}: ${elapsed}/${durationSeconds} s, target RSS ${target.currentRssMb()} MB`);
+  }, 5000);
+  // k6 exits 99 when a threshold fails; ours cannot, so anything but 0 is a broken run.
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(ticker);
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  const { peakRssMb, cpuSeconds } = target.window();
+  if (code !== 0 || !existsSync(summaryPath)) {
+    throw new Error(`k6 (${label}) exited with ${code}:\n${stderr}`);
+  }
+  const summary = summarySchema.parse(JSON.parse(readFileSync(summaryPath, 'utf8')));
+  rmSync(summaryPath);
+  const metric = (name: string, stat: string): number => summary.metrics[name]?.values[stat] ?? 0;
+
+  const endpoints: PhaseResult['endpoints'] = {};
+  for (const endpoint of ENDPOINTS) {
+    const targetRate = rates[endpoint] ?? 0;
+    if (targetRate <= 0) continue;
+    const duration = `http_req_duration{endpoint:${endpoint}}`;
+    const requests = metric(`http_reqs{endpoint:${endpoint}}`, 'count');
+    endpoints[endpoint] = {
+      targetRate,
+      achievedRate: round1(requests / durationSeconds),
+      requests,
+      p50Ms: round2(metric(duration, 'med')),
+      p95Ms: round2(metric(duration, 'p(95)')),
+      p99Ms: round2(metric(duration, 'p(99)')),
+      maxMs: round2(metric(duration, 'max')),
+      errorRate: metric(`http_req_failed{endpoint:${endpoint}}`, 'rate'),
+      droppedIterations: metric(`dropped_iterations{scenario:${endpoint}}`, 'count'),
+    };
+  }
+  // setup() issues one request of its own (GET /api/makes); it is in the totals only.
+  const totalRequests = metric('http_reqs', 'count');
+  return {
+    label,
+    durationSeconds,
+    endpoints,
+    totalRate: round1(totalRequests / durationSeconds),
+    totalP95Ms: round2(metric('http_req_duration', 'p(95)')),
+    totalErrorRate: metric('http_req_failed', 'rate'),
+    peakRssMb,
+    cpuMsPerRequest: totalRequests > 0 ? round2((cpuSeconds * 1000) / totalRequests) : 0,
+    cpuUtilisation: round2(cpuSeconds / elapsedSeconds),
+  };
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
