@@ -81,6 +81,7 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
     }
     const cache = createTwoLevelCache({
       l1MaxEntries: config.cacheL1MaxEntries,
+      l1MaxBytes: config.cacheL1MaxMb * 1024 * 1024,
       ttls: {
         carMs: config.cacheTtlCarMs,
         searchMs: config.cacheTtlSearchMs,

@@ -15,6 +15,8 @@ export type CacheTtls = { carMs: number; searchMs: number; otherMs: number };
 
 export type CacheOptions = {
   l1MaxEntries: number;
+  /** L1's byte budget (estimated as the JSON length of each value); absent → entries only. */
+  l1MaxBytes?: number | undefined;
   ttls: CacheTtls;
   /** L2; absent → L1 only. */
   redis?: Redis | undefined;
@@ -57,9 +59,18 @@ function ttlOf(ttls: CacheTtls, kind: CacheKind): number {
   }
 }
 
+/** UTF-16 code units of the value's JSON: close to what V8 keeps for the strings inside it. */
+function jsonBytes(value: unknown): number {
+  return (JSON.stringify(value)?.length ?? 0) * 2;
+}
+
 export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
   const { redis, metrics, keyPrefix } = options;
-  const l1 = new LruCache<unknown>(options.l1MaxEntries);
+  const l1 = new LruCache<unknown>(
+    options.l1MaxEntries,
+    Date.now,
+    options.l1MaxBytes === undefined ? undefined : { maxBytes: options.l1MaxBytes, sizeOf: jsonBytes },
+  );
   // Concurrent misses for one key share a single load (no stampede on the database).
   const loading = new Map<string, Promise<unknown>>();
   const redisUp = (): boolean => redis?.status === 'ready';

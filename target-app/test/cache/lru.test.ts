@@ -22,4 +22,17 @@ describe('LruCache', () => {
     lru.deletePrefix('search:');
     expect(lru.get('search:1')).toBeUndefined();
   });
+
+  it('keeps its estimated bytes under the budget, oldest out first, and refuses an oversized value', () => {
+    const lru = new LruCache<string>(1_000, Date.now, { maxBytes: 100, sizeOf: (v) => String(v).length });
+    for (const key of ['a', 'b', 'c']) lru.set(key, 'x'.repeat(40), 1_000);
+    expect([lru.get('a'), lru.size, lru.bytes]).toEqual([undefined, 2, 80]);
+    lru.set('huge', 'x'.repeat(101), 1_000);
+    expect([lru.get('huge'), lru.size, lru.bytes]).toEqual([undefined, 2, 80]);
+    lru.set('b', 'x'.repeat(10), 1_000); // replacing an entry releases its old size
+    lru.deletePrefix('c');
+    expect([lru.size, lru.bytes]).toEqual([1, 10]);
+    lru.clear();
+    expect(lru.bytes).toBe(0);
+  });
 });
