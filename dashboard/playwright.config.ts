@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, devices } from '@playwright/test';
+import { hashPassword } from '../dashboard/src/server/auth/password.ts';
+import { E2E_USERS } from './e2e/support/users.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const node = join(repoRoot, 'node_modules', '.bin', 'node');
@@ -15,6 +17,12 @@ const targetUrl = `http://127.0.0.1:${ports.target}`;
 
 // One data directory per run; workers load this file too, so they reuse the main process's.
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'dashboard-e2e-'));
+// The dashboard's users, one per role (e2e/support/users.ts), hashed once for the server's env.
+process.env.E2E_DASHBOARD_USERS ??= (
+  await Promise.all(
+    Object.values(E2E_USERS).map(async (u) => `${u.name}:${u.role}:${await hashPassword(u.password)}`),
+  )
+).join(',');
 const built = existsSync(join(repoRoot, 'dashboard', '.next', 'BUILD_ID'));
 const startDashboard = `${node} dashboard/server.ts`;
 
@@ -77,6 +85,7 @@ export default defineConfig({
         COLLECTOR_PORT: String(ports.collector),
         TARGET_URL: targetUrl,
         DATA_DIR: process.env.E2E_DATA_DIR,
+        DASHBOARD_USERS: process.env.E2E_DASHBOARD_USERS,
         NEXT_TELEMETRY_DISABLED: '1',
       },
       reuseExistingServer: false,

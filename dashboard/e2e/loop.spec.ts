@@ -1,6 +1,7 @@
 // The whole loop through the browser: launch a smoke run from the Load tests page and watch it
 // to its result; see the target's latency reach the Overview's charts; see the alert rules.
 import { expect, test } from '@playwright/test';
+import { E2E_USERS, signIn } from './support/users.ts';
 
 const TARGET = 'http://127.0.0.1:18080';
 const MS = /^\d+(\.\d+)? (ms|s)$/;
@@ -10,8 +11,11 @@ test('launch a smoke run, watch it finish, see its telemetry on the Overview and
 }, testInfo) => {
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(name), fullPage: true });
 
+  await test.step('qa signs in and lands on the page they asked for', async () => {
+    await signIn(page, E2E_USERS.qa, '/load-tests');
+  });
+
   await test.step('bad parameters are refused with the reason next to the field', async () => {
-    await page.goto('/load-tests');
     await expect(page.getByTestId('target-select')).toHaveValue(TARGET);
     await page.getByTestId('vus-input').fill('500');
     await page.getByTestId('launch-button').click();
@@ -82,8 +86,11 @@ test('launch a smoke run, watch it finish, see its telemetry on the Overview and
   });
 });
 
-test('a running load test can be stopped from the browser', async ({ page }, testInfo) => {
-  await page.goto('/load-tests');
+test('qa launches a run and stops it from the browser; the admin sees both in the audit log', async ({
+  page,
+  browser,
+}, testInfo) => {
+  await signIn(page, E2E_USERS.qa, '/load-tests');
   await page.getByTestId('vus-input').fill('1');
   await page.getByTestId('duration-input').fill('2m');
   await page.getByTestId('launch-button').click();
@@ -94,4 +101,16 @@ test('a running load test can be stopped from the browser', async ({ page }, tes
   await expect(page.getByTestId('run-reason')).toHaveText('stopped by user');
   await expect(page.getByTestId('stop-button')).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath('load-tests-stopped.png'), fullPage: true });
+  const runId = await page.getByTestId('run-panel').getAttribute('data-run-id');
+
+  const admin = await browser.newPage();
+  await signIn(admin, E2E_USERS.admin, '/audit');
+  await admin.getByTestId('audit-actor').fill(E2E_USERS.qa.name);
+  await admin.getByTestId('audit-actor').blur();
+  await expect(admin).toHaveURL(/actor=quinn/);
+  const rows = admin.getByTestId('audit-table').locator(`tr:has-text("${runId}")`);
+  await expect(rows.and(admin.locator('[data-action="run.launch"]'))).toHaveCount(1);
+  await expect(rows.and(admin.locator('[data-action="run.stop"]'))).toHaveCount(1);
+  await admin.screenshot({ path: testInfo.outputPath('audit.png'), fullPage: true });
+  await admin.close();
 });

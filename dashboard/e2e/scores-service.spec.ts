@@ -2,6 +2,7 @@
 // the Overview (a band, or "no data" for unmeasured categories), their breakdown on /scores, and
 // per-route latency, distribution and a trace waterfall on /service.
 import { expect, test } from '@playwright/test';
+import { E2E_USERS, signIn } from './support/users.ts';
 
 const TARGET = 'http://127.0.0.1:18080';
 const MS = /^\d+(\.\d+)? (ms|s)$/;
@@ -18,15 +19,20 @@ test('scores on the Overview, their breakdown, and the Service page', async ({ p
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(name), fullPage: true });
 
   await test.step('the Overview shows the overall and category scores with their bands', async () => {
-    await page.goto('/?range=5m');
+    await signIn(page, E2E_USERS.viewer, '/?range=5m');
     const overall = page.getByTestId('overall-score');
     await expect(overall).toHaveText(/^(\d+|no data)$/, { timeout: 20_000 });
     await expect(page.locator('[data-testid^="category-score-"]')).toHaveCount(8);
     await expect(overall).toHaveText(/^\d+$/, { timeout: 40_000 });
     await expect(overall).toHaveAttribute('data-band', /^(good|average|poor)$/);
     await expect(page.getByTestId('category-score-api')).toHaveText(/^\d+$/);
-    // The target emits no memory gauges yet: that category says so rather than scoring 0 or 100.
-    await expect(page.getByTestId('category-score-frontend')).toHaveText('no data');
+    // A category without data says so (never 0 or 100) and is left out of the overall score. Which
+    // ones are unmeasured changes as the target gains metrics: nothing signs in to the target in these tests.
+    await expect(page.getByTestId('category-score-auth')).toHaveText('no data');
+    const badges = await page.locator('[data-testid^="category-score-"]').allTextContents();
+    expect(badges.every((t) => /^(\d+|no data)$/.test(t))).toBe(true);
+    const measured = badges.filter((t) => t !== 'no data').length;
+    await expect(page.getByTestId('scores-coverage')).toContainText(`${measured} of 8 categories measured`);
     await shot('overview-scores.png');
   });
 

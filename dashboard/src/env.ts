@@ -3,6 +3,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { oidcRolesSchema } from './server/auth/oidc.ts';
+import { parseUsers } from './server/auth/users.ts';
 
 /** The repository root (relative DATA_DIR and RULES_DIR resolve against it). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,6 +51,75 @@ const schema = z.object({
   ALERT_WEBHOOK_URL: httpUrl('https://hooks.example.com/alerts').optional(),
   RULES_DIR: z.string().trim().min(1).default('alert-rules/rules'),
   K6_PATH: z.string().trim().min(1).optional(),
+  /** Local users, `name:role:hash` separated by commas or spaces; unset → a generated admin. */
+  DASHBOARD_USERS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseUsers(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** service.name the collector writes its own telemetry under (the System page reads it). */
+  COLLECTOR_SERVICE_NAME: z.string().trim().min(1).max(100).default('collector'),
+  /** The target's ADMIN_TOKEN, for the chaos controls admins use from the dashboard. */
+  TARGET_ADMIN_TOKEN: z.string().trim().min(8, 'must be at least 8 characters').default('dev-admin-token'),
+  /** Optional OpenID Connect sign-in: the provider's issuer URL and this client's registration. */
+  OIDC_ISSUER: httpUrl('https://login.example.com/realms/perf').optional(),
+  OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  /** The claim whose values OIDC_ROLES maps to roles. */
+  OIDC_ROLE_CLAIM: z.string().trim().min(1).default('groups'),
+  OIDC_ROLES: oidcRolesSchema,
+  /** Role of an OIDC user none of whose claim values is mapped; `none` refuses them. */
+  OIDC_DEFAULT_ROLE: z.enum(['viewer', 'qa', 'admin', 'none']).default('viewer'),
+  /** The dashboard's URL as browsers reach it (OIDC callback); default http://HOST:PORT. */
+  PUBLIC_URL: httpUrl('https://perf.example.com').optional(),
+  /** HMAC key for session cookies; unset → generated once into DATA_DIR. */
+  SESSION_SECRET: z
+    .string()
+    .trim()
+    .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
+    .optional(),
+  SESSION_TTL_HOURS: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  /** Session cookie's Secure flag: auto = when the request came over https (X-Forwarded-Proto). */
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
+  /** Seconds between synthetic page checks (headless Chromium loads the target's pages); 0 = off. */
+  PAGE_CHECK_INTERVAL: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be whole seconds')
+    .min(0, 'must be 0 (off) or more')
+    .max(86_400, 'must be at most 86400 (a day)')
+    .default(60),
+  /** Pages the check loads, comma-separated; empty → the target's home page (TARGET_URL + "/"). */
+  PAGE_CHECK_URLS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    )
+    .pipe(
+      z.array(z.url({ protocol: /^https?$/, error: 'must be http(s) URLs such as http://127.0.0.1:8080/' })),
+    ),
+  /** Seconds one page may take: navigation, then observation until its TTI quiet window. */
+  PAGE_CHECK_TIMEOUT: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be whole seconds')
+    .min(10, 'must be at least 10 (TTI needs a 5 s quiet window after FCP)')
+    .max(300, 'must be at most 300')
+    .default(30),
+  /** The Chromium the page check drives (headless). */
+  PAGE_CHECK_CHROMIUM: z.string().trim().min(1).default('/usr/bin/chromium'),
 });
 
 export type DashboardEnv = Omit<z.output<typeof schema>, 'LOAD_TARGETS'> & {
@@ -57,6 +128,14 @@ export type DashboardEnv = Omit<z.output<typeof schema>, 'LOAD_TARGETS'> & {
   /** OTLP host:port that k6 runs export to. */
   OTLP_ENDPOINT: string;
 };
+
+/** Never echoed back in an error message. */
+const SECRET_VARIABLES = new Set([
+  'DASHBOARD_USERS',
+  'SESSION_SECRET',
+  'TARGET_ADMIN_TOKEN',
+  'OIDC_CLIENT_SECRET',
+]);
 
 export class EnvError extends Error {
   constructor(lines: string[]) {
@@ -80,11 +159,17 @@ export function parseDashboardEnv(
       result.error.issues.map((i) => {
         const name = String(i.path[0] ?? '(env)');
         const got = defined[name];
-        return `${name}: ${i.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+        const shown = got === undefined || SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(got)})`;
+        return `${name}: ${i.message}${shown}`;
       }),
     );
   }
   const env = result.data;
+  if (env.OIDC_ISSUER && !env.OIDC_CLIENT_ID) {
+    throw new EnvError([
+      'OIDC_CLIENT_ID: required with OIDC_ISSUER (the client id registered with the provider)',
+    ]);
+  }
   const collectorHost =
     env.COLLECTOR_HOST === '0.0.0.0' || env.COLLECTOR_HOST === '::' ? '127.0.0.1' : env.COLLECTOR_HOST;
   return {

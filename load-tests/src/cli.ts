@@ -6,14 +6,18 @@ import { parseArgs } from 'node:util';
 import { runDistributed } from './distributed.ts';
 import type { RunStatusEvent } from './events.ts';
 import { REPO_ROOT } from './k6-binary.ts';
+import type { HistogramLayout } from './k6-process.ts';
 import { createLauncher } from './launcher.ts';
+import { RESULTS_USAGE, resultsCommand } from './results-cli.ts';
 import type { EndedRun, RunResult } from './run-state.ts';
 import { ParamValidationError, scenarios } from './scenarios.ts';
 
 const USAGE = `usage: cli.ts <scenario> --target <base URL> [--vus N | --scale 0.001] [--duration 30s] [--segments N] [--runs-dir DIR] [--otlp host:port]
+  --histograms exponential: k6 exports OTel exponential histograms (store percentiles within ≈ 1–4 %)
   --segments N runs N k6 processes (execution segments) started together; one aggregated result
   --scale multiplies the plan's VUs/rates (load, stress, spike, endurance, breakpoint); --vus is then the peak VUs
-scenarios: ${Object.keys(scenarios).join(', ')}`;
+scenarios: ${Object.keys(scenarios).join(', ')}
+${RESULTS_USAGE}`;
 
 const num = (n: number | null | undefined, digits = 1): string =>
   n === null || n === undefined ? '-' : n.toFixed(digits);
@@ -53,6 +57,8 @@ function resultText(run: EndedRun, result: RunResult | undefined): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  const fromResults = await resultsCommand(argv);
+  if (fromResults !== undefined) return fromResults;
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -64,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       'runs-dir': { type: 'string' },
       otlp: { type: 'string' },
       segments: { type: 'string' },
+      histograms: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -79,10 +86,23 @@ async function main(argv: string[]): Promise<number> {
   if (values.vus !== undefined) params.vus = Number(values.vus);
   if (values.scale !== undefined) params.scale = Number(values.scale);
   if (values.duration !== undefined) params.duration = values.duration;
+  const histograms = values.histograms;
+  if (histograms !== undefined && histograms !== 'explicit' && histograms !== 'exponential') {
+    console.error(`invalid histograms: use explicit or exponential\n${USAGE}`);
+    return 2;
+  }
   if (values.segments !== undefined) {
     const segments = Number(values.segments);
     try {
-      return await runSegmented({ scenario, params, targets, runsDir, segments, otlp: values.otlp });
+      return await runSegmented({
+        scenario,
+        params,
+        targets,
+        runsDir,
+        segments,
+        otlp: values.otlp,
+        histograms,
+      });
     } catch (err) {
       if (err instanceof ParamValidationError)
         console.error(`invalid ${err.field}: ${err.message}\n${USAGE}`);
@@ -95,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     targets,
     runsDir,
     ...(values.otlp ? { otlpEndpoint: values.otlp } : {}),
+    ...(histograms ? { histograms } : {}),
   });
 
   let run: ReturnType<typeof launcher.launch>;
@@ -133,6 +154,7 @@ async function runSegmented(opts: {
   runsDir: string;
   segments: number;
   otlp: string | undefined;
+  histograms: HistogramLayout | undefined;
 }): Promise<number> {
   const run = runDistributed({
     scenario: opts.scenario,
@@ -141,6 +163,7 @@ async function runSegmented(opts: {
     segments: opts.segments,
     runsDir: opts.runsDir,
     ...(opts.otlp ? { otlpEndpoint: opts.otlp } : {}),
+    ...(opts.histograms ? { histograms: opts.histograms } : {}),
     onLine: (i, stream, line) => stream === 'stderr' && console.error(`k6[${i}]: ${line}`),
   });
   console.log(`run ${run.runId}: ${opts.segments} segments, resuming together once all are up`);

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { exitCodeMeaning } from './exit-codes.ts';
 import { findFreePort } from './free-port.ts';
 import { resolveK6Path } from './k6-binary.ts';
-import { buildK6Command, type K6Exit, type K6Process, spawnK6 } from './k6-process.ts';
+import { buildK6Command, type HistogramLayout, type K6Exit, type K6Process, spawnK6 } from './k6-process.ts';
 import { createK6RestClient, type K6RestClient } from './k6-rest.ts';
 import { newRunId } from './launcher.ts';
 import type { RunRecorder } from './recorder.ts';
@@ -35,6 +35,8 @@ export type DistributedRunInput = {
   runsDir: string;
   k6Path?: string;
   otlpEndpoint?: string;
+  /** Trend export layout (see LauncherOptions.histograms). */
+  histograms?: HistogramLayout;
   /** How long the paused processes get to come up before the run fails. Default 30 s. */
   readyTimeoutMs?: number;
   onLine?: (segment: number, stream: 'stdout' | 'stderr', line: string) => void;
@@ -117,6 +119,7 @@ export function runDistributed(input: DistributedRunInput): DistributedRun {
           segment: seg,
           paused: true,
           ...(input.otlpEndpoint ? { otlpEndpoint: input.otlpEndpoint } : {}),
+          ...(input.histograms ? { histograms: input.histograms } : {}),
         });
         const proc = spawnK6({
           k6Path,

@@ -19,12 +19,49 @@ export {
   DEFAULT_RUNNER_IMAGE,
   testRunManifest,
 } from './k6-operator.ts';
-export type { K6CommandInput } from './k6-process.ts';
+export type { HistogramLayout, K6CommandInput } from './k6-process.ts';
 export { buildK6Command, otelEnv } from './k6-process.ts';
 export type { Launcher, LauncherOptions, LaunchInput } from './launcher.ts';
 export { createLauncher } from './launcher.ts';
 export type { ClickHouseInsertClient, RunRecorder, RunRow } from './recorder.ts';
 export { createClickHouseRunRecorder, RUNS_TABLE, runToRow } from './recorder.ts';
+export type { Baseline } from './results/baselines.ts';
+export {
+  BASELINES_TABLE,
+  BaselineError,
+  clearBaseline,
+  markBaseline,
+  readBaseline,
+  readBaselines,
+} from './results/baselines.ts';
+export type { Delta, EndpointDelta, RunComparison, ThresholdPair } from './results/compare.ts';
+export { compareResults, compareRuns } from './results/compare.ts';
+export type { DistributionBucket, LatencyStats } from './results/latency.ts';
+export type { NoiseBand } from './results/noise.ts';
+export {
+  comparableRuns,
+  ERROR_RATE_NOISE,
+  FIXED_NOISE_PCT,
+  MIN_HISTORY_RUNS,
+  noiseBand,
+} from './results/noise.ts';
+export { reportHtml } from './results/report-html.ts';
+export type { ReportTable, Table } from './results/report-tables.ts';
+export { REPORT_TABLES, reportCsv, reportJson, reportTable, tableToCsv } from './results/report-tables.ts';
+export type { RunReport, SeriesPoint } from './results/run-report.ts';
+export { queryRunReport } from './results/run-report.ts';
+export type {
+  EndpointResult,
+  RunResults,
+  RunResultsOptions,
+  ServerMetrics,
+  StatusErrors,
+} from './results/run-results.ts';
+export { queryRunResults } from './results/run-results.ts';
+export type { StoreThreshold } from './results/store-thresholds.ts';
+export { judgeThresholds } from './results/store-thresholds.ts';
+export type { TrendPoint } from './results/trend.ts';
+export { scenarioTrend } from './results/trend.ts';
 export type { RunTimings } from './run-execution.ts';
 export type {
   AbortedRun,
@@ -36,6 +73,7 @@ export type {
   FinishedRun,
   LiveStatus,
   LiveThreshold,
+  LostRun,
   QueuedRun,
   Run,
   RunningRun,
@@ -47,7 +85,9 @@ export type {
   TerminalRunState,
   ThresholdResult,
 } from './run-state.ts';
-export { canTransition, isTerminal, nextStates, RUN_STATES } from './run-state.ts';
+export { canTransition, isTerminal, LOST_REASON, nextStates, RUN_STATES } from './run-state.ts';
+export type { StoreClient, StoredRun } from './run-store.ts';
+export { markLostRuns, RunNotFoundError, readRun, readScenarioRuns } from './run-store.ts';
 export type { ScenarioDefinition, ScenarioName, ScenarioParams, ValidationIssue } from './scenarios.ts';
 export {
   getScenario,

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { RunEvent, RunEventListener } from './events.ts';
 import { resolveK6Path } from './k6-binary.ts';
+import type { HistogramLayout } from './k6-process.ts';
 import type { RunRecorder } from './recorder.ts';
 import { executeRun, type RunHandle, type RunTimings } from './run-execution.ts';
 import {
@@ -21,6 +22,12 @@ export type LauncherOptions = {
   k6Path?: string;
   /** host:port of an OTLP/HTTP receiver (e.g. 127.0.0.1:4318); when set, runs use --out opentelemetry. */
   otlpEndpoint?: string;
+  /**
+   * How k6 exports its Trends: `exponential` gives percentiles within about one bucket (≈ 1–4 %;
+   * results read either);
+   * default `explicit`, which the alert rules and live charts on otel_metrics_histogram expect.
+   */
+  histograms?: HistogramLayout;
   /** Base URLs runs may target. Anything else is refused. */
   targets: string[];
   /** Each run writes <runsDir>/<id>/k6.log and summary.json. */
@@ -44,6 +51,11 @@ export type Launcher = {
   /** Resolves when the run has ended (finished, failed or aborted), without stopping it. */
   whenEnded(id: string): Promise<EndedRun>;
   subscribe(listener: RunEventListener): () => void;
+  /**
+   * Settles once runs a previous launcher left active in the store are marked `lost` (with a
+   * recorder that can); the ids marked. Records of this launcher's runs are written after it.
+   */
+  reconciled: Promise<string[]>;
   /** Cancels queued runs, stops active ones and waits for them and for pending records. */
   close(): Promise<void>;
 };
@@ -69,7 +81,15 @@ export function createLauncher(opts: LauncherOptions): Launcher {
   const active = new Map<string, RunHandle>();
   const listeners = new Set<RunEventListener>();
   const endWaiters = new Map<string, ((run: EndedRun) => void)[]>();
-  let recording: Promise<void> = Promise.resolve();
+  // A launcher starting owns no run yet: any run the store shows active belongs to a launcher that
+  // is gone (one process hosts the launcher; see README on several dashboard replicas).
+  const reconciled: Promise<string[]> = opts.recorder?.markLost
+    ? opts.recorder.markLost(new Set()).catch((err: unknown) => {
+        logger.error('launcher: could not mark lost runs', err);
+        return [];
+      })
+    : Promise.resolve([]);
+  let recording: Promise<void> = reconciled.then(() => undefined);
   let closed = false;
   let k6Path: string | undefined;
 
@@ -135,6 +155,7 @@ export function createLauncher(opts: LauncherOptions): Launcher {
         params,
         resolveK6,
         otlpEndpoint: opts.otlpEndpoint,
+        histograms: opts.histograms,
         timings,
         current: () => runs.get(run.id)!,
         transition,
@@ -181,6 +202,7 @@ export function createLauncher(opts: LauncherOptions): Launcher {
       pump();
       return runs.get(id)!;
     },
+    reconciled,
     get: (id) => runs.get(id),
     list: () => [...runs.values()],
     async stop(id) {

@@ -1,8 +1,13 @@
 // Persists runs: the launcher calls a RunRecorder on every state transition. The ClickHouse one
 // appends a row per transition to cp_runs (current state = latest UpdatedAt; DDL owned by collector/).
 import { endedAtOf, type Run, resultOf, startedAtOf } from './run-state.ts';
+import { markLostRuns, type StoreClient } from './run-store.ts';
 
-export type RunRecorder = { record(run: Run): Promise<void> };
+export type RunRecorder = {
+  record(run: Run): Promise<void>;
+  /** Ends runs the store shows active that `owned` lacks as `lost`; returns their ids. */
+  markLost?(owned: ReadonlySet<string>): Promise<string[]>;
+};
 
 /** The slice of @clickhouse/client this recorder needs. */
 export type ClickHouseInsertClient = {
@@ -46,10 +51,12 @@ export function runToRow(run: Run, now: number = Date.now()): RunRow {
   };
 }
 
+/** Records into `table`; given the store's full client (not only insert), it can also mark lost runs. */
 export function createClickHouseRunRecorder(
-  client: ClickHouseInsertClient,
+  client: ClickHouseInsertClient | StoreClient,
   table: string = RUNS_TABLE,
 ): RunRecorder {
+  const full = 'query' in client && table === RUNS_TABLE ? (client as StoreClient) : undefined;
   let last = 0;
   return {
     async record(run) {
@@ -57,5 +64,6 @@ export function createClickHouseRunRecorder(
       last = Math.max(Date.now(), last + 1);
       await client.insert({ table, values: [runToRow(run, last)], format: 'JSONEachRow' });
     },
+    ...(full ? { markLost: (owned: ReadonlySet<string>) => markLostRuns(full, owned) } : {}),
   };
 }

@@ -4,11 +4,12 @@ import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { outcomeOfExit } from './exit-codes.ts';
 import { findFreePort } from './free-port.ts';
-import { buildK6Command, type K6Exit, type K6Process, spawnK6 } from './k6-process.ts';
+import { buildK6Command, type HistogramLayout, type K6Exit, type K6Process, spawnK6 } from './k6-process.ts';
 import { createK6RestClient, liveStatusFrom } from './k6-rest.ts';
 import {
   assertNever,
   type EndedRun,
+  isTerminal,
   type LiveStatus,
   type QueuedRun,
   type Run,
@@ -33,6 +34,7 @@ export type RunContext = {
   params: ScenarioParams;
   resolveK6: () => string;
   otlpEndpoint: string | undefined;
+  histograms: HistogramLayout | undefined;
   timings: RunTimings;
   current: () => Run;
   transition: (next: Run) => void;
@@ -121,6 +123,7 @@ export function executeRun(ctx: RunContext): RunHandle {
       params: ctx.params,
       summaryPath: run.summaryPath,
       ...(ctx.otlpEndpoint ? { otlpEndpoint: ctx.otlpEndpoint } : {}),
+      ...(ctx.histograms ? { histograms: ctx.histograms } : {}),
     });
     proc = spawnK6({ k6Path, args, env, cwd: run.runDir, logPath: run.logPath, onLine: ctx.onLine });
     rest = createK6RestClient(apiAddress);
@@ -150,7 +153,7 @@ export function executeRun(ctx: RunContext): RunHandle {
     for (const t of timers) clearTimeout(t);
     proc?.signal('SIGKILL');
     const cur = ctx.current();
-    if (cur.state === 'finished' || cur.state === 'failed' || cur.state === 'aborted') {
+    if (isTerminal(cur.state)) {
       ctx.warn(`run ${run.id}: error after the run ended`, err);
       return;
     }
@@ -185,6 +188,7 @@ function endedRun(
       return { ...common, state, result: result ?? resultFromSummary(undefined, { code: null }) };
     case 'aborted':
     case 'failed':
+    case 'lost':
       return { ...common, state, reason, ...(result ? { result } : {}) };
     default:
       return assertNever(state);

@@ -1,5 +1,6 @@
 // A run's lifecycle as a discriminated union on `state`:
-// queued → starting → running → stopping → finished | failed | aborted.
+// queued → starting → running → stopping → finished | failed | aborted, or `lost`: a run whose
+// launcher went away (dashboard restart, crash) before it ended, marked so by the next launcher.
 
 export const RUN_STATES = [
   'queued',
@@ -9,9 +10,14 @@ export const RUN_STATES = [
   'finished',
   'failed',
   'aborted',
+  'lost',
 ] as const;
 export type RunState = (typeof RUN_STATES)[number];
-export type TerminalRunState = Extract<RunState, 'finished' | 'failed' | 'aborted'>;
+export type TerminalRunState = Extract<RunState, 'finished' | 'failed' | 'aborted' | 'lost'>;
+
+/** Why a run is `lost` (cp_runs has no reason column; the state implies it). */
+export const LOST_REASON =
+  'the launcher running it went away (dashboard restarted or crashed) before it ended';
 
 export type ThresholdResult = { metric: string; expr: string; ok: boolean };
 /** Live thresholds come from k6's REST API, which reports pass/fail per metric, not per expression. */
@@ -86,10 +92,20 @@ export type StoppingRun = RunBase & Started & { state: 'stopping'; stopRequested
 export type FinishedRun = RunBase & Ended & { state: 'finished'; result: RunResult };
 export type FailedRun = RunBase & Ended & { state: 'failed'; reason: string; result?: RunResult };
 export type AbortedRun = RunBase & Ended & { state: 'aborted'; reason: string; result?: RunResult };
+/** Never produced by a live launcher: written for runs a previous launcher left active. */
+export type LostRun = RunBase & Ended & { state: 'lost'; reason: string; result?: RunResult };
 
-export type Run = QueuedRun | StartingRun | RunningRun | StoppingRun | FinishedRun | FailedRun | AbortedRun;
+export type Run =
+  | QueuedRun
+  | StartingRun
+  | RunningRun
+  | StoppingRun
+  | FinishedRun
+  | FailedRun
+  | AbortedRun
+  | LostRun;
 export type ActiveRun = StartingRun | RunningRun | StoppingRun;
-export type EndedRun = FinishedRun | FailedRun | AbortedRun;
+export type EndedRun = FinishedRun | FailedRun | AbortedRun | LostRun;
 
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
@@ -105,6 +121,7 @@ export function isTerminal(state: RunState): state is TerminalRunState {
     case 'finished':
     case 'failed':
     case 'aborted':
+    case 'lost':
       return true;
     default:
       return assertNever(state);
@@ -115,16 +132,17 @@ export function isTerminal(state: RunState): state is TerminalRunState {
 export function nextStates(state: RunState): readonly RunState[] {
   switch (state) {
     case 'queued':
-      return ['starting', 'aborted', 'failed'];
+      return ['starting', 'aborted', 'failed', 'lost'];
     case 'starting':
-      return ['running', 'stopping', 'finished', 'failed', 'aborted'];
+      return ['running', 'stopping', 'finished', 'failed', 'aborted', 'lost'];
     case 'running':
-      return ['stopping', 'finished', 'failed', 'aborted'];
+      return ['stopping', 'finished', 'failed', 'aborted', 'lost'];
     case 'stopping':
-      return ['finished', 'failed', 'aborted'];
+      return ['finished', 'failed', 'aborted', 'lost'];
     case 'finished':
     case 'failed':
     case 'aborted':
+    case 'lost':
       return [];
     default:
       return assertNever(state);
@@ -140,9 +158,7 @@ export function startedAtOf(run: Run): number | undefined {
 }
 
 export function endedAtOf(run: Run): number | undefined {
-  return run.state === 'finished' || run.state === 'failed' || run.state === 'aborted'
-    ? run.endedAt
-    : undefined;
+  return isTerminal(run.state) ? (run as EndedRun).endedAt : undefined;
 }
 
 export function resultOf(run: Run): RunResult | undefined {
@@ -155,6 +171,7 @@ export function resultOf(run: Run): RunResult | undefined {
     case 'finished':
     case 'failed':
     case 'aborted':
+    case 'lost':
       return run.result;
     default:
       return assertNever(run);

@@ -40,5 +40,10 @@ test('a run exports delta metrics tagged with its run id', async () => {
   expect(points.length).toBeGreaterThan(0);
   expect(points.every((a) => a.run_id === run.id)).toBe(true);
   const routes = new Set(byName('http_req_duration').flatMap((m) => m.attributes.map((a) => a.name)));
-  expect([...routes].sort()).toEqual(['GET /api/cars', 'GET /api/cars/:id', 'GET /api/makes']);
+  expect([...routes].sort()).toEqual([
+    'GET /api/cars',
+    'GET /api/cars/:id',
+    'GET /api/makes',
+    'GET /api/recommendations',
+  ]);
 });

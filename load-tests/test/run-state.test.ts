@@ -11,7 +11,7 @@ test('the lifecycle moves forward only', () => {
 
 test('terminal states go nowhere', () => {
   const terminal = RUN_STATES.filter(isTerminal);
-  expect(terminal).toEqual(['finished', 'failed', 'aborted']);
+  expect(terminal).toEqual(['finished', 'failed', 'aborted', 'lost']);
   for (const s of terminal) expect(nextStates(s)).toEqual([]);
   for (const s of RUN_STATES.filter((s) => !isTerminal(s))) expect(nextStates(s).length).toBeGreaterThan(0);
 });

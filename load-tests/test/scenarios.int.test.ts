@@ -32,7 +32,13 @@ beforeAll(async () => {
     adminToken: 'int-test-admin-token',
   });
   // A warm target, as in production: the first queries of a fresh process (JIT, PGlite) are slow.
-  for (const path of ['/api/makes', '/api/cars?page=1&pageSize=20', '/api/cars?bodyType=suv', '/api/cars/1'])
+  for (const path of [
+    '/api/makes',
+    '/api/cars?page=1&pageSize=20',
+    '/api/cars?bodyType=suv',
+    '/api/cars/1',
+    '/api/recommendations?carIds=1,2,3&limit=10',
+  ])
     for (let i = 0; i < 5; i++) await (await fetch(`${target.url}${path}`)).arrayBuffer();
   failing = await startCarApiServer({ failWith: 500 });
   receiver = await startOtlpReceiver();
@@ -73,6 +79,7 @@ test('load at scale 0.0005 ramps to 5 VUs against the real target, without error
     'GET /api/cars',
     'GET /api/cars/:id',
     'GET /api/makes',
+    'GET /api/recommendations',
   ]);
   expect(run.result.thresholds.map((t) => `${t.metric} ${t.expr}`)).toContain(
     'http_req_duration{name:GET /api/cars} p(95)<300',
@@ -158,6 +165,7 @@ test('a load run split over N = 2 segments starts together and aggregates into o
     'GET /api/cars',
     'GET /api/cars/:id',
     'GET /api/makes',
+    'GET /api/recommendations',
   ]);
   expect(agg.thresholds.map((t) => t.metric)).toContain('http_req_failed');
 

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { SessionProvider } from '../components/auth/session.tsx';
 import { Nav } from '../components/nav.tsx';
+import { currentUser } from '../server/current-user.ts';
 import { TRPCReactProvider } from '../trpc/react.tsx';
 import './globals.css';
 
@@ -9,13 +11,16 @@ export const metadata: Metadata = {
   description: 'Load tests, live telemetry and alerts for the car-suggester API.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
   return (
     <html lang="en">
       <body>
         <TRPCReactProvider>
-          <Nav />
-          <main className="page">{children}</main>
+          <SessionProvider user={user}>
+            <Nav />
+            <main className="page">{children}</main>
+          </SessionProvider>
         </TRPCReactProvider>
       </body>
     </html>

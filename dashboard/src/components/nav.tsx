@@ -1,7 +1,10 @@
 'use client';
-// The bar across every page: product name and its areas, the current one highlighted.
+// The bar across every page: product name and its areas, the current one highlighted, and who is
+// signed in. Signed out (the sign-in page) it shows only the name.
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useCan, useSessionUser } from './auth/session.tsx';
+import { UserMenu } from './auth/user-menu.tsx';
 
 const LINKS = [
   { href: '/', label: 'Overview' },
@@ -9,17 +12,24 @@ const LINKS = [
   { href: '/service', label: 'Service' },
   { href: '/load-tests', label: 'Load tests' },
   { href: '/alerts', label: 'Alerts' },
+  { href: '/chaos', label: 'Chaos' },
+  { href: '/system', label: 'System' },
 ] as const;
+
+const ADMIN_LINKS = [{ href: '/audit', label: 'Audit' }] as const;
 
 export function Nav() {
   const pathname = usePathname();
+  const user = useSessionUser();
+  const isAdmin = useCan('admin');
+  const links = user ? [...LINKS, ...(isAdmin ? ADMIN_LINKS : [])] : [];
   return (
     <header className="nav">
       <Link href="/" className="nav-brand">
         CarSuggester <span>perf</span>
       </Link>
       <nav aria-label="Main">
-        {LINKS.map((link) => {
+        {links.map((link) => {
           const current = link.href === '/' ? pathname === '/' : pathname.startsWith(link.href);
           return (
             <Link
@@ -34,6 +44,7 @@ export function Nav() {
           );
         })}
       </nav>
+      <UserMenu />
     </header>
   );
 }

@@ -1,4 +1,5 @@
-// Alert rules, active alerts and transitions as the UI shows them, and how a rule's value reads.
+// Alert rules, alert instances, silences and transitions as the UI shows them, how a rule's value
+// reads, and the firing/pending counts over time that the timeline chart draws.
 import type { AlertStateName } from 'alert-rules';
 import { formatMs, formatPercent } from './format.ts';
 
@@ -18,6 +19,8 @@ export interface RuleView {
   activeAt: number | null;
   lastEvalAt: number | null;
   lastError: string | null;
+  /** How long the rule's last evaluation took (its query and arithmetic), ms. */
+  evalDurationMs: number | null;
 }
 
 export interface ActiveAlertView {
@@ -27,11 +30,43 @@ export interface ActiveAlertView {
   activeAt: number | null;
   labels: Record<string, string>;
   summary: string | null;
+  fingerprint?: string;
+  /** Ids of the active silences that mute it. */
+  silencedBy?: string[];
+  /** Who acknowledged it, while they have. */
+  acknowledged?: { by: string; comment: string; at: number } | null;
+}
+
+export interface ResolvedAlertView {
+  rule: string;
+  fingerprint: string;
+  labels: Record<string, string>;
+  /** When it became active (pending) and when it resolved. */
+  activeAt: number | null;
+  resolvedAt: number;
+  value: string;
+}
+
+export interface MatcherView {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+export interface SilenceView {
+  id: string;
+  matchers: MatcherView[];
+  startsAt: number;
+  endsAt: number;
+  createdBy: string;
+  comment: string;
+  state: 'pending' | 'active' | 'expired';
 }
 
 export interface TransitionView {
   at: number;
   rule: string;
+  fingerprint?: string;
   from: AlertStateName | null;
   to: AlertStateName;
   value: string;
@@ -40,11 +75,70 @@ export interface TransitionView {
 export interface AlertsSnapshot {
   at: number;
   rules: RuleView[];
-  /** Pending and firing alerts, firing first. */
+  /** Pending, firing, no-data and error alerts, firing first. */
   active: ActiveAlertView[];
+  /** Recently resolved alerts, newest first. */
+  resolved: ResolvedAlertView[];
+  silences: SilenceView[];
   recent: TransitionView[];
+  /** Firing and pending counts over the last hour, for the timeline chart. */
+  timeline: TimelinePoint[];
   error: string | null;
 }
+
+export interface TimelinePoint {
+  t: number;
+  firing: number;
+  pending: number;
+}
+
+/**
+ * Firing and pending instance counts after each transition, oldest first, drawn as steps (a point
+ * just before each change keeps the old count). No data and error hold the state they interrupt.
+ */
+export function alertTimeline(
+  transitions: readonly { at: number; fingerprint?: string | undefined; rule: string; to: AlertStateName }[],
+  from: number,
+  to: number,
+): TimelinePoint[] {
+  const state = new Map<string, AlertStateName>();
+  const counts = () => {
+    const all = [...state.values()];
+    return {
+      firing: all.filter((s) => s === 'firing').length,
+      pending: all.filter((s) => s === 'pending').length,
+    };
+  };
+  const apply = (tr: (typeof transitions)[number]) => {
+    if (tr.to !== 'nodata' && tr.to !== 'error') state.set(tr.fingerprint ?? tr.rule, tr.to);
+  };
+  const ordered = [...transitions].sort((a, b) => a.at - b.at);
+  let i = 0;
+  for (; i < ordered.length && ordered[i]!.at < from; i++) apply(ordered[i]!);
+  const points: TimelinePoint[] = [{ t: from, ...counts() }];
+  for (; i < ordered.length && ordered[i]!.at <= to; i++) {
+    const tr = ordered[i]!;
+    const before = counts();
+    apply(tr);
+    const after = counts();
+    if (before.firing === after.firing && before.pending === after.pending) continue;
+    points.push({ t: Math.max(from, tr.at - 1), ...before }, { t: tr.at, ...after });
+  }
+  points.push({ t: to, ...counts() });
+  return points;
+}
+
+/** Matchers that pick exactly this alert (prefilled in the silence form). */
+export function matchersFromLabels(labels: Record<string, string>): MatcherView[] {
+  const first = labels.alertname === undefined ? [] : [['alertname', labels.alertname] as const];
+  const rest = Object.entries(labels)
+    .filter(([k]) => k !== 'alertname')
+    .sort(([a], [b]) => a.localeCompare(b));
+  return [...first, ...rest].map(([name, value]) => ({ name, op: '=', value }));
+}
+
+/** Alertmanager's text form, e.g. alertname="TargetNoData". */
+export const formatMatcher = (m: MatcherView) => `${m.name}${m.op}${JSON.stringify(m.value)}`;
 
 const URGENCY: Record<AlertStateName, number> = {
   firing: 5,
@@ -83,6 +177,12 @@ export function formatRuleValue(
   return Number.isInteger(value) ? String(value) : value.toPrecision(4);
 }
 
+export function describeSqlCondition(rule: { windowMs: number; op: string; threshold: number }): string {
+  return `sql over ${windowText(rule.windowMs)} ${rule.op} ${rule.threshold}`;
+}
+
+const windowText = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`);
+
 export function describeCondition(rule: {
   stat: string;
   metric: string;
@@ -90,6 +190,5 @@ export function describeCondition(rule: {
   op: string;
   threshold: number;
 }): string {
-  const window = rule.windowMs % 60_000 === 0 ? `${rule.windowMs / 60_000}m` : `${rule.windowMs / 1000}s`;
-  return `${rule.stat}(${rule.metric}) over ${window} ${rule.op} ${formatRuleValue(rule.threshold, rule)}`;
+  return `${rule.stat}(${rule.metric}) over ${windowText(rule.windowMs)} ${rule.op} ${formatRuleValue(rule.threshold, rule)}`;
 }

@@ -49,6 +49,7 @@ export function toRunView(run: Run): RunView {
       return { ...base, ...ended(run), result: run.result, reason: null };
     case 'failed':
     case 'aborted':
+    case 'lost':
       return { ...base, ...ended(run), result: run.result ?? null, reason: run.reason };
     default: {
       const unknownRun: never = run;
@@ -88,6 +89,7 @@ const RUN_STATES = [
   'finished',
   'failed',
   'aborted',
+  'lost',
 ] as const satisfies readonly RunState[];
 true satisfies [Exclude<RunState, (typeof RUN_STATES)[number]>] extends [never] ? true : false;
 

@@ -106,11 +106,21 @@ export async function startServices(
       oidc,
       audit: createAuditLog(store.client, log),
     };
+    // Loaded only when enabled: playwright-core is not needed otherwise.
+    const pageCheck =
+      env.PAGE_CHECK_INTERVAL > 0
+        ? (await import('./page-check/start-page-check.ts')).startPageCheck(env, {
+            otlpUrl: opened.collector?.url ?? `http://${env.OTLP_ENDPOINT}`,
+            activeRunId: () => launcher.list().find((run) => run.state === 'running')?.id,
+            log,
+          })
+        : null;
     return {
       services,
       collector: opened.collector,
       async close() {
-        await Promise.allSettled([launcher.close(), alerts.stop()]);
+        // The page check sends its last points before the collector drains.
+        await Promise.allSettled([launcher.close(), alerts.stop(), pageCheck?.stop()]);
         await opened.collector?.close();
         await store.close();
       },

@@ -5,6 +5,7 @@
 
 import type { AlertEngine } from 'alert-rules';
 import type {
+  CollectorServer,
   quantileOf,
   queryHistogramBuckets,
   queryHistogramSeries,
@@ -13,6 +14,10 @@ import type {
   summarise,
 } from 'collector';
 import type { Launcher, scenarios } from 'load-tests';
+import type { AuditLog } from './audit.ts';
+import type { Auth } from './auth/auth.ts';
+import type { OidcLogin } from './auth/oidc.ts';
+import type { TargetChaos } from './target-chaos.ts';
 
 export interface DashboardConfig {
   /** service.name of the system under test, as its telemetry reports it. */
@@ -21,6 +26,8 @@ export interface DashboardConfig {
   targets: string[];
   /** OTLP/HTTP receiver in this process, or null when the collector runs separately. */
   collectorUrl: string | null;
+  /** service.name of the collector's own telemetry in the store. */
+  collectorServiceName: string;
   /** e.g. "embedded chDB at .data/chdb". */
   storeDescription: string;
 }
@@ -39,6 +46,16 @@ export interface Services {
   launcher: Launcher;
   scenarios: typeof scenarios;
   alerts: AlertEngine;
+  /** The OTLP collector in this process (its live counters), or null when it runs separately. */
+  collector: Pick<CollectorServer, 'stats' | 'url'> | null;
+  /** The target's chaos controls (TARGET_URL's /admin/chaos). */
+  chaos: TargetChaos;
+  /** Local users and sessions. */
+  auth: Auth;
+  /** Sign-in through an OpenID Connect provider, when OIDC_ISSUER is set. */
+  oidc: OidcLogin | null;
+  /** Who did what (cp_audit_log). */
+  audit: AuditLog;
 }
 
 const SERVICES = Symbol.for('carsuggester.services');

@@ -1,13 +1,36 @@
-// The one initTRPC of the dashboard: context (the services facade), error shape and the procedure
-// kinds. There is no sign-in yet, so every procedure is public.
-import { initTRPC } from '@trpc/server';
+// The one initTRPC of the dashboard: context (the services facade and the signed-in user), error
+// shape and the procedure kinds: public, viewer (any signed-in user), qa and admin. Roles are
+// enforced here, on the server; the UI only hides what a role cannot do.
+import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { getServices } from './services.ts';
+import { ROLE_ABILITIES, type Role, roleAllows, type SessionUser } from '../lib/roles.ts';
+import { getServices, type Services } from './services.ts';
 
-export function createTRPCContext(opts: { headers: Headers }) {
-  return { services: getServices(), headers: opts.headers };
+/** The header the dashboard's tRPC client sends on every request (see trpc/react.tsx). */
+export const CSRF_HEADER = 'x-trpc-source';
+
+export interface TRPCContext {
+  services: Services;
+  headers: Headers;
+  /** The signed-in user, or null. */
+  user: SessionUser | null;
+  /** Response headers (Set-Cookie on sign-in / sign-out); absent when called through createCaller. */
+  resHeaders?: Headers;
+  /** 'http' when the call came over the network: mutations then pass the CSRF check. */
+  via?: 'http';
 }
-export type TRPCContext = ReturnType<typeof createTRPCContext>;
+
+/** Context for a request through the route handler: the user comes from the session cookie. */
+export function createTRPCContext(opts: { headers: Headers; resHeaders?: Headers }): TRPCContext {
+  const services = getServices();
+  return {
+    services,
+    headers: opts.headers,
+    user: services.auth.userFromCookieHeader(opts.headers.get('cookie')),
+    ...(opts.resHeaders ? { resHeaders: opts.resHeaders } : {}),
+    via: 'http',
+  };
+}
 
 /** Field-level messages for a rejected input, shown next to the form field they name. */
 export interface FieldIssue {
@@ -40,6 +63,53 @@ const t = initTRPC.context<TRPCContext>().create({
   },
 });
 
+/**
+ * Mutations over HTTP must come from the dashboard's own pages: its client sends CSRF_HEADER (a
+ * cross-site form cannot set headers, and a cross-site fetch that sets one needs a CORS preflight
+ * we never answer), and a browser's Origin, when sent, must name this host.
+ */
+const csrfGuard = t.middleware(({ ctx, type, next }) => {
+  if (type !== 'mutation' || ctx.via !== 'http') return next();
+  if (!ctx.headers.get(CSRF_HEADER)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `mutations need the ${CSRF_HEADER} header` });
+  }
+  const origin = ctx.headers.get('origin');
+  if (origin === 'null') throw new TRPCError({ code: 'FORBIDDEN', message: 'opaque origin refused' });
+  const host = ctx.headers.get('x-forwarded-host') ?? ctx.headers.get('host');
+  if (origin && host && safeHost(origin) !== host) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `cross-site request from ${origin} refused` });
+  }
+  return next();
+});
+
+function safeHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
+function requireRole(needed: Role) {
+  return t.middleware(({ ctx, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first' });
+    if (!roleAllows(ctx.user.role, needed)) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `${ctx.user.name} is a ${ctx.user.role}; this needs the ${needed} role (${ROLE_ABILITIES[needed]})`,
+      });
+    }
+    return next({ ctx: { ...ctx, user: ctx.user } });
+  });
+}
+
 export const router = t.router;
-export const publicProcedure = t.procedure;
 export const createCallerFactory = t.createCallerFactory;
+/** No sign-in needed (sign-in itself, the session check). */
+export const publicProcedure = t.procedure.use(csrfGuard);
+/** Any signed-in user: reads. */
+export const viewerProcedure = publicProcedure.use(requireRole('viewer'));
+/** qa and admin: launch and stop runs, silence and acknowledge alerts, mark baselines. */
+export const qaProcedure = publicProcedure.use(requireRole('qa'));
+/** admin only: configuration, chaos, the audit log. */
+export const adminProcedure = publicProcedure.use(requireRole('admin'));

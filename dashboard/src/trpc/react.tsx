@@ -1,8 +1,14 @@
 'use client';
 // The browser half of tRPC: one QueryClient and one tRPC client per page load. Subscriptions go
 // over SSE (httpSubscriptionLink), everything else through the batching HTTP link.
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+} from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { type ReactNode, useState } from 'react';
 import type { AppRouter } from '../server/routers/_app.ts';
@@ -10,9 +16,22 @@ import type { AppRouter } from '../server/routers/_app.ts';
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 const API_PATH = '/api/trpc';
+/** Mutations without it are refused by the server (CSRF guard in server/trpc.ts). */
+const CSRF_HEADERS = { 'x-trpc-source': 'dashboard' };
+
+/** A session that expired or was signed out elsewhere: back to the sign-in page, then here. */
+function onApiError(error: unknown) {
+  if (typeof window === 'undefined' || !(error instanceof TRPCClientError)) return;
+  if (error.data?.code === 'UNAUTHORIZED' && window.location.pathname !== '/signin') {
+    const next = `${window.location.pathname}${window.location.search}`;
+    window.location.assign(`/signin?next=${encodeURIComponent(next)}`);
+  }
+}
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({
+    queryCache: new QueryCache({ onError: onApiError }),
+    mutationCache: new MutationCache({ onError: onApiError }),
     defaultOptions: {
       queries: { staleTime: 5_000, refetchOnWindowFocus: false, retry: 1 },
     },
@@ -35,7 +54,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: API_PATH }),
-          false: httpBatchLink({ url: API_PATH }),
+          false: httpBatchLink({ url: API_PATH, headers: CSRF_HEADERS }),
         }),
       ],
     }),

@@ -1,5 +1,15 @@
 import { expect, it } from 'vitest';
-import { byUrgency, describeCondition, formatRuleValue, mostUrgent } from '../../src/lib/alert-view.ts';
+import {
+  type AlertStateName,
+  alertTimeline,
+  byUrgency,
+  describeCondition,
+  describeSqlCondition,
+  formatMatcher,
+  formatRuleValue,
+  matchersFromLabels,
+  mostUrgent,
+} from '../../src/lib/alert-view.ts';
 
 it('a rule shows its most urgent alert state', () => {
   expect(mostUrgent([])).toBe('inactive');
@@ -43,4 +53,46 @@ it('describes a rule condition', () => {
   expect(
     describeCondition({ stat: 'ratio', metric: 'm', windowMs: 300_000, op: '>', threshold: 0.001 }),
   ).toBe('ratio(m) over 5m > 0.10 %');
+});
+
+it('counts firing and pending alerts over time as steps, holding through no data', () => {
+  const tr = (at: number, fingerprint: string, to: AlertStateName) => ({ at, fingerprint, rule: 'R', to });
+  const points = alertTimeline(
+    [
+      tr(50, 'a', 'pending'), // before the window: counted at its start
+      tr(120, 'a', 'firing'),
+      tr(130, 'b', 'pending'),
+      tr(140, 'a', 'nodata'), // holds firing
+      tr(150, 'b', 'inactive'),
+      tr(170, 'a', 'resolved'),
+    ],
+    100,
+    200,
+  );
+  expect(points).toEqual([
+    { t: 100, firing: 0, pending: 1 },
+    { t: 119, firing: 0, pending: 1 },
+    { t: 120, firing: 1, pending: 0 },
+    { t: 129, firing: 1, pending: 0 },
+    { t: 130, firing: 1, pending: 1 },
+    { t: 149, firing: 1, pending: 1 },
+    { t: 150, firing: 1, pending: 0 },
+    { t: 169, firing: 1, pending: 0 },
+    { t: 170, firing: 0, pending: 0 },
+    { t: 200, firing: 0, pending: 0 },
+  ]);
+});
+
+it('prefills silence matchers from an alert, alertname first', () => {
+  const matchers = matchersFromLabels({
+    severity: 'page',
+    alertname: 'TargetNoData',
+    service: 'car-suggester',
+  });
+  expect(matchers.map(formatMatcher)).toEqual([
+    'alertname="TargetNoData"',
+    'service="car-suggester"',
+    'severity="page"',
+  ]);
+  expect(describeSqlCondition({ windowMs: 60_000, op: '>', threshold: 0 })).toBe('sql over 1m > 0');
 });

@@ -10,18 +10,33 @@ import { parseDashboardEnv } from '../../src/env.ts';
 import { type RunningServices, startServices } from '../../src/runtime/start-services.ts';
 import { createCaller } from '../../src/server/routers/_app.ts';
 import { registerServices, unregisterServices } from '../../src/server/services.ts';
+import { signInCookie, TEST_USERS, testUsersEnv } from '../support/users.ts';
 
 const TARGET = 'http://127.0.0.1:9';
 let dir: string;
 let running: RunningServices;
 let api: ReturnType<typeof createCaller>;
+/** The Cookie header of a signed-in qa user, for calls through the route handler. */
+let qaCookie: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dashboard-api-'));
-  const env = parseDashboardEnv({ DATA_DIR: dir, COLLECTOR_PORT: '0', TARGET_URL: TARGET, PORT: '0' });
+  const env = parseDashboardEnv({
+    DATA_DIR: dir,
+    COLLECTOR_PORT: '0',
+    TARGET_URL: TARGET,
+    PORT: '0',
+    DASHBOARD_USERS: await testUsersEnv(),
+  });
   running = await startServices(env, () => undefined);
   registerServices(running.services);
-  api = createCaller({ services: running.services, headers: new Headers() });
+  api = createCaller({
+    services: running.services,
+    headers: new Headers(),
+    user: { name: 'quinn', role: 'qa' },
+  });
+  const qa = TEST_USERS[1];
+  qaCookie = await signInCookie(POST, qa.name, qa.password);
 });
 
 afterAll(async () => {
@@ -92,7 +107,7 @@ describe('runs', () => {
     const res = await POST(
       new Request('http://dashboard/api/trpc/runs.launch', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', cookie: qaCookie, 'x-trpc-source': 'test' },
         body: JSON.stringify({
           scenario: 'smoke',
           params: { vus: 500, duration: '5s', target: 'http://example.com' },
@@ -153,7 +168,10 @@ describe('alerts', () => {
   it('streams snapshots to the browser over SSE', async () => {
     const controller = new AbortController();
     const res = await GET(
-      new Request('http://dashboard/api/trpc/alerts.live', { signal: controller.signal }),
+      new Request('http://dashboard/api/trpc/alerts.live', {
+        signal: controller.signal,
+        headers: { cookie: qaCookie },
+      }),
     );
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();

@@ -27,7 +27,11 @@ beforeAll(async () => {
     RULES_DIR: join(dir, 'rules'),
   });
   running = await startServices(env, () => undefined);
-  api = createCaller({ services: running.services, headers: new Headers() });
+  api = createCaller({
+    services: running.services,
+    headers: new Headers(),
+    user: { name: 'test-viewer', role: 'viewer' },
+  });
 });
 
 afterAll(async () => {

@@ -25,7 +25,11 @@ beforeAll(async () => {
     RULES_DIR: join(dir, 'rules'),
   });
   running = await startServices(env, () => undefined);
-  api = createCaller({ services: running.services, headers: new Headers() });
+  api = createCaller({
+    services: running.services,
+    headers: new Headers(),
+    user: { name: 'test-viewer', role: 'viewer' },
+  });
   const at = Date.now() - 20_000;
   const url = running.collector!.url;
   await postOtlp(

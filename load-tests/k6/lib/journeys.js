@@ -42,7 +42,10 @@ function think(seconds) {
   if (seconds > 0) sleep(seconds * (0.5 + Math.random()));
 }
 
-/** Browse: list makes → search with filters → open one result, thinking between the steps. */
+/**
+ * Browse: list makes → search with filters → open one result → recommendations seeded with the
+ * car viewed and up to two others seen in the results, thinking between the steps.
+ */
 export function browse(baseUrl, thinkTimeSeconds = 1) {
   const makesRes = http.get(`${baseUrl}/api/makes`, { tags: { name: routes.makes } });
   const makesBody = parseJson(makesRes);
@@ -71,6 +74,23 @@ export function browse(baseUrl, thinkTimeSeconds = 1) {
     check(detailsRes, {
       'details: status 200': (r) => r.status === 200,
       'details: is the car asked for': () => details !== undefined && String(details.id) === String(car.id),
+    });
+
+    think(thinkTimeSeconds / 2);
+    const seen = [
+      car.id,
+      ...items
+        .filter((c) => c.id !== car.id)
+        .slice(0, 2)
+        .map((c) => c.id),
+    ];
+    const recsRes = http.get(`${baseUrl}/api/recommendations?carIds=${seen.join(',')}&limit=10`, {
+      tags: { name: routes.recommendations },
+    });
+    const recs = parseJson(recsRes);
+    check(recsRes, {
+      'recommendations: status 200': (r) => r.status === 200,
+      'recommendations: has items': () => Array.isArray(recs?.items),
     });
   }
 

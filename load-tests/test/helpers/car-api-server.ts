@@ -66,6 +66,15 @@ export async function startCarApiServer(opts: { failWith?: number } = {}): Promi
     if (req.method !== 'GET') return send(405, { error: 'method not allowed' });
     if (url.pathname === '/health') return send(200, { status: 'ok' });
     if (url.pathname === '/api/makes') return send(200, { makes });
+    if (url.pathname === '/api/recommendations') {
+      const ids = (url.searchParams.get('carIds') ?? '').split(',').map(Number);
+      const seeds = cars.filter((c) => ids.includes(c.id));
+      const items = cars
+        .filter((c) => !ids.includes(c.id) && seeds.some((s) => s.bodyType === c.bodyType))
+        .slice(0, Number(url.searchParams.get('limit') ?? 10))
+        .map((c) => ({ ...c, score: 1 }));
+      return send(200, { basis: seeds.length > 0 ? 'profile' : 'popular', items });
+    }
     if (url.pathname === '/api/cars') {
       const q = url.searchParams;
       const outside = (key: string, allowed: readonly string[]): boolean =>

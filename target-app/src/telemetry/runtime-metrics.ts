@@ -7,6 +7,7 @@ import {
   type EventLoopUtilization,
   monitorEventLoopDelay,
   PerformanceObserver,
+  performance,
 } from 'node:perf_hooks';
 import type { Meter } from '@opentelemetry/api';
 

@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { runsNewestFirst } from '../../lib/run-stream.ts';
 import { mergeRuns, type RunView } from '../../lib/run-view.ts';
 import { useTRPC } from '../../trpc/react.tsx';
+import { useCan } from '../auth/session.tsx';
 import { useLiveRuns } from '../use-live.ts';
 import { useNow } from '../use-now.ts';
 import { LaunchForm } from './launch-form.tsx';
@@ -20,6 +21,7 @@ export function LoadTestsPage() {
   const searchParams = useSearchParams();
   const selectedId = searchParams.get('run');
   const now = useNow();
+  const canLaunch = useCan('qa');
 
   const catalogue = useQuery(trpc.runs.catalogue.queryOptions());
   const stored = useQuery(trpc.runs.list.queryOptions());
@@ -49,7 +51,11 @@ export function LoadTestsPage() {
           <p className="muted">Run k6 scenarios against an allowed target and watch them live.</p>
         </div>
       </div>
-      {catalogue.data ? (
+      {!canLaunch ? (
+        <p className="note" data-testid="launch-not-allowed">
+          Viewers can watch runs; launching and stopping them needs the qa or admin role.
+        </p>
+      ) : catalogue.data ? (
         <LaunchForm
           scenarios={catalogue.data.scenarios}
           targets={catalogue.data.targets}

@@ -15,6 +15,7 @@ import {
 } from '../../lib/format.ts';
 import { isActive, type RunView } from '../../lib/run-view.ts';
 import { useTRPC } from '../../trpc/react.tsx';
+import { useCan } from '../auth/session.tsx';
 import { StateBadge } from '../state-badge.tsx';
 import { type ChartSeries, TimeSeriesChart } from '../time-series-chart.tsx';
 
@@ -32,6 +33,7 @@ export function RunPanel({
 }) {
   const trpc = useTRPC();
   const stop = useMutation(trpc.runs.stop.mutationOptions());
+  const canStop = useCan('qa');
   const active = isActive(run);
   const live = run.live;
   const first = history[0]?.t ?? run.startedAt ?? run.createdAt;
@@ -57,7 +59,7 @@ export function RunPanel({
               Scores
             </Link>
           ) : null}
-          {active ? (
+          {active && canStop ? (
             <button
               type="button"
               className="danger"

@@ -12,7 +12,7 @@ import {
 } from '../../lib/time-range.ts';
 import { polled } from '../live.ts';
 import type { Services } from '../services.ts';
-import { publicProcedure, router } from '../trpc.ts';
+import { router, viewerProcedure } from '../trpc.ts';
 
 export const HTTP_DURATION_METRIC = 'http.server.request.duration';
 const serverErrors: AttributeFilter[] = [{ key: 'http.response.status_code', op: '>=', value: 500 }];
@@ -111,7 +111,7 @@ export async function readTraffic(
 
 export const metricsRouter = router({
   /** The Overview's charts and big numbers for a range, now and every 2 s after. */
-  traffic: publicProcedure
+  traffic: viewerProcedure
     .input(z.object({ range: z.enum(TIME_RANGE_KEYS as [TimeRange, ...TimeRange[]]) }))
     .subscription(async function* ({ input, ctx, signal }) {
       yield* polled(() => readTraffic(ctx.services, input.range, Date.now()), OVERVIEW_INTERVAL_MS, signal);

@@ -8,7 +8,7 @@ import { mergeRuns, type RunView, toRunView } from '../../lib/run-view.ts';
 import { streamOf } from '../live.ts';
 import { readStoredRun, readStoredRuns } from '../run-history.ts';
 import type { Services } from '../services.ts';
-import { publicProcedure, router } from '../trpc.ts';
+import { qaProcedure, router, viewerProcedure } from '../trpc.ts';
 
 export interface ScenarioOption {
   name: string;
@@ -62,7 +62,7 @@ function toStreamEvent(event: RunEvent): RunStreamEvent | null {
 
 export const runsRouter = router({
   /** What the launch form offers: scenarios with their defaults and limits, and the target allowlist. */
-  catalogue: publicProcedure.query(({ ctx }) => {
+  catalogue: viewerProcedure.query(({ ctx }) => {
     const scenarios: ScenarioOption[] = Object.values(ctx.services.scenarios).map((s) => ({
       name: s.name,
       description: s.description,
@@ -74,9 +74,9 @@ export const runsRouter = router({
     return { scenarios, targets: ctx.services.config.targets };
   }),
 
-  list: publicProcedure.query(({ ctx }) => listRuns(ctx.services)),
+  list: viewerProcedure.query(({ ctx }) => listRuns(ctx.services)),
 
-  get: publicProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
+  get: viewerProcedure.input(z.object({ id: z.string().min(1) })).query(async ({ ctx, input }) => {
     const live = ctx.services.launcher.get(input.id);
     if (live) return toRunView(live);
     const stored = await readStoredRun(ctx.services.store.client, input.id);
@@ -84,20 +84,21 @@ export const runsRouter = router({
     return mergeRuns([], [stored], new Set())[0] ?? stored;
   }),
 
-  launch: publicProcedure
+  launch: qaProcedure
     .input(
       z.object({
         scenario: z.string().min(1, 'choose a scenario'),
         params: z.record(z.string(), z.unknown()),
       }),
     )
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
+      let run: RunView;
       try {
-        return toRunView(
+        run = toRunView(
           ctx.services.launcher.launch({
             scenario: input.scenario,
             params: input.params,
-            launchedBy: 'dashboard',
+            launchedBy: ctx.user.name,
           }),
         );
       } catch (error) {
@@ -105,10 +106,18 @@ export const runsRouter = router({
           throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
         throw error;
       }
+      await ctx.services.audit.record({
+        actor: ctx.user.name,
+        role: ctx.user.role,
+        action: 'run.launch',
+        target: run.id,
+        details: { scenario: input.scenario, params: input.params },
+      });
+      return run;
     }),
 
   /** Asks a run to stop and returns at once; the live stream shows it go through stopping to its end. */
-  stop: publicProcedure.input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => {
+  stop: qaProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
     const { launcher } = ctx.services;
     if (!launcher.get(input.id)) {
       throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.id} is not active in this process` });
@@ -118,11 +127,18 @@ export const runsRouter = router({
       .catch((error: unknown) => console.error(`dashboard: stopping run ${input.id} failed`, error));
     const run = launcher.get(input.id);
     if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.id} disappeared` });
+    await ctx.services.audit.record({
+      actor: ctx.user.name,
+      role: ctx.user.role,
+      action: 'run.stop',
+      target: input.id,
+      details: { scenario: run.scenario },
+    });
     return toRunView(run);
   }),
 
   /** The launcher's runs now, then every state change and live k6 status as it happens. */
-  live: publicProcedure.subscription(async function* ({ ctx, signal }): AsyncGenerator<RunStreamEvent> {
+  live: viewerProcedure.subscription(async function* ({ ctx, signal }): AsyncGenerator<RunStreamEvent> {
     const { launcher } = ctx.services;
     const events = streamOf<RunEvent>((listener) => launcher.subscribe(listener), signal);
     yield { type: 'snapshot', runs: mergeRuns(launcher.list().map(toRunView), []) };

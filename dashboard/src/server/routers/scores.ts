@@ -13,7 +13,7 @@ import { readStoredRun } from '../run-history.ts';
 import { hasMetrics, presentMetrics, scoreWindow, type Window } from '../scores/measure.ts';
 import { kpiValuesByStep, type Steps, stepsEnding } from '../scores/series.ts';
 import type { Services } from '../services.ts';
-import { publicProcedure, router } from '../trpc.ts';
+import { router, viewerProcedure } from '../trpc.ts';
 
 export const SCORES_INTERVAL_MS = 15_000;
 const TREND_POINTS = 6;
@@ -84,23 +84,23 @@ async function runWindow(services: Services, runId: string, now: number): Promis
 }
 
 export const scoresRouter = router({
-  forWindow: publicProcedure.input(windowInput).query(({ ctx, input }) => scoreWindow(ctx.services, input)),
+  forWindow: viewerProcedure.input(windowInput).query(({ ctx, input }) => scoreWindow(ctx.services, input)),
 
   /** The run's scores over its own window; `report` is null while the run has not started. */
-  forRun: publicProcedure.input(z.object({ runId: z.string().min(1) })).query(async ({ ctx, input }) => {
+  forRun: viewerProcedure.input(z.object({ runId: z.string().min(1) })).query(async ({ ctx, input }) => {
     const window = await runWindow(ctx.services, input.runId, Date.now());
     return { runId: input.runId, report: window ? await scoreWindow(ctx.services, window) : null };
   }),
 
   /** The Overview's scores for a range with their trend, now and every 15 s after. */
-  live: publicProcedure
+  live: viewerProcedure
     .input(z.object({ range: z.enum(TIME_RANGE_KEYS as [TimeRange, ...TimeRange[]]) }))
     .subscription(async function* ({ ctx, input, signal }) {
       yield* polled(() => readScores(ctx.services, input.range, Date.now()), SCORES_INTERVAL_MS, signal);
     }),
 
   /** One KPI's value over consecutive slices of the window: the chart behind its score. */
-  kpiSeries: publicProcedure
+  kpiSeries: viewerProcedure
     .input(z.object({ id: z.string().min(1), window: windowInput }))
     .query(async ({ ctx, input }) => {
       const found = findKpi(input.id, SCORE_CATEGORIES);

@@ -18,7 +18,7 @@ import {
   readTraceSpans,
   type TraceSummary,
 } from '../telemetry-queries.ts';
-import { publicProcedure, router } from '../trpc.ts';
+import { router, viewerProcedure } from '../trpc.ts';
 
 export const SERVICE_INTERVAL_MS = 5000;
 
@@ -192,7 +192,7 @@ function trimEmptyTail(bars: DistributionBar[]): DistributionBar[] {
 }
 
 export const serviceRouter = router({
-  live: publicProcedure
+  live: viewerProcedure
     .input(
       z.object({
         range: z.enum(TIME_RANGE_KEYS as [TimeRange, ...TimeRange[]]),
@@ -207,7 +207,7 @@ export const serviceRouter = router({
       );
     }),
 
-  trace: publicProcedure
+  trace: viewerProcedure
     .input(z.object({ traceId: z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 hex digits') }))
     .query(async ({ ctx, input }): Promise<Waterfall & { traceId: string }> => {
       const spans = await readTraceSpans(ctx.services.store.client, input.traceId);

@@ -8,7 +8,7 @@ const handler = (req: Request) =>
     endpoint: '/api/trpc',
     req,
     router: appRouter,
-    createContext: () => createTRPCContext({ headers: req.headers }),
+    createContext: ({ resHeaders }) => createTRPCContext({ headers: req.headers, resHeaders }),
     onError({ path, error }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         console.error(`dashboard: tRPC ${path ?? '?'} failed`, error);

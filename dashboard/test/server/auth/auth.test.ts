@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Auth, createAuth } from '../../../src/server/auth/auth.ts';
+import { hashPassword } from '../../../src/server/auth/password.ts';
+import type { LocalUser } from '../../../src/server/auth/users.ts';
+
+// Real scrypt hashes (N = 2^17, ~0.4 s each here) take seconds on a loaded machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+const SECRET = 'k'.repeat(43);
+let users: LocalUser[];
+let clock = 1_000_000;
+
+beforeAll(async () => {
+  users = [{ name: 'quinn', role: 'qa', passwordHash: await hashPassword('quinn-pass') }];
+});
+
+const make = (over: Partial<Parameters<typeof createAuth>[0]> = {}): Auth =>
+  createAuth({
+    users,
+    secret: SECRET,
+    sessionTtlMs: 60_000,
+    cookieSecure: 'auto',
+    now: () => clock,
+    ...over,
+  });
+
+const cookieOf = (setCookie: string) => setCookie.split(';')[0] ?? '';
+const http = new Headers({ host: 'dash' });
+
+async function signedIn(auth: Auth): Promise<string> {
+  const result = await auth.signIn('quinn', 'quinn-pass', http);
+  if (result.type !== 'signed-in') throw new Error('sign-in refused');
+  return result.setCookie;
+}
+
+describe('sessions', () => {
+  it('sets an HttpOnly, SameSite=Lax cookie that names the user with their configured role', async () => {
+    const auth = make();
+    const setCookie = await signedIn(auth);
+    expect(setCookie).toMatch(/^cs_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=60$/);
+    expect(auth.userFromCookieHeader(`other=1; ${cookieOf(setCookie)}`)).toEqual({
+      name: 'quinn',
+      role: 'qa',
+    });
+  });
+
+  it('adds Secure behind https, and always when configured', async () => {
+    const behindProxy = await make().signIn(
+      'quinn',
+      'quinn-pass',
+      new Headers({ 'x-forwarded-proto': 'https' }),
+    );
+    expect(behindProxy.type === 'signed-in' && behindProxy.setCookie).toMatch(/; Secure$/);
+    const forced = await make({ cookieSecure: true }).signIn('quinn', 'quinn-pass', http);
+    expect(forced.type === 'signed-in' && forced.setCookie).toMatch(/; Secure$/);
+  });
+
+  it('refuses a forged, expired or signed-out cookie, and one for a user no longer configured', async () => {
+    const auth = make();
+    const cookie = cookieOf(await signedIn(auth));
+    const [name, value] = cookie.split('=');
+    const [payload, mac] = (value ?? '').split('.');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ sid: 'x'.repeat(24), name: 'quinn', exp: 9e15 }),
+    ).toString('base64url');
+    expect(auth.userFromCookieHeader(`${name}=${forgedPayload}.${mac}`)).toBeNull();
+    expect(auth.userFromCookieHeader(`${name}=${payload}.${mac}x`)).toBeNull();
+    expect(make({ secret: 'z'.repeat(43) }).userFromCookieHeader(cookie)).toBeNull();
+    expect(make({ users: [] }).userFromCookieHeader(cookie)).toBeNull();
+
+    clock += 61_000;
+    expect(auth.userFromCookieHeader(cookie)).toBeNull();
+
+    const fresh = cookieOf(await signedIn(auth));
+    expect(auth.userFromCookieHeader(fresh)).not.toBeNull();
+    expect(auth.signOut(new Headers({ cookie: fresh }))).toMatch(
+      /^cs_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0/,
+    );
+    expect(auth.userFromCookieHeader(fresh)).toBeNull();
+  });
+
+  it('takes the role from the configuration, not the cookie', async () => {
+    const cookie = cookieOf(await signedIn(make()));
+    const demoted = make({ users: users.map((u) => ({ ...u, role: 'viewer' as const })) });
+    expect(demoted.userFromCookieHeader(cookie)).toEqual({ name: 'quinn', role: 'viewer' });
+  });
+});
+
+describe('sign-in', () => {
+  it('refuses a wrong password and an unknown user alike', async () => {
+    const auth = make();
+    expect(await auth.signIn('quinn', 'nope', http)).toEqual({ type: 'refused', reason: 'bad-credentials' });
+    expect(await auth.signIn('nobody', 'quinn-pass', http)).toEqual({
+      type: 'refused',
+      reason: 'bad-credentials',
+    });
+  });
+
+  it('refuses even the right password after five failures, until the window passes', async () => {
+    const auth = make();
+    for (let i = 0; i < 5; i++) await auth.signIn('quinn', 'wrong', http);
+    const refused = await auth.signIn('quinn', 'quinn-pass', http);
+    expect(refused).toMatchObject({ type: 'refused', reason: 'throttled' });
+    clock += 15 * 60_000 + 1;
+    expect((await auth.signIn('quinn', 'quinn-pass', http)).type).toBe('signed-in');
+  });
+});

@@ -1,0 +1,85 @@
+// The whole loop for results tests: a fresh embedded store (chDB) with the real collector, the real
+// target app exporting to it, and a launcher whose runs export over OTLP and are recorded in cp_runs.
+// One per test file: chDB allows one data directory per process.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CollectorServer, createStore, type Store, startCollector } from 'collector';
+import { startTargetApp, type TargetApp } from 'target-app';
+import type { HistogramLayout } from '../../src/k6-process.ts';
+import { createLauncher, type Launcher } from '../../src/launcher.ts';
+import { createClickHouseRunRecorder } from '../../src/recorder.ts';
+import type { EndedRun } from '../../src/run-state.ts';
+
+export const ADMIN_TOKEN = 'results-test-admin-token';
+
+export type StoreLoop = {
+  dir: string;
+  store: Store;
+  collector: CollectorServer;
+  target: TargetApp;
+  newLauncher(histograms?: HistogramLayout): Launcher;
+  /** Runs smoke (2 VUs unless told) to its end through a fresh launcher; returns the ended run. */
+  smoke(opts?: { duration?: string; vus?: number; histograms?: HistogramLayout }): Promise<EndedRun>;
+  setChaos(body: Record<string, unknown>): Promise<void>;
+  /** keepData leaves the data directory for a later process (the caller removes it). */
+  close(opts?: { keepData?: boolean }): Promise<void>;
+};
+
+export async function startStoreLoop(): Promise<StoreLoop> {
+  const dir = mkdtempSync(join(tmpdir(), 'lt-results-'));
+  const store = await createStore({ dataDir: join(dir, 'chdb') });
+  const collector = await startCollector({ store, port: 0, batch: { maxDelayMs: 50 } });
+  const target = await startTargetApp({
+    port: 0,
+    carCount: 2000,
+    otlpEndpoint: `http://127.0.0.1:${collector.port}`,
+    adminToken: ADMIN_TOKEN,
+    logLevel: 'warn',
+  });
+  const launchers: Launcher[] = [];
+  const newLauncher = (histograms?: HistogramLayout): Launcher => {
+    const launcher = createLauncher({
+      otlpEndpoint: `127.0.0.1:${collector.port}`,
+      targets: [target.url],
+      runsDir: join(dir, 'runs'),
+      recorder: createClickHouseRunRecorder(store.client),
+      ...(histograms ? { histograms } : {}),
+    });
+    launchers.push(launcher);
+    return launcher;
+  };
+  return {
+    dir,
+    store,
+    collector,
+    target,
+    newLauncher,
+    async smoke(opts = {}) {
+      const launcher = newLauncher(opts.histograms);
+      const run = launcher.launch({
+        scenario: 'smoke',
+        params: { vus: opts.vus ?? 2, duration: opts.duration ?? '4s', target: target.url },
+        launchedBy: 'qa',
+      });
+      const ended = await launcher.whenEnded(run.id);
+      await launcher.close(); // waits for the run's records
+      return ended;
+    },
+    async setChaos(body) {
+      const res = await fetch(`${target.url}/admin/chaos`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`chaos: ${res.status} ${await res.text()}`);
+    },
+    async close(opts = {}) {
+      for (const l of launchers) await l.close();
+      await target.close();
+      await collector.close();
+      await store.close();
+      if (!opts.keepData) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// Baseline vs candidate on real k6 runs: the target made 250 ms slower through its chaos controls
+// shows up as flagged latency regressions on every endpoint and a threshold that flips; baselines
+// are marked, replaced and cleared; the trend lists the runs with the baseline marked.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { clearBaseline, markBaseline, readBaseline } from '../../src/results/baselines.ts';
+import { compareRuns } from '../../src/results/compare.ts';
+import { FIXED_NOISE_PCT } from '../../src/results/noise.ts';
+import { scenarioTrend } from '../../src/results/trend.ts';
+import type { EndedRun } from '../../src/run-state.ts';
+import { RunNotFoundError } from '../../src/run-store.ts';
+import { type StoreLoop, startStoreLoop } from '../helpers/store-loop.ts';
+
+let loop: StoreLoop;
+let base: EndedRun;
+let slow: EndedRun;
+beforeAll(async () => {
+  loop = await startStoreLoop();
+  base = await loop.smoke({ histograms: 'exponential' });
+  await loop.setChaos({ latencyMs: 250 });
+  try {
+    slow = await loop.smoke({ histograms: 'exponential' });
+  } finally {
+    await loop.setChaos({});
+  }
+});
+afterAll(async () => {
+  await loop?.close();
+});
+
+test('a slower candidate is flagged per endpoint beyond the noise band; thresholds side by side', async () => {
+  const cmp = await compareRuns(loop.store.client, base.id, slow.id);
+  // One comparable earlier run (the base) is too few for a band from history.
+  expect(cmp.noise).toMatchObject({ source: 'fixed', latencyPct: FIXED_NOISE_PCT });
+  expect(cmp.totals.p50Ms.deltaPct!).toBeGreaterThan(100);
+  expect(cmp.totals.p50Ms).toMatchObject({ significant: true, regression: true });
+  expect(cmp.endpoints.map((e) => e.name)).toEqual([
+    'GET /api/cars',
+    'GET /api/cars/:id',
+    'GET /api/makes',
+    'GET /api/recommendations',
+  ]);
+  for (const e of cmp.endpoints) {
+    // Every candidate request waited 250 ms; medians are robust to a busy machine, tails are not.
+    expect(e.p50Ms.candidate!).toBeGreaterThanOrEqual(250);
+    expect(e.p50Ms.regression).toBe(true);
+    expect(e.errorRate).toMatchObject({ base: 0, candidate: 0, significant: false });
+  }
+  expect(cmp.regressions).toBeGreaterThanOrEqual(4);
+  const p95 = cmp.thresholds.find((t) => t.metric === 'http_req_duration' && t.expr === 'p(95)<200');
+  // Side by side: each run's own verdict (the base's depends on how busy this machine is).
+  const baseVerdict = base.result?.thresholds.find((t) => t.metric === 'http_req_duration')?.ok;
+  expect(p95).toEqual({
+    metric: 'http_req_duration',
+    expr: 'p(95)<200',
+    base: baseVerdict,
+    candidate: false,
+  });
+
+  // The same run against itself changes nothing.
+  const same = await compareRuns(loop.store.client, base.id, base.id);
+  expect(same.regressions).toBe(0);
+  expect(same.totals.p95Ms.deltaPct).toBe(0);
+});
+
+test('a scenario baseline is marked, replaced and cleared; the trend shows it', async () => {
+  expect(await readBaseline(loop.store.client, 'smoke')).toBeNull();
+  const marked = await markBaseline(loop.store.client, { runId: base.id, markedBy: 'qa' });
+  expect(marked).toMatchObject({ scenario: 'smoke', runId: base.id, markedBy: 'qa' });
+  expect(await readBaseline(loop.store.client, 'smoke')).toMatchObject({ runId: base.id });
+
+  const trend = await scenarioTrend(loop.store.client, 'smoke');
+  expect(trend.map((p) => p.runId)).toEqual([base.id, slow.id]);
+  expect(trend.map((p) => p.isBaseline)).toEqual([true, false]);
+  // 250 ms added to every request puts the median at or above it, however busy the machine.
+  expect(trend[1]!.p50Ms!).toBeGreaterThanOrEqual(250);
+  expect(trend[1]!.p50Ms!).toBeGreaterThan(trend[0]!.p50Ms!);
+  expect(trend[1]!.thresholdsPassed).toBe(false);
+
+  await markBaseline(loop.store.client, { runId: slow.id });
+  expect(await readBaseline(loop.store.client, 'smoke')).toMatchObject({ runId: slow.id });
+  await clearBaseline(loop.store.client, { scenario: 'smoke', markedBy: 'qa' });
+  expect(await readBaseline(loop.store.client, 'smoke')).toBeNull();
+});
+
+test('bad baseline input is refused and changes nothing', async () => {
+  await clearBaseline(loop.store.client, { scenario: 'smoke' });
+  await expect(markBaseline(loop.store.client, { runId: 'run_unknown' })).rejects.toThrow(RunNotFoundError);
+  await expect(markBaseline(loop.store.client, { runId: "x'; DROP TABLE cp_runs" })).rejects.toThrow(
+    /run id/,
+  );
+  expect(await readBaseline(loop.store.client, 'smoke')).toBeNull();
+});
