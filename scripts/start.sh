@@ -42,7 +42,7 @@ done
 cat <<TXT
 
   CarSuggester performance control plane is up ($(( $(date +%s) - started )) s)
-    dashboard        $dashboard_url
+    dashboard        $dashboard_url   (sign in: DASHBOARD_USERS, or 'admin' with the password printed once at first start)
     target app       $TARGET_URL   (API under test)
     collector OTLP   http://127.0.0.1:${COLLECTOR_PORT:-4318}/v1/metrics, /v1/traces
     scraping         $TARGET_URL/metrics every 5 s (COLLECTOR_SCRAPE_TARGETS)
