@@ -1,0 +1,101 @@
+// The account and price-feed journeys, run by the smoke scenario's script with real k6 against the
+// real target-app (embedded PGlite, bcrypt, JWT, WebSocket feed): sign-ups, logins, favourites
+// and feed messages happen for real, and the summary k6 writes through handleSummary shows them.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startTargetApp, type TargetApp } from 'target-app';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { resolveK6Path } from '../src/k6-binary.ts';
+import { scenarios } from '../src/scenarios.ts';
+
+type Metric = { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> };
+type Check = { name: string; passes: number; fails: number };
+type Summary = { metrics: Record<string, Metric | undefined>; root_group: { checks: Check[] } };
+
+let target: TargetApp;
+let dir: string;
+let summary: Summary;
+let exitCode: number;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lt-journeys-'));
+  // A small catalogue and a brisk price changer, so a 200-car watch list gets messages in seconds.
+  target = await startTargetApp({
+    port: 0,
+    telemetryEnabled: false,
+    carCount: 200,
+    logLevel: 'warn',
+    priceChangeIntervalMs: 100,
+    priceChangesPerTick: 5,
+  });
+  const summaryPath = join(dir, 'summary.json');
+  const env = { BASE_URL: target.url, VUS: '3', DURATION: '4s', SUMMARY_PATH: summaryPath };
+  // Every access token is refreshed before use (margin ≥ its 15 min lifetime): the refresh path runs.
+  const args = ['run', '--quiet', '--no-usage-report', '-e', 'TOKEN_REFRESH_MARGIN_S=900'];
+  for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
+  args.push(scenarios.smoke.script);
+  exitCode = await promisify(execFile)(resolveK6Path(), args, { cwd: dir }).then(
+    () => 0,
+    (error: { code?: number }) => error.code ?? -1,
+  );
+  summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Summary;
+}, 90_000);
+
+afterAll(async () => {
+  await target?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const checks = (prefix: string): Check[] => summary.root_group.checks.filter((c) => c.name.startsWith(prefix));
+const count = (metric: string): number => summary.metrics[metric]?.values.count ?? 0;
+const routeCount = (route: string): number => count(`http_req_duration{name:${route}}`);
+
+test('smoke exercises all three journeys: 3 VUs start on account, price feed and browse', () => {
+  // Correctness must hold; latency on a shared 2-core box is for benchmarks (exit 99 allowed).
+  expect([0, 99]).toContain(exitCode);
+  expect(summary.metrics.http_req_failed?.values.rate).toBe(0);
+  expect(routeCount('GET /api/makes')).toBeGreaterThan(0);
+  expect(routeCount('POST /api/auth/register')).toBeGreaterThan(0);
+  expect(count('ws_sessions')).toBeGreaterThan(0);
+});
+
+test('the account journey signs up, logs in once, refreshes and manages favourites, all checks passing', () => {
+  const account = [
+    ...checks('register'),
+    ...checks('login'),
+    ...checks('refresh'),
+    ...checks('favourites'),
+    ...checks('recommendations (signed in)'),
+  ];
+  expect(account.map((c) => c.name)).toEqual(
+    expect.arrayContaining([
+      'register: status 201',
+      'login: status 200',
+      'favourites: added',
+      'favourites: list holds the saved cars',
+      'recommendations (signed in): status 200',
+    ]),
+  );
+  for (const c of account) expect(c, c.name).toMatchObject({ fails: 0 });
+  // One VU is one account: it registers and logs in once, however many visits it makes.
+  expect(routeCount('POST /api/auth/register')).toBe(1);
+  expect(routeCount('POST /api/auth/login')).toBe(1);
+  expect(count('favourites_added')).toBeGreaterThanOrEqual(2);
+  expect(routeCount('POST /api/favourites')).toBe(count('favourites_added'));
+  expect(routeCount('GET /api/favourites')).toBeGreaterThan(0);
+  expect(routeCount('DELETE /api/favourites/:carId')).toBeGreaterThan(0);
+});
+
+test('the price-feed journey measures delivery latency and is judged by the plan’s 50 ms threshold', () => {
+  for (const c of checks('price feed')) expect(c, c.name).toMatchObject({ fails: 0 });
+  expect(checks('price feed').map((c) => c.name)).toContain('price feed: watch acknowledged');
+  expect(count('realtime_messages')).toBeGreaterThan(0);
+  const latency = summary.metrics.realtime_latency;
+  expect(latency?.values.count).toBe(count('realtime_messages'));
+  expect(latency?.values.max).toBeGreaterThanOrEqual(0);
+  expect(Object.keys(latency?.thresholds ?? {})).toEqual(['p(95)<50']);
+  expect(count('realtime_change_latency')).toBe(count('realtime_messages'));
+});
