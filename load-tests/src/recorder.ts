@@ -30,6 +30,8 @@ export type RunRow = {
   /** -1 until k6 has exited (or when it died from a signal). */
   ExitCode: number;
   Result: string;
+  /** Why a failed, aborted or lost run ended; '' otherwise. */
+  Reason: string;
   UpdatedAt: number;
 };
 
@@ -47,6 +49,7 @@ export function runToRow(run: Run, now: number = Date.now()): RunRow {
     EndedAt: endedAtOf(run) ?? 0,
     ExitCode: result?.exitCode ?? -1,
     Result: result ? JSON.stringify(result) : '',
+    Reason: 'reason' in run ? run.reason : '',
     UpdatedAt: now,
   };
 }

@@ -15,7 +15,7 @@ export const RUN_STATES = [
 export type RunState = (typeof RUN_STATES)[number];
 export type TerminalRunState = Extract<RunState, 'finished' | 'failed' | 'aborted' | 'lost'>;
 
-/** Why a run is `lost` (cp_runs has no reason column; the state implies it). */
+/** Why a run is `lost` (stored in cp_runs.Reason). */
 export const LOST_REASON =
   'the launcher running it went away (dashboard restarted or crashed) before it ended';
 

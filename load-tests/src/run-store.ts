@@ -2,7 +2,7 @@
 // by UpdatedAt), and marking runs whose launcher went away as `lost`.
 import type { Store } from 'collector';
 import { RUNS_TABLE } from './recorder.ts';
-import { isTerminal, RUN_STATES, type RunResult, type RunState } from './run-state.ts';
+import { isTerminal, LOST_REASON, RUN_STATES, type RunResult, type RunState } from './run-state.ts';
 
 export type StoreClient = Store['client'];
 
@@ -20,6 +20,8 @@ export type StoredRun = {
   /** null until k6 exited, or when it died from a signal. */
   exitCode: number | null;
   result: RunResult | null;
+  /** Why a failed, aborted or lost run ended; null otherwise. */
+  reason: string | null;
 };
 
 export class RunNotFoundError extends Error {
@@ -31,7 +33,7 @@ export class RunNotFoundError extends Error {
 
 type Row = Record<string, string | number>;
 
-const columns = `RunId, Scenario, State, Params, Target, LaunchedBy, ExitCode, Result,
+const columns = `RunId, Scenario, State, Params, Target, LaunchedBy, ExitCode, Result, Reason,
   toUnixTimestamp64Milli(CreatedAt) AS createdMs, toUnixTimestamp64Milli(StartedAt) AS startedMs,
   toUnixTimestamp64Milli(EndedAt) AS endedMs`;
 
@@ -60,6 +62,7 @@ function toStoredRun(row: Row): StoredRun | undefined {
     endedAt: time(row.endedMs),
     exitCode: Number(row.ExitCode) >= 0 ? Number(row.ExitCode) : null,
     result: parseJson<RunResult | null>(String(row.Result), null),
+    reason: row.Reason ? String(row.Reason) : null,
   };
 }
 
@@ -123,6 +126,7 @@ export async function markLostRuns(
       CreatedAt: Number(r.CreatedAt),
       StartedAt: Number(r.StartedAt),
       State: 'lost',
+      Reason: LOST_REASON,
       EndedAt: now,
       UpdatedAt: now,
     })),

@@ -22,7 +22,7 @@ let exitCode: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lt-journeys-'));
-  // A small catalogue and a brisk price changer, so a 200-car watch list gets messages in seconds.
+  // A small catalogue and a brisk price changer, so a watcher gets messages within its 2 s session.
   target = await startTargetApp({
     port: 0,
     telemetryEnabled: false,
@@ -49,7 +49,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const checks = (prefix: string): Check[] => summary.root_group.checks.filter((c) => c.name.startsWith(prefix));
+const checks = (prefix: string): Check[] =>
+  summary.root_group.checks.filter((c) => c.name.startsWith(prefix));
 const count = (metric: string): number => summary.metrics[metric]?.values.count ?? 0;
 const routeCount = (route: string): number => count(`http_req_duration{name:${route}}`);
 
@@ -66,6 +67,7 @@ test('the account journey signs up, logs in once, refreshes and manages favourit
   const account = [
     ...checks('register'),
     ...checks('login'),
+    ...checks('me'),
     ...checks('refresh'),
     ...checks('favourites'),
     ...checks('recommendations (signed in)'),
@@ -74,15 +76,20 @@ test('the account journey signs up, logs in once, refreshes and manages favourit
     expect.arrayContaining([
       'register: status 201',
       'login: status 200',
+      'refresh: status 200',
+      'me: is the signed-in user',
       'favourites: added',
       'favourites: list holds the saved cars',
       'recommendations (signed in): status 200',
     ]),
   );
   for (const c of account) expect(c, c.name).toMatchObject({ fails: 0 });
-  // One VU is one account: it registers and logs in once, however many visits it makes.
+  // Smoke has one signed-in user (VU 1): it registers and logs in once over all its visits, then
+  // refreshes its token instead of logging in again.
   expect(routeCount('POST /api/auth/register')).toBe(1);
   expect(routeCount('POST /api/auth/login')).toBe(1);
+  expect(routeCount('POST /api/auth/refresh')).toBeGreaterThan(1);
+  expect(routeCount('GET /api/auth/me')).toBeGreaterThan(1);
   expect(count('favourites_added')).toBeGreaterThanOrEqual(2);
   expect(routeCount('POST /api/favourites')).toBe(count('favourites_added'));
   expect(routeCount('GET /api/favourites')).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { createStore, type Store } from 'collector';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createLauncher, type Launcher } from '../src/launcher.ts';
 import { createClickHouseRunRecorder, type RunRecorder } from '../src/recorder.ts';
+import { LOST_REASON } from '../src/run-state.ts';
 import { readRun } from '../src/run-store.ts';
 import { type CarApiServer, startCarApiServer } from './helpers/car-api-server.ts';
 
@@ -51,6 +52,7 @@ test('runs left active by a launcher that went away are marked lost by the next 
 
   const lost = await readRun(store.client, orphan.id);
   expect(lost.state).toBe('lost');
+  expect(lost.reason).toBe(LOST_REASON);
   expect(lost.endedAt).toBeGreaterThanOrEqual(lost.startedAt!);
   expect((await readRun(store.client, queued.id)).state).toBe('lost');
   expect((await readRun(store.client, done.id)).state).toBe('finished');

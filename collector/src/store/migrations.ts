@@ -14,7 +14,13 @@ import {
   runsTable,
   tracesTable,
 } from './schema.ts';
-import { alertAcksTable, auditLogTable, runBaselinesTable, silencesTable } from './schema-control-plane.ts';
+import {
+  alertAcksTable,
+  auditLogTable,
+  runBaselinesTable,
+  runsReasonColumn,
+  silencesTable,
+} from './schema-control-plane.ts';
 import { rollupStatements, traceIdTsTable, traceIdTsView } from './schema-rollups.ts';
 
 export interface Migration {
@@ -52,6 +58,7 @@ export const migrations: readonly Migration[] = [
     name: 'control plane: silences, acknowledgements, audit log, run baselines',
     statements: [silencesTable, alertAcksTable, auditLogTable, runBaselinesTable],
   },
+  { version: 9, name: 'control plane: the reason a run ended', statements: [runsReasonColumn] },
 ];
 
 /** Applies the pending migrations; with `cluster`, as ON CLUSTER DDL with Replicated engines. */

@@ -36,6 +36,9 @@ export const auditLogTable = `CREATE TABLE IF NOT EXISTS cp_audit_log (
 ) ENGINE = MergeTree
 ORDER BY At`;
 
+/** Why a run failed, was aborted or lost (before this column the state alone said it). */
+export const runsReasonColumn = "ALTER TABLE cp_runs ADD COLUMN IF NOT EXISTS Reason String DEFAULT ''";
+
 /** The baseline run of each scenario (the newest MarkedAt wins; RunId '' clears it). */
 export const runBaselinesTable = `CREATE TABLE IF NOT EXISTS cp_run_baselines (
     Scenario LowCardinality(String),

@@ -11,6 +11,7 @@ const LINKS = [
   { href: '/scores', label: 'Scores' },
   { href: '/service', label: 'Service' },
   { href: '/load-tests', label: 'Load tests' },
+  { href: '/compare', label: 'Compare' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/chaos', label: 'Chaos' },
   { href: '/system', label: 'System' },

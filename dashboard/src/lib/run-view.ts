@@ -73,6 +73,8 @@ export interface StoredRunRow {
   Target: string;
   LaunchedBy: string;
   Result: string;
+  /** Why a failed, aborted or lost run ended ('' otherwise; absent in rows from before migration 9). */
+  Reason?: string;
   /** DateTime64 columns as unix ms (Int64 arrives as a string in JSON). */
   createdMs: number | string;
   startedMs: number | string;
@@ -118,7 +120,7 @@ export function storedRunToView(row: StoredRunRow): RunView | undefined {
     endedAt: time(row.endedMs),
     live: null,
     result: parseJson<RunResult | null>(row.Result, null),
-    reason: null,
+    reason: row.Reason ? row.Reason : null,
   };
 }
 

@@ -4,7 +4,7 @@
 import type { Store } from 'collector';
 import { type RunView, type StoredRunRow, storedRunToView } from '../lib/run-view.ts';
 
-const columns = `RunId, Scenario, State, Params, Target, LaunchedBy, Result,
+const columns = `RunId, Scenario, State, Params, Target, LaunchedBy, Result, Reason,
   toUnixTimestamp64Milli(CreatedAt) AS createdMs, toUnixTimestamp64Milli(StartedAt) AS startedMs,
   toUnixTimestamp64Milli(EndedAt) AS endedMs`;
 

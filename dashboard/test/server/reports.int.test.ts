@@ -21,6 +21,7 @@ let running: RunningServices;
 const as = (user: SessionUser) => createCaller({ services: running.services, headers: new Headers(), user });
 const viewer = () => as({ name: 'vera', role: 'viewer' });
 const qa = () => as({ name: 'quinn', role: 'qa' });
+const admin = () => as({ name: 'ada', role: 'admin' });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dashboard-reports-'));
@@ -119,6 +120,10 @@ describe('baselines', () => {
     expect((await viewer().reports.run({ id: slow.id })).baseline?.runId).toBe(fast.id);
     const trend = await viewer().reports.trend({ scenario: 'smoke' });
     expect(trend.filter((p) => p.isBaseline).map((p) => p.runId)).toEqual([fast.id]);
+    const { entries } = await admin().audit.list({ action: 'run.baseline' });
+    expect(entries.map((e) => [e.actor, e.target, e.details])).toEqual([
+      ['quinn', fast.id, { scenario: 'smoke' }],
+    ]);
     await expect(qa().reports.markBaseline({ id: 'run_missing' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });

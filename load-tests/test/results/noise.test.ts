@@ -31,6 +31,7 @@ const run = (id: string, createdAt: number, s: RunStats, extra: Partial<StoredRu
   endedAt: createdAt + 60_000,
   exitCode: 0,
   result: { exitCode: 0, exitMeaning: 'ok', thresholdsPassed: true, thresholds: [], stats: s },
+  reason: null,
   ...extra,
 });
 

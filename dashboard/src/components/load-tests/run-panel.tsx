@@ -54,6 +54,9 @@ export function RunPanel({
         </div>
         <div className="run-actions">
           <StateBadge state={run.state} testId="run-state" />
+          <Link href={`/runs/${encodeURIComponent(run.id)}`} data-testid="run-report-link">
+            Report
+          </Link>
           {run.startedAt ? (
             <Link href={`/scores?run=${encodeURIComponent(run.id)}`} data-testid="run-scores-link">
               Scores

@@ -3,20 +3,22 @@
 // The figures come from load-tests' results library, which reads the store by run id.
 import { readFile } from 'node:fs/promises';
 import { TRPCError } from '@trpc/server';
-import {
-  comparableRuns,
-  compareResults,
-  markBaseline,
-  noiseBand,
-  queryRunReport,
-  readBaseline,
-  readRun,
-  readScenarioRuns,
-  scenarioTrend,
-} from 'load-tests';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
 import { qaProcedure, router, viewerProcedure } from '../trpc.ts';
+
+type LoadTests = typeof import('load-tests');
+let loadTestsModule: Promise<LoadTests> | undefined;
+
+/**
+ * The results library, loaded by Node at run time rather than bundled: Next cannot bundle the
+ * load-tests workspace (it resolves paths from its own location), and in the all-in-one process
+ * server.ts has loaded it already, so this is the same module instance.
+ */
+export function loadTests(): Promise<LoadTests> {
+  loadTestsModule ??= import(/* turbopackIgnore: true */ /* webpackIgnore: true */ 'load-tests');
+  return loadTestsModule;
+}
 
 /** Run ids as the launcher makes them (run_20261123T010000Z_abc123); anything else is refused. */
 export const runIdSchema = z
@@ -49,6 +51,7 @@ async function runLog(services: Services, id: string): Promise<string | null> {
 }
 
 export async function buildRunReport(services: Services, id: string) {
+  const { queryRunReport, readBaseline, readRun } = await loadTests();
   const client = services.store.client;
   const opts = { serverService: services.config.targetServiceName };
   const [report, run] = await Promise.all([queryRunReport(client, id, opts), readRun(client, id)]);
@@ -80,6 +83,8 @@ export const reportsRouter = router({
     .query(async ({ ctx, input }) => {
       const client = ctx.services.store.client;
       const opts = { serverService: ctx.services.config.targetServiceName };
+      const { comparableRuns, compareResults, noiseBand, queryRunReport, readRun, readScenarioRuns } =
+        await loadTests();
       try {
         const [base, candidate, candidateRun] = await Promise.all([
           queryRunReport(client, input.base, opts),
@@ -103,10 +108,13 @@ export const reportsRouter = router({
   /** A scenario's ended runs, oldest first, with their key figures; also the compare page's picker. */
   trend: viewerProcedure
     .input(z.object({ scenario: scenarioSchema }))
-    .query(({ ctx, input }) => scenarioTrend(ctx.services.store.client, input.scenario)),
+    .query(async ({ ctx, input }) =>
+      (await loadTests()).scenarioTrend(ctx.services.store.client, input.scenario),
+    ),
 
   /** Makes an ended run its scenario's baseline (qa and admin), recorded in the audit log. */
   markBaseline: qaProcedure.input(z.object({ id: runIdSchema })).mutation(async ({ ctx, input }) => {
+    const { markBaseline } = await loadTests();
     const baseline = await markBaseline(ctx.services.store.client, {
       runId: input.id,
       markedBy: ctx.user.name,

@@ -1,0 +1,111 @@
+// A run's report and a comparison through the browser: qa runs two short smoke runs against the
+// real target, opens the first one's report, exports it, marks it as the baseline, then compares
+// the second run with it. Screenshots of both pages are kept as artefacts.
+import { expect, type Page, test } from '@playwright/test';
+import { E2E_USERS, signIn } from './support/users.ts';
+
+const MS = /^\d+(\.\d+)? (ms|s)$/;
+
+async function runSmoke(page: Page): Promise<string> {
+  await page.goto('/load-tests');
+  await page.getByTestId('scenario-select').selectOption('smoke');
+  await page.getByTestId('vus-input').fill('2');
+  await page.getByTestId('duration-input').fill('4s');
+  await page.getByTestId('launch-button').click();
+  await expect(page).toHaveURL(/\/load-tests\?run=run_/);
+  const panel = page.getByTestId('run-panel');
+  await expect(panel.getByTestId('run-state')).toHaveText(/finished|failed/, { timeout: 90_000 });
+  const id = await panel.getAttribute('data-run-id');
+  if (!id) throw new Error('the run panel names no run');
+  return id;
+}
+
+test('open a finished run report, export it, mark it as baseline and compare a later run', async ({
+  page,
+}, testInfo) => {
+  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(name), fullPage: true });
+
+  await test.step('the compare page says what to do before any run', async () => {
+    await signIn(page, E2E_USERS.qa, '/compare');
+    await expect(page.getByTestId('compare-empty')).toContainText('Launch runs from the Load tests page');
+    await shot('compare-empty.png');
+  });
+
+  const first = await test.step('qa runs a smoke test and opens its report', async () => {
+    const id = await runSmoke(page);
+    await page.getByTestId('run-report-link').click();
+    await expect(page).toHaveURL(new RegExp(`/runs/${id}$`));
+    const report = page.getByTestId('run-report');
+    await expect(report).toHaveAttribute('data-run-id', id);
+    await expect(page.getByTestId('report-requests')).toHaveText(/^[1-9][\d,]*$/);
+    await expect(page.getByTestId('report-p95')).toHaveText(MS);
+    await expect(page.getByTestId('endpoint-row').first()).toBeVisible();
+    await expect(page.getByTestId('threshold-row').first()).toBeVisible();
+    await expect
+      .poll(async () => Number(await page.getByTestId('report-percentiles').getAttribute('data-points')))
+      .toBeGreaterThan(0);
+    expect(Number(await page.getByTestId('report-distribution').getAttribute('data-bars'))).toBeGreaterThan(
+      0,
+    );
+    await expect(page.getByTestId('report-log')).toContainText('k6');
+    return id;
+  });
+
+  await test.step('the exports download with the session; without it they are refused', async () => {
+    const html = await page.request.get(`/api/runs/${first}/export?format=html`);
+    expect(html.status()).toBe(200);
+    expect(html.headers()['content-type']).toMatch(/^text\/html/);
+    expect(await html.text()).toContain(first);
+    const csv = await page.request.get(`/api/runs/${first}/export?format=csv&table=endpoints`);
+    expect((await csv.text()).split('\r\n')[0]).toMatch(/^endpoint,requests,/);
+    const anonymous = await page.context().browser()!.newContext();
+    const refused = await anonymous.request.get(
+      new URL(`/api/runs/${first}/export?format=json`, page.url()).toString(),
+    );
+    expect(refused.status()).toBe(401);
+    await anonymous.close();
+  });
+
+  await test.step('qa marks it as the scenario baseline', async () => {
+    await page.getByTestId('mark-baseline').click();
+    await expect(page.getByTestId('baseline-note')).toHaveText(
+      /This run is the smoke baseline \(marked by quinn\)/,
+    );
+    await expect(page.getByTestId('mark-baseline')).toHaveCount(0);
+    await shot('run-report.png');
+  });
+
+  await test.step('a later run compares with the baseline: overlay, diff and trend', async () => {
+    const second = await runSmoke(page);
+    await page.goto(`/runs/${second}`);
+    await page.getByTestId('compare-baseline').click();
+    await expect(page).toHaveURL(new RegExp(`/compare\\?base=${first}&candidate=${second}$`));
+    await expect
+      .poll(async () => Number(await page.getByTestId('compare-overlay').getAttribute('data-points')), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
+    await expect(page.getByTestId('diff-row').first()).toContainText('All requests');
+    await expect(page.getByTestId('noise-band')).toContainText('Noise band fixed');
+    await expect(page.getByTestId('compare-verdict')).toHaveText(/regression|no regression beyond noise/);
+    await expect(page.getByTestId('threshold-pairs')).toBeVisible();
+    await expect(page.getByTestId('trend-latency')).toHaveAttribute('data-points', '2');
+    await shot('compare.png');
+  });
+
+  await test.step('a viewer reads the report from the compare page but is offered no baseline button', async () => {
+    const context = await page
+      .context()
+      .browser()!
+      .newContext({ baseURL: new URL(page.url()).origin });
+    const viewer = await context.newPage();
+    await signIn(viewer, E2E_USERS.viewer, '/compare?scenario=smoke');
+    await expect(viewer.getByTestId('trend-latency')).toHaveAttribute('data-points', '2');
+    await viewer.locator(`a[href="/runs/${first}"]`).first().click();
+    await expect(viewer.getByTestId('run-report')).toHaveAttribute('data-run-id', first);
+    await expect(viewer.getByTestId('report-requests')).toHaveText(/^[1-9][\d,]*$/);
+    await expect(viewer.getByTestId('baseline-note')).toContainText('This run is the smoke baseline');
+    await expect(viewer.getByTestId('mark-baseline')).toHaveCount(0);
+    await context.close();
+  });
+});
