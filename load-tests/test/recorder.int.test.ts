@@ -1,33 +1,25 @@
-// The ClickHouse run recorder against embedded ClickHouse (chDB), with a cp_runs table in the
-// column layout the collector's migration owns: rows land, times survive as DateTime64(3).
+// The ClickHouse run recorder against embedded ClickHouse (chDB) with the cp_runs table the
+// collector's migrations create: rows land, times survive as DateTime64(3), reasons are kept.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
-import { afterAll, expect, test } from 'vitest';
+import { createStore, type Store } from 'collector';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createClickHouseRunRecorder } from '../src/recorder.ts';
-import type { FinishedRun, QueuedRun } from '../src/run-state.ts';
+import type { AbortedRun, FinishedRun, QueuedRun } from '../src/run-state.ts';
+import { readRun } from '../src/run-store.ts';
 
-type ClientOptions = NonNullable<Parameters<typeof createClient>[0]>;
-const client = createClient({
-  // chdb types its connection against its own copy of @clickhouse/client-common (FIELD-NOTES).
-  connection: createChdbConnection({
-    path: mkdtempSync(join(tmpdir(), 'lt-chdb-')),
-  }) as unknown as ClientOptions['connection'],
+let store: Store;
+let client: Store['client'];
+beforeAll(async () => {
+  store = await createStore({ dataDir: mkdtempSync(join(tmpdir(), 'lt-chdb-')) });
+  client = store.client;
 });
 afterAll(async () => {
-  await client.close();
+  await store.close();
 });
 
 test('every transition is a row; the latest is the current state', async () => {
-  await client.command({
-    query: `CREATE TABLE cp_runs (
-      RunId String, Scenario LowCardinality(String), State LowCardinality(String), Params String,
-      Target String, LaunchedBy String, CreatedAt DateTime64(3), StartedAt DateTime64(3),
-      EndedAt DateTime64(3), ExitCode Int32, Result String, UpdatedAt DateTime64(3)
-    ) ENGINE = ReplacingMergeTree(UpdatedAt) ORDER BY RunId`,
-  });
   const recorder = createClickHouseRunRecorder(client);
   const queued: QueuedRun = {
     id: 'run_20261122T120000Z_abcdef',
@@ -93,4 +85,24 @@ test('every transition is a row; the latest is the current state', async () => {
     format: 'JSONEachRow',
   });
   expect(await current.json()).toEqual([{ state: 'finished' }]);
+});
+
+test('the reason a run was aborted is stored and read back', async () => {
+  const aborted: AbortedRun = {
+    id: 'run_20261122T130000Z_abcdef',
+    scenario: 'load',
+    params: { vus: 2, duration: '5s', target: 'http://127.0.0.1:8080' },
+    target: 'http://127.0.0.1:8080',
+    launchedBy: 'qa',
+    createdAt: Date.parse('2026-11-22T13:00:00.000Z'),
+    runDir: '/runs/y',
+    logPath: '/runs/y/k6.log',
+    summaryPath: '/runs/y/summary.json',
+    state: 'aborted',
+    startedAt: Date.parse('2026-11-22T13:00:01.000Z'),
+    endedAt: Date.parse('2026-11-22T13:00:03.000Z'),
+    reason: 'stopped by qa',
+  };
+  await createClickHouseRunRecorder(client).record(aborted);
+  expect(await readRun(client, aborted.id)).toMatchObject({ state: 'aborted', reason: 'stopped by qa' });
 });
