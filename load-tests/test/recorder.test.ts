@@ -28,6 +28,7 @@ test('a queued run: unset times are 0, exit code -1, no result', () => {
     EndedAt: 0,
     ExitCode: -1,
     Result: '',
+    Reason: '',
     UpdatedAt: 1_700_000_000_005,
   });
 });
