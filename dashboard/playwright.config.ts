@@ -86,6 +86,9 @@ export default defineConfig({
         TARGET_URL: targetUrl,
         DATA_DIR: process.env.E2E_DATA_DIR,
         DASHBOARD_USERS: process.env.E2E_DASHBOARD_USERS,
+        // The synthetic page check has its own integration tests; here the Frontend category stays
+        // unmeasured so the scores spec can see a "no data" category deterministically.
+        PAGE_CHECK_INTERVAL: '0',
         NEXT_TELEMETRY_DISABLED: '1',
       },
       reuseExistingServer: false,
