@@ -1,7 +1,7 @@
 // Breakpoint: user sessions arriving at a rate ramped from zero towards 20,000 per second until a
 // plan threshold fails — then abortOnFail ends the run (exit 99); the rate reached is the capacity.
 // Env: BASE_URL (required), SCALE (0 < s ≤ 1, default 1), DURATION (default 1h), THINK (s), SUMMARY_PATH.
-import { browse } from '../lib/journeys.js';
+import { mixedJourney } from '../lib/journey-mix.js';
 import { abortDelay, scaled, stagesOf, thinkTime, totalMs } from '../lib/profile.js';
 import { writeSummary } from '../lib/summary.js';
 import { targetUrl } from '../lib/target.js';
@@ -31,7 +31,7 @@ export const options = {
 };
 
 export default function () {
-  browse(baseUrl, think);
+  mixedJourney(baseUrl, think);
 }
 
 /** The ramp is linear, so the time the thresholds stopped the run gives the arrival rate it reached. */

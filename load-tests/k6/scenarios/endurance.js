@@ -1,7 +1,7 @@
 // Endurance (soak): the plan's 10,000 concurrent users for 24 hours — leaks, pool exhaustion, slow drift.
 // k6 keeps every Trend sample for the summary, so memory grows with the run: watch it on long runs.
 // Env: BASE_URL (required), SCALE (0 < s ≤ 1, default 1), DURATION (default 24h), THINK (s), SUMMARY_PATH.
-import { browse } from '../lib/journeys.js';
+import { mixedJourney } from '../lib/journey-mix.js';
 import { scaled, stagesOf, thinkTime, totalMs } from '../lib/profile.js';
 import { writeSummary } from '../lib/summary.js';
 import { targetUrl } from '../lib/target.js';
@@ -30,7 +30,7 @@ export const options = {
 };
 
 export default function () {
-  browse(baseUrl, think);
+  mixedJourney(baseUrl, think);
 }
 
 export function handleSummary(data) {

@@ -1,6 +1,6 @@
 // Load: the plan's expected traffic — 10,000 concurrent users browsing — ramped up, held, ramped down.
 // Env: BASE_URL (required), SCALE (0 < s ≤ 1, default 1), DURATION (default 30m), THINK (s), SUMMARY_PATH.
-import { browse } from '../lib/journeys.js';
+import { mixedJourney } from '../lib/journey-mix.js';
 import { scaled, stagesOf, thinkTime, totalMs } from '../lib/profile.js';
 import { writeSummary } from '../lib/summary.js';
 import { targetUrl } from '../lib/target.js';
@@ -30,7 +30,7 @@ export const options = {
 };
 
 export default function () {
-  browse(baseUrl, think);
+  mixedJourney(baseUrl, think);
 }
 
 export function handleSummary(data) {

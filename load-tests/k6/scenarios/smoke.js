@@ -1,17 +1,23 @@
-// Smoke: a couple of VUs browsing for a short while — does the target work and meet the plan's targets?
-// Env: BASE_URL (required), VUS (default 2), DURATION (default 20s), SUMMARY_PATH (summary JSON file).
-import { browse } from '../lib/journeys.js';
+// Smoke: a couple of VUs covering every journey (signed-in user, price feed, browse) for a short
+// while — does the target work and meet the plan's targets? Pauses are short (a check, not a crowd),
+// so even a 5-second smoke makes enough requests for its one sign-up to be a fair share of them.
+// Env: BASE_URL (required), VUS (default 2), DURATION (default 20s), THINK (s, default 0.3),
+// SUMMARY_PATH (summary JSON file).
+import { smokeJourney } from '../lib/journey-mix.js';
+import { thinkTime } from '../lib/profile.js';
 import { writeSummary } from '../lib/summary.js';
 import { targetUrl } from '../lib/target.js';
 import { scenarioThresholds, summaryTrendStats } from '../lib/thresholds.js';
 
 const baseUrl = targetUrl();
+const vus = Number(__ENV.VUS || 2);
+const think = __ENV.THINK === undefined ? 0.3 : thinkTime();
 
 export const options = {
   scenarios: {
     smoke: {
       executor: 'constant-vus',
-      vus: Number(__ENV.VUS || 2),
+      vus,
       duration: __ENV.DURATION || '20s',
       gracefulStop: '5s',
     },
@@ -21,7 +27,7 @@ export const options = {
 };
 
 export default function () {
-  browse(baseUrl);
+  smokeJourney(baseUrl, vus, think);
 }
 
 export function handleSummary(data) {

@@ -1,7 +1,7 @@
 // Spike: a quiet baseline, a sudden surge to 20,000 users (twice the plan's load), a sudden drop —
 // does the target absorb it and recover to baseline latency?
 // Env: BASE_URL (required), SCALE (0 < s ≤ 1, default 1), DURATION (default 10m), THINK (s), SUMMARY_PATH.
-import { browse } from '../lib/journeys.js';
+import { mixedJourney } from '../lib/journey-mix.js';
 import { scaled, stagesOf, thinkTime, totalMs } from '../lib/profile.js';
 import { writeSummary } from '../lib/summary.js';
 import { targetUrl } from '../lib/target.js';
@@ -35,7 +35,7 @@ export const options = {
 };
 
 export default function () {
-  browse(baseUrl, think);
+  mixedJourney(baseUrl, think);
 }
 
 export function handleSummary(data) {

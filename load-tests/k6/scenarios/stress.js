@@ -1,7 +1,7 @@
 // Stress: beyond the expected traffic, in steps up to the plan's 50,000 concurrent users, then down —
 // where does latency give, do errors appear, does it recover?
 // Env: BASE_URL (required), SCALE (0 < s ≤ 1, default 1), DURATION (default 40m), THINK (s), SUMMARY_PATH.
-import { browse } from '../lib/journeys.js';
+import { mixedJourney } from '../lib/journey-mix.js';
 import { scaled, stagesOf, thinkTime, totalMs } from '../lib/profile.js';
 import { writeSummary } from '../lib/summary.js';
 import { targetUrl } from '../lib/target.js';
@@ -37,7 +37,7 @@ export const options = {
 };
 
 export default function () {
-  browse(baseUrl, think);
+  mixedJourney(baseUrl, think);
 }
 
 export function handleSummary(data) {
