@@ -16,7 +16,7 @@ import {
   type RunResult,
   type TerminalRunState,
 } from './run-state.ts';
-import type { ScenarioDefinition, ScenarioParams } from './scenarios.ts';
+import { parseDuration, type ScenarioDefinition, type ScenarioParams } from './scenarios.ts';
 import { type K6Summary, readSummaryFile, resultFromSummary } from './summary.ts';
 
 export type RunTimings = {
@@ -26,7 +26,20 @@ export type RunTimings = {
   stopTimeoutMs: number;
   /** After SIGTERM, how long before SIGKILL. */
   killTimeoutMs: number;
+  /**
+   * How long past its planned duration a run may go on (graceful stops, teardown, summary) before it
+   * counts as hung and is stopped and failed. Undefined → the larger of 2 min and a quarter of the
+   * planned duration.
+   */
+  overrunMs?: number | undefined;
 };
+
+/** The moment after which a still-running k6 is hung, in ms after it was started; undefined without a duration. */
+export function hangDeadlineMs(params: ScenarioParams, overrunMs: number | undefined): number | undefined {
+  const planned = parseDuration(params.duration);
+  if (planned === undefined) return undefined;
+  return planned + (overrunMs ?? Math.max(120_000, planned / 4));
+}
 
 export type RunContext = {
   run: QueuedRun;
@@ -52,6 +65,8 @@ export function executeRun(ctx: RunContext): RunHandle {
   let rest: ReturnType<typeof createK6RestClient> | undefined;
   let watching = true;
   let exited = false;
+  /** Set when k6 ran past its planned end and was stopped for it: the run then ends as failed. */
+  let hungAfterMs: number | undefined;
   const timers: NodeJS.Timeout[] = [];
 
   const end = (state: TerminalRunState, reason: string, result?: RunResult): void => {
@@ -127,6 +142,18 @@ export function executeRun(ctx: RunContext): RunHandle {
     });
     proc = spawnK6({ k6Path, args, env, cwd: run.runDir, logPath: run.logPath, onLine: ctx.onLine });
     rest = createK6RestClient(apiAddress);
+    const deadline = hangDeadlineMs(ctx.params, timings.overrunMs);
+    if (deadline !== undefined)
+      timers.push(
+        setTimeout(() => {
+          if (exited || stopRequested) return;
+          hungAfterMs = deadline;
+          ctx.warn(
+            `run ${run.id}: k6 still running ${deadline} ms after its start (planned end passed): stopping it`,
+          );
+          requestStop();
+        }, deadline),
+      );
     void watch();
     const exit = await proc.exited;
     exited = true;
@@ -144,6 +171,13 @@ export function executeRun(ctx: RunContext): RunHandle {
       ctx.warn(`run ${run.id}: unreadable summary`, err);
     }
     const result = resultFromSummary(summary, exit);
+    // Whatever k6 exported before it was stopped stays in the store: the run is failed, not erased.
+    if (hungAfterMs !== undefined)
+      return end(
+        'failed',
+        `k6 hung: still running ${Math.round(hungAfterMs / 1000)} s after it started, past its planned duration; stopped (exit ${exit.code ?? exit.signal})`,
+        result,
+      );
     const outcome = outcomeOfExit(exit.code, exit.signal, stopRequested);
     end(outcome.state, outcome.reason ?? '', result);
   };
