@@ -23,6 +23,7 @@ import { loadAuthConfig } from '../server/auth/bootstrap.ts';
 import { createOidcLogin } from '../server/auth/oidc.ts';
 import type { Services } from '../server/services.ts';
 import { createTargetChaos } from '../server/target-chaos.ts';
+import { createAlertEngineMetrics } from './alert-metrics.ts';
 
 export interface RunningServices {
   services: Services;
@@ -79,8 +80,16 @@ export async function startServices(
       runsDir: runsDirOf(env),
       recorder: createClickHouseRunRecorder(store.client),
     });
+    const otlpUrl = opened.collector?.url ?? `http://${env.OTLP_ENDPOINT}`;
+    // With ingest keys configured, the engine's own telemetry needs one like any other sender.
+    const apiKey = parseCollectorEnv().COLLECTOR_API_KEYS[0];
+    const alertMetrics = createAlertEngineMetrics({
+      otlpUrl,
+      ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}),
+    });
     const alerts = createAlertEngine({
       client: store.client,
+      onEvaluated: alertMetrics.onEvaluated,
       rulesDir: env.RULES_DIR,
       webhookUrl: env.ALERT_WEBHOOK_URL,
       externalUrl: `http://${env.HOST}:${env.PORT}`,
@@ -110,7 +119,7 @@ export async function startServices(
     const pageCheck =
       env.PAGE_CHECK_INTERVAL > 0
         ? (await import('./page-check/start-page-check.ts')).startPageCheck(env, {
-            otlpUrl: opened.collector?.url ?? `http://${env.OTLP_ENDPOINT}`,
+            otlpUrl,
             activeRunId: () => launcher.list().find((run) => run.state === 'running')?.id,
             log,
           })
@@ -121,6 +130,7 @@ export async function startServices(
       async close() {
         // The page check sends its last points before the collector drains.
         await Promise.allSettled([launcher.close(), alerts.stop(), pageCheck?.stop()]);
+        await alertMetrics.shutdown().catch(() => undefined);
         await opened.collector?.close();
         await store.close();
       },
