@@ -1,16 +1,17 @@
-// The smoke CLI as a person runs it: real node process, real k6, a local server.
+// The smoke CLI as a person runs it: real node process, real k6, the real target-app whose chaos
+// controls answer 500 to every API request.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type CarApiServer, startCarApiServer } from './helpers/car-api-server.ts';
+import { startTestTarget, type TestTarget } from './helpers/test-target.ts';
 
 const CLI = join(import.meta.dirname, '..', 'src', 'cli.ts');
-let failing: CarApiServer;
+let failing: TestTarget;
 
 beforeAll(async () => {
-  failing = await startCarApiServer({ failWith: 500 });
+  failing = await startTestTarget({ chaos: { errorRate: 1 } });
 });
 afterAll(async () => {
   await failing?.close();

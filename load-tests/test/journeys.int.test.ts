@@ -6,16 +6,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startTargetApp, type TargetApp } from 'target-app';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { resolveK6Path } from '../src/k6-binary.ts';
 import { scenarios } from '../src/scenarios.ts';
+import { startTestTarget, type TestTarget } from './helpers/test-target.ts';
 
 type Metric = { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> };
 type Check = { name: string; passes: number; fails: number };
 type Summary = { metrics: Record<string, Metric | undefined>; root_group: { checks: Check[] } };
 
-let target: TargetApp;
+let target: TestTarget;
 let dir: string;
 let summary: Summary;
 let exitCode: number;
@@ -23,14 +23,7 @@ let exitCode: number;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lt-journeys-'));
   // A small catalogue and a brisk price changer, so a watcher gets messages within its 2 s session.
-  target = await startTargetApp({
-    port: 0,
-    telemetryEnabled: false,
-    carCount: 200,
-    logLevel: 'warn',
-    priceChangeIntervalMs: 100,
-    priceChangesPerTick: 5,
-  });
+  target = await startTestTarget();
   const summaryPath = join(dir, 'summary.json');
   const env = { BASE_URL: target.url, VUS: '3', DURATION: '4s', SUMMARY_PATH: summaryPath };
   // Every access token is refreshed before use (margin ≥ its 15 min lifetime): the refresh path runs.

@@ -1,30 +1,23 @@
-// The launcher against a real k6 binary: the real target-app (embedded PGlite, small catalogue) for
-// healthy runs, and a tiny server answering 500 to everything for the failing one.
+// The launcher against a real k6 binary and the real target-app (embedded PGlite, small catalogue):
+// one healthy, one whose chaos controls answer 500 to every API request, for the failing run.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTargetApp, type TargetApp } from 'target-app';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { RunEvent, RunStatusEvent } from '../src/events.ts';
 import { createLauncher } from '../src/launcher.ts';
 import type { Run } from '../src/run-state.ts';
-import { type CarApiServer, startCarApiServer } from './helpers/car-api-server.ts';
+import { startTestTarget, type TestTarget } from './helpers/test-target.ts';
 import { waitFor } from './helpers/wait.ts';
 
-let target: TargetApp;
-let failing: CarApiServer;
+let target: TestTarget;
+let failing: TestTarget;
 let runsDir: string;
 
 beforeAll(async () => {
-  target = await startTargetApp({
-    port: 0,
-    telemetryEnabled: false,
-    carCount: 200,
-    logLevel: 'warn',
-    adminToken: 'int-test-admin-token',
-  });
-  failing = await startCarApiServer({ failWith: 500 });
+  target = await startTestTarget({ warm: true });
+  failing = await startTestTarget({ chaos: { errorRate: 1 } });
   runsDir = mkdtempSync(join(tmpdir(), 'lt-runs-'));
 });
 afterAll(async () => {
@@ -89,15 +82,24 @@ test('a smoke run goes queued → starting → running → finished, with live s
     'http_req_duration{name:GET /api/cars} p(95)<300',
     'http_req_duration{name:GET /api/recommendations} p(95)<150',
     'http_req_failed rate<0.001',
+    'realtime_latency p(95)<50',
   ]);
   expect(result.stats?.p95Ms).toBeGreaterThan(0);
   expect(result.stats?.httpReqs).toBeGreaterThan(0);
   expect(result.stats?.durationMs).toBeGreaterThanOrEqual(5000);
+  // Every route of the three journeys (the signed-in user's account routes included).
   expect(result.perEndpoint?.map((e) => e.name)).toEqual([
+    'DELETE /api/favourites/:carId',
+    'GET /api/auth/me',
     'GET /api/cars',
     'GET /api/cars/:id',
+    'GET /api/favourites',
     'GET /api/makes',
     'GET /api/recommendations',
+    'POST /api/auth/login',
+    'POST /api/auth/refresh',
+    'POST /api/auth/register',
+    'POST /api/favourites',
   ]);
 
   expect(JSON.parse(readFileSync(ended.summaryPath, 'utf8')).metrics.http_reqs.values.count).toBe(
@@ -143,7 +145,7 @@ test('stopping a running run ends it aborted with exit 103 within seconds; a que
   expect(tookMs).toBeLessThan(5000);
 });
 
-test('a target answering 500 finishes with failed thresholds and exit 99', async () => {
+test('a target answering 500 (chaos errorRate 1) finishes with failed thresholds and exit 99', async () => {
   const launcher = createLauncher({ targets: [failing.url], runsDir });
   const run = launcher.launch({ scenario: 'smoke', params: { target: failing.url, vus: 2, duration: '3s' } });
   const ended = await launcher.whenEnded(run.id);
@@ -158,5 +160,5 @@ test('a target answering 500 finishes with failed thresholds and exit 99', async
     'http_req_failed',
   ]);
   expect(ended.result.stats?.errorRate).toBe(1);
-  expect(failing.requests()).toBeGreaterThan(0);
+  expect(await failing.requestsServed()).toBeGreaterThanOrEqual(ended.result.stats?.httpReqs ?? 1);
 });

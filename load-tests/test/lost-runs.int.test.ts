@@ -9,16 +9,16 @@ import { createLauncher, type Launcher } from '../src/launcher.ts';
 import { createClickHouseRunRecorder, type RunRecorder } from '../src/recorder.ts';
 import { LOST_REASON } from '../src/run-state.ts';
 import { readRun } from '../src/run-store.ts';
-import { type CarApiServer, startCarApiServer } from './helpers/car-api-server.ts';
+import { startTestTarget, type TestTarget } from './helpers/test-target.ts';
 
 let dir: string;
 let store: Store;
-let target: CarApiServer;
+let target: TestTarget;
 const launchers: Launcher[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lt-lost-'));
   store = await createStore({ dataDir: join(dir, 'chdb') });
-  target = await startCarApiServer();
+  target = await startTestTarget();
 });
 afterAll(async () => {
   for (const l of launchers) await l.close();

@@ -5,15 +5,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createLauncher } from '../src/launcher.ts';
-import { type CarApiServer, startCarApiServer } from './helpers/car-api-server.ts';
 import { type OtlpReceiver, startOtlpReceiver } from './helpers/otlp-receiver.ts';
+import { startTestTarget, type TestTarget } from './helpers/test-target.ts';
 
 const DELTA = 1;
-let target: CarApiServer;
+/** Every route the journeys name (k6/lib/thresholds.js). */
+const JOURNEY_ROUTES = [
+  'DELETE /api/favourites/:carId',
+  'GET /api/auth/me',
+  'GET /api/cars',
+  'GET /api/cars/:id',
+  'GET /api/favourites',
+  'GET /api/makes',
+  'GET /api/recommendations',
+  'POST /api/auth/login',
+  'POST /api/auth/refresh',
+  'POST /api/auth/register',
+  'POST /api/favourites',
+];
+let target: TestTarget;
 let receiver: OtlpReceiver;
 
 beforeAll(async () => {
-  target = await startCarApiServer();
+  target = await startTestTarget();
   receiver = await startOtlpReceiver();
 });
 afterAll(async () => {
@@ -40,10 +54,16 @@ test('a run exports delta metrics tagged with its run id', async () => {
   expect(points.length).toBeGreaterThan(0);
   expect(points.every((a) => a.run_id === run.id)).toBe(true);
   const routes = new Set(byName('http_req_duration').flatMap((m) => m.attributes.map((a) => a.name)));
-  expect([...routes].sort()).toEqual([
-    'GET /api/cars',
-    'GET /api/cars/:id',
-    'GET /api/makes',
-    'GET /api/recommendations',
-  ]);
+  // Points per route of the journeys that ran: browse, and the signed-in user's sign-up and login.
+  expect([...routes]).toEqual(
+    expect.arrayContaining([
+      'GET /api/cars',
+      'GET /api/cars/:id',
+      'GET /api/makes',
+      'GET /api/recommendations',
+      'POST /api/auth/register',
+      'POST /api/auth/login',
+    ]),
+  );
+  for (const route of routes) expect(JOURNEY_ROUTES).toContain(route);
 });

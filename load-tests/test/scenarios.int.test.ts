@@ -1,46 +1,32 @@
 // Every scaled scenario's k6 script, run for a few seconds at tiny scale through the launcher, all at
-// once: against the real target-app (embedded PGlite, small catalogue) and a server answering 500.
+// once: against the real target-app (embedded PGlite, small catalogue), healthy and with its chaos
+// controls answering 500 to every API request.
 // And one scenario as two k6 processes (execution segments): started paused, resumed together, each
 // doing half the VUs, one run id on every metric point, one aggregated result.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTargetApp, type TargetApp } from 'target-app';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runDistributed } from '../src/distributed.ts';
 import { createLauncher, type Launcher } from '../src/launcher.ts';
 import type { EndedRun, Run } from '../src/run-state.ts';
 import { ParamValidationError } from '../src/scenarios.ts';
-import { type CarApiServer, startCarApiServer } from './helpers/car-api-server.ts';
 import { type OtlpReceiver, startOtlpReceiver } from './helpers/otlp-receiver.ts';
+import { startTestTarget, type TestTarget } from './helpers/test-target.ts';
 import { waitFor } from './helpers/wait.ts';
 
-let target: TargetApp;
-let failing: CarApiServer;
+let target: TestTarget;
+let failing: TestTarget;
 let launcher: Launcher;
 let receiver: OtlpReceiver;
 const runsDir = mkdtempSync(join(tmpdir(), 'lt-scenarios-'));
 const runs: Record<string, Run> = {};
 
 beforeAll(async () => {
-  target = await startTargetApp({
-    port: 0,
-    telemetryEnabled: false,
-    carCount: 200,
-    logLevel: 'warn',
-    adminToken: 'int-test-admin-token',
-  });
   // A warm target, as in production: the first queries of a fresh process (JIT, PGlite) are slow.
-  for (const path of [
-    '/api/makes',
-    '/api/cars?page=1&pageSize=20',
-    '/api/cars?bodyType=suv',
-    '/api/cars/1',
-    '/api/recommendations?carIds=1,2,3&limit=10',
-  ])
-    for (let i = 0; i < 5; i++) await (await fetch(`${target.url}${path}`)).arrayBuffer();
-  failing = await startCarApiServer({ failWith: 500 });
+  target = await startTestTarget({ warm: true });
+  failing = await startTestTarget({ chaos: { errorRate: 1 } });
   receiver = await startOtlpReceiver();
   launcher = createLauncher({
     targets: [target.url, failing.url],
@@ -137,7 +123,7 @@ test('breakpoint aborts on its failing thresholds (abortOnFail) long before its 
   expect(readFileSync(run.logPath, 'utf8')).toMatch(
     /arrival rate reached ≈ [\d.]+ sessions\/s of 20 planned/,
   );
-  expect(failing.requests()).toBeGreaterThan(0);
+  expect(await failing.requestsServed()).toBeGreaterThan(0);
 });
 
 test('a load run split over N = 2 segments starts together and aggregates into one result', async () => {

@@ -5,13 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CollectorServer, createStore, type Store, startCollector } from 'collector';
-import { startTargetApp, type TargetApp } from 'target-app';
+import type { TargetApp } from 'target-app';
 import type { HistogramLayout } from '../../src/k6-process.ts';
 import { createLauncher, type Launcher } from '../../src/launcher.ts';
 import { createClickHouseRunRecorder } from '../../src/recorder.ts';
 import type { EndedRun } from '../../src/run-state.ts';
-
-export const ADMIN_TOKEN = 'results-test-admin-token';
+import { startTestTarget } from './test-target.ts';
 
 export type StoreLoop = {
   dir: string;
@@ -30,13 +29,11 @@ export async function startStoreLoop(): Promise<StoreLoop> {
   const dir = mkdtempSync(join(tmpdir(), 'lt-results-'));
   const store = await createStore({ dataDir: join(dir, 'chdb') });
   const collector = await startCollector({ store, port: 0, batch: { maxDelayMs: 50 } });
-  const target = await startTargetApp({
-    port: 0,
+  const testTarget = await startTestTarget({
     carCount: 2000,
     otlpEndpoint: `http://127.0.0.1:${collector.port}`,
-    adminToken: ADMIN_TOKEN,
-    logLevel: 'warn',
   });
+  const target = testTarget.app;
   const launchers: Launcher[] = [];
   const newLauncher = (histograms?: HistogramLayout): Launcher => {
     const launcher = createLauncher({
@@ -66,14 +63,7 @@ export async function startStoreLoop(): Promise<StoreLoop> {
       await launcher.close(); // waits for the run's records
       return ended;
     },
-    async setChaos(body) {
-      const res = await fetch(`${target.url}/admin/chaos`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`chaos: ${res.status} ${await res.text()}`);
-    },
+    setChaos: testTarget.setChaos,
     async close(opts = {}) {
       for (const l of launchers) await l.close();
       await target.close();
