@@ -151,77 +151,76 @@ export function OverlaidPercentiles({
   );
 }
 
+type TrendLine = { key: keyof TrendRow & string; label: string; color: string };
+
+/** One figure per run across a scenario's runs (categorical x axis: the runs in order). */
+function TrendChart(props: {
+  rows: TrendRow[];
+  title: string;
+  testId: string;
+  lines: TrendLine[];
+  format: (v: number) => string;
+  legend?: boolean;
+}) {
+  const { rows, format } = props;
+  return (
+    <figure className="chart" data-testid={props.testId} data-points={rows.length}>
+      <figcaption>{props.title}</figcaption>
+      <div className="chart-body" style={{ height: 220 }}>
+        {rows.length === 0 ? <div className="chart-empty">no ended runs of this scenario yet</div> : null}
+        <LineChart
+          responsive
+          style={{ width: '100%', height: 220 }}
+          data={rows}
+          margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
+          <XAxis dataKey="label" tick={{ fontSize: 11 }} />
+          <YAxis tickFormatter={(v: number) => format(v)} tick={{ fontSize: 12 }} width={80} />
+          <Tooltip formatter={(v) => (typeof v === 'number' ? format(v) : String(v))} />
+          {props.legend ? <Legend wrapperStyle={{ fontSize: 13 }} /> : null}
+          {props.lines.map((line) => (
+            <Line
+              key={line.key}
+              dataKey={line.key}
+              name={line.label}
+              stroke={line.color}
+              strokeWidth={2}
+              dot={{ r: 3 }}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </div>
+    </figure>
+  );
+}
+
+const trendLatency: TrendLine[] = [
+  { key: 'p50Ms', label: 'p50', color: COLORS.p50 },
+  { key: 'p95Ms', label: 'p95', color: COLORS.p95 },
+  { key: 'p99Ms', label: 'p99', color: COLORS.p99 },
+];
+
 export function ScenarioTrend({ rows }: { rows: readonly TrendRow[] }) {
   const data = [...rows];
   return (
     <div className="chart-pair">
-      <figure className="chart" data-testid="trend-latency" data-points={data.length}>
-        <figcaption>Latency per run (k6 summary, ms)</figcaption>
-        <div className="chart-body" style={{ height: 220 }}>
-          {data.length === 0 ? <div className="chart-empty">no ended runs of this scenario yet</div> : null}
-          <LineChart
-            responsive
-            style={{ width: '100%', height: 220 }}
-            data={data}
-            margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-          >
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
-            <XAxis dataKey="label" tick={{ fontSize: 11 }} />
-            <YAxis tickFormatter={(v: number) => formatMs(v)} tick={{ fontSize: 12 }} width={76} />
-            <Tooltip formatter={(v) => (typeof v === 'number' ? formatMs(v) : String(v))} />
-            <Legend wrapperStyle={{ fontSize: 13 }} />
-            <Line
-              dataKey="p50Ms"
-              name="p50"
-              stroke={COLORS.p50}
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-            <Line
-              dataKey="p95Ms"
-              name="p95"
-              stroke={COLORS.p95}
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-            <Line
-              dataKey="p99Ms"
-              name="p99"
-              stroke={COLORS.p99}
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-          </LineChart>
-        </div>
-      </figure>
-      <figure className="chart" data-testid="trend-rate" data-points={data.length}>
-        <figcaption>Request rate per run</figcaption>
-        <div className="chart-body" style={{ height: 220 }}>
-          {data.length === 0 ? <div className="chart-empty">no ended runs of this scenario yet</div> : null}
-          <LineChart
-            responsive
-            style={{ width: '100%', height: 220 }}
-            data={data}
-            margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-          >
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
-            <XAxis dataKey="label" tick={{ fontSize: 11 }} />
-            <YAxis tickFormatter={(v: number) => formatRate(v)} tick={{ fontSize: 12 }} width={80} />
-            <Tooltip formatter={(v) => (typeof v === 'number' ? formatRate(v) : String(v))} />
-            <Line
-              dataKey="reqRate"
-              name="req/s"
-              stroke="#2563eb"
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-          </LineChart>
-        </div>
-      </figure>
+      <TrendChart
+        rows={data}
+        title="Latency per run (k6 summary, ms)"
+        testId="trend-latency"
+        lines={trendLatency}
+        format={(v) => formatMs(v)}
+        legend
+      />
+      <TrendChart
+        rows={data}
+        title="Request rate per run"
+        testId="trend-rate"
+        lines={[{ key: 'reqRate', label: 'req/s', color: '#2563eb' }]}
+        format={(v) => formatRate(v)}
+      />
     </div>
   );
 }
