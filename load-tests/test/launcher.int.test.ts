@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { RunEvent, RunStatusEvent } from '../src/events.ts';
 import { createLauncher } from '../src/launcher.ts';
 import type { Run } from '../src/run-state.ts';
+import { JOURNEY_ROUTES } from './helpers/journey-routes.ts';
 import { startTestTarget, type TestTarget } from './helpers/test-target.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -88,19 +89,7 @@ test('a smoke run goes queued → starting → running → finished, with live s
   expect(result.stats?.httpReqs).toBeGreaterThan(0);
   expect(result.stats?.durationMs).toBeGreaterThanOrEqual(5000);
   // Every route of the three journeys (the signed-in user's account routes included).
-  expect(result.perEndpoint?.map((e) => e.name)).toEqual([
-    'DELETE /api/favourites/:carId',
-    'GET /api/auth/me',
-    'GET /api/cars',
-    'GET /api/cars/:id',
-    'GET /api/favourites',
-    'GET /api/makes',
-    'GET /api/recommendations',
-    'POST /api/auth/login',
-    'POST /api/auth/refresh',
-    'POST /api/auth/register',
-    'POST /api/favourites',
-  ]);
+  expect(result.perEndpoint?.map((e) => e.name)).toEqual(JOURNEY_ROUTES);
 
   expect(JSON.parse(readFileSync(ended.summaryPath, 'utf8')).metrics.http_reqs.values.count).toBe(
     result.stats?.httpReqs,

@@ -5,24 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createLauncher } from '../src/launcher.ts';
+import { JOURNEY_ROUTES } from './helpers/journey-routes.ts';
 import { type OtlpReceiver, startOtlpReceiver } from './helpers/otlp-receiver.ts';
 import { startTestTarget, type TestTarget } from './helpers/test-target.ts';
 
 const DELTA = 1;
-/** Every route the journeys name (k6/lib/thresholds.js). */
-const JOURNEY_ROUTES = [
-  'DELETE /api/favourites/:carId',
-  'GET /api/auth/me',
-  'GET /api/cars',
-  'GET /api/cars/:id',
-  'GET /api/favourites',
-  'GET /api/makes',
-  'GET /api/recommendations',
-  'POST /api/auth/login',
-  'POST /api/auth/refresh',
-  'POST /api/auth/register',
-  'POST /api/favourites',
-];
 let target: TestTarget;
 let receiver: OtlpReceiver;
 

@@ -12,6 +12,7 @@ import { runDistributed } from '../src/distributed.ts';
 import { createLauncher, type Launcher } from '../src/launcher.ts';
 import type { EndedRun, Run } from '../src/run-state.ts';
 import { ParamValidationError } from '../src/scenarios.ts';
+import { JOURNEY_ROUTES } from './helpers/journey-routes.ts';
 import { type OtlpReceiver, startOtlpReceiver } from './helpers/otlp-receiver.ts';
 import { startTestTarget, type TestTarget } from './helpers/test-target.ts';
 import { waitFor } from './helpers/wait.ts';
@@ -48,20 +49,6 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-/** Every route of the journeys (k6/lib/thresholds.js), as the per-endpoint table lists them. */
-const ROUTES = [
-  'DELETE /api/favourites/:carId',
-  'GET /api/auth/me',
-  'GET /api/cars',
-  'GET /api/cars/:id',
-  'GET /api/favourites',
-  'GET /api/makes',
-  'GET /api/recommendations',
-  'POST /api/auth/login',
-  'POST /api/auth/refresh',
-  'POST /api/auth/register',
-  'POST /api/favourites',
-];
 const ended = (name: string): Promise<EndedRun> => launcher.whenEnded(runs[name]!.id);
 const summaryOf = (run: EndedRun) => JSON.parse(readFileSync(run.summaryPath, 'utf8'));
 
@@ -75,7 +62,7 @@ test('load at scale 0.0005 ramps to 5 VUs against the real target, without error
   expect(failed).not.toContain('http_req_failed');
   expect(failed).not.toContain('checks');
   expect(run.result.stats?.httpReqs).toBeGreaterThan(0);
-  expect(run.result.perEndpoint?.map((e) => e.name)).toEqual(ROUTES);
+  expect(run.result.perEndpoint?.map((e) => e.name)).toEqual(JOURNEY_ROUTES);
   // Five VUs already hold every journey: browsers, a signed-in user and a price watcher.
   const counted = (name: string) => run.result.perEndpoint?.find((e) => e.name === name)?.count ?? 0;
   expect(counted('GET /api/makes')).toBeGreaterThan(0);
@@ -161,7 +148,7 @@ test('a load run split over N = 2 segments starts together and aggregates into o
   expect(agg.segments).toBe(2);
   expect(agg.stats.httpReqs).toBe(result.segments.reduce((n, s) => n + (s.result.stats?.httpReqs ?? 0), 0));
   expect(agg.stats.p95Ms).toBe(Math.max(...result.segments.map((s) => s.result.stats?.p95Ms ?? 0)));
-  expect(agg.perEndpoint.map((e) => e.name)).toEqual(ROUTES);
+  expect(agg.perEndpoint.map((e) => e.name)).toEqual(JOURNEY_ROUTES);
   expect(agg.thresholds.map((t) => t.metric)).toContain('http_req_failed');
 
   // Recorded like a launcher run, with the aggregated numbers.

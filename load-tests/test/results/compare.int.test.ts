@@ -8,17 +8,8 @@ import { FIXED_NOISE_PCT } from '../../src/results/noise.ts';
 import { scenarioTrend } from '../../src/results/trend.ts';
 import type { EndedRun } from '../../src/run-state.ts';
 import { RunNotFoundError } from '../../src/run-store.ts';
+import { EVERY_RUN_ROUTES } from '../helpers/journey-routes.ts';
 import { type StoreLoop, startStoreLoop } from '../helpers/store-loop.ts';
-
-/** Routes every smoke run requests: browsing, and the signed-in user's sign-up and login. */
-const BOTH_RUNS = [
-  'GET /api/cars',
-  'GET /api/cars/:id',
-  'GET /api/makes',
-  'GET /api/recommendations',
-  'POST /api/auth/login',
-  'POST /api/auth/register',
-];
 
 let loop: StoreLoop;
 let base: EndedRun;
@@ -45,9 +36,9 @@ test('a slower candidate is flagged per endpoint beyond the noise band; threshol
   expect(cmp.totals.p50Ms).toMatchObject({ significant: true, regression: true });
   // Browse routes and the signed-in user's sign-up and login run in both (the account journey's
   // later steps may not fit into a 4 s run slowed by 250 ms a request).
-  expect(cmp.endpoints.map((e) => e.name)).toEqual(expect.arrayContaining(BOTH_RUNS));
+  expect(cmp.endpoints.map((e) => e.name)).toEqual(expect.arrayContaining(EVERY_RUN_ROUTES));
   const inBoth = cmp.endpoints.filter((e) => e.p50Ms.base !== null && e.p50Ms.candidate !== null);
-  expect(inBoth.map((e) => e.name)).toEqual(expect.arrayContaining(BOTH_RUNS));
+  expect(inBoth.map((e) => e.name)).toEqual(expect.arrayContaining(EVERY_RUN_ROUTES));
   for (const e of cmp.endpoints) {
     // Every candidate request waited 250 ms; medians are robust to a busy machine, tails are not.
     if (e.p50Ms.candidate !== null) expect(e.p50Ms.candidate, e.name).toBeGreaterThanOrEqual(250);

@@ -8,6 +8,7 @@ import { runDistributed } from '../../src/distributed.ts';
 import { createClickHouseRunRecorder } from '../../src/recorder.ts';
 import { queryRunResults } from '../../src/results/run-results.ts';
 import { RunNotFoundError } from '../../src/run-store.ts';
+import { EVERY_RUN_ROUTES, JOURNEY_ROUTES } from '../helpers/journey-routes.ts';
 import { type StoreLoop, startStoreLoop } from '../helpers/store-loop.ts';
 
 let loop: StoreLoop;
@@ -18,32 +19,9 @@ afterAll(async () => {
   await loop?.close();
 });
 
-/** Every route the journeys name (k6/lib/thresholds.js). */
-const JOURNEY_ROUTES = [
-  'DELETE /api/favourites/:carId',
-  'GET /api/auth/me',
-  'GET /api/cars',
-  'GET /api/cars/:id',
-  'GET /api/favourites',
-  'GET /api/makes',
-  'GET /api/recommendations',
-  'POST /api/auth/login',
-  'POST /api/auth/refresh',
-  'POST /api/auth/register',
-  'POST /api/favourites',
-];
-/** Routes every run requests: browsing, and the signed-in user's sign-up and login. */
-const EVERY_RUN = [
-  'GET /api/cars',
-  'GET /api/cars/:id',
-  'GET /api/makes',
-  'GET /api/recommendations',
-  'POST /api/auth/login',
-  'POST /api/auth/register',
-];
 /** The store lists the routes requested: browse, sign-up and login always; none outside the journeys. */
 function expectJourneyRoutes(names: string[]): void {
-  expect(names).toEqual(expect.arrayContaining(EVERY_RUN));
+  expect(names).toEqual(expect.arrayContaining(EVERY_RUN_ROUTES));
   for (const name of names) expect(JOURNEY_ROUTES).toContain(name);
   expect(names).toEqual([...names].sort());
 }
