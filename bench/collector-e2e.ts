@@ -4,6 +4,7 @@
 // acknowledgement latency; then an overload phase (store refusing, bounded queue) showing that
 // memory stays bounded and the excess is refused with 429/503, not dropped.
 // Run: node bench/collector-e2e.ts [clients=16] [postsPerClient=40]
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import {
   decodeMetricsProto,
   startCollector,
 } from '../collector/src/index.ts';
+import { insertBatch } from '../collector/src/write/insert.ts';
 import { metricRows, type Row } from '../collector/src/write/rows.ts';
 import { faultyStore } from '../collector/test/support/faulty-store.ts';
 import { steadyIngest } from '../collector/test/support/steady-ingest.ts';
@@ -33,7 +35,8 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
 const store = await createStore({ dataDir: join(dir, 'chdb') });
 const results: Record<string, unknown>[] = [];
 
-// Reference: the same rows inserted straight into the store, in batches of the collector's size.
+// Reference: the same rows inserted straight into the store, in batches of the collector's size,
+// through the collector's own insert call (same row format and deduplication token per batch).
 {
   const tables = ['otel_metrics_histogram', 'otel_metrics_sum'] as const;
   const start = performance.now();
@@ -41,7 +44,7 @@ const results: Record<string, unknown>[] = [];
     const all: Row[] = [];
     for (let i = 0; i < totalPosts; i++) for (const row of sample[table]) all.push(row);
     for (let i = 0; i < all.length; i += 10_000)
-      await store.client.insert({ table, values: all.slice(i, i + 10_000), format: 'JSONEachRow' });
+      await insertBatch(store.client, table, all.slice(i, i + 10_000), randomUUID());
   }
   const seconds = (performance.now() - start) / 1000;
   results.push({

@@ -88,3 +88,4 @@ export { histogramRollupTable, rollupSeconds, rollupTables, sumRollupTable } fro
 export type { TtlDays } from './store/ttl.ts';
 export { applyTtl, ttlStatements, ttlTables } from './store/ttl.ts';
 export type { BatchWriterOptions } from './write/batch-writer.ts';
+export type { InsertLatencySeries, RecentInsertLatency } from './write/insert-latency.ts';

@@ -5,8 +5,9 @@
 // batch; a batch the store rejects for good is moved to dead-letter/ and counted as dropped.
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { addTo } from '../write/batch-writer.ts';
-import { insertBatch, isPermanentInsertError, StoreHealth } from '../write/insert.ts';
+import { addTo, signalOfTable } from '../write/batch-writer.ts';
+import { insertBatch, isPermanentInsertError, StoreHealth, timedInsert } from '../write/insert.ts';
+import type { InsertLatency } from '../write/insert-latency.ts';
 import type { Row } from '../write/rows.ts';
 import type { DiskQueue, QueueRecord, ReplayPlan } from './disk-queue.ts';
 
@@ -43,6 +44,7 @@ export class Replayer {
   private readonly health: StoreHealth;
   /** True for a batch whose direct insert is known to have landed after it was queued. */
   private readonly alreadyStored: (token: string) => boolean;
+  private readonly latency: InsertLatency | undefined;
 
   constructor(
     client: ClickHouseClient,
@@ -50,7 +52,9 @@ export class Replayer {
     backoff = { minMs: 100, maxMs: 5000 },
     health = new StoreHealth(),
     alreadyStored: (token: string) => boolean = () => false,
+    latency?: InsertLatency,
   ) {
+    this.latency = latency;
     this.alreadyStored = alreadyStored;
     this.client = client;
     this.health = health;
@@ -112,7 +116,9 @@ export class Replayer {
         for (const [table, batch] of byTable(records, current)) {
           if (split.remaining > 0 && split.storedTables.has(table)) continue;
           if (records.length === 1 && this.alreadyStored(batch.token)) continue;
-          await insertBatch(this.client, table, batch.rows, batch.token);
+          await timedInsert(this.latency, signalOfTable(table), () =>
+            insertBatch(this.client, table, batch.rows, batch.token),
+          );
           stored.add(table);
         }
         await this.queue.commit(current.count);

@@ -22,6 +22,7 @@ import { type Scraper, startScraper } from '../scrape/scraper.ts';
 import type { Store } from '../store/create-store.ts';
 import { BatchWriter, type BatchWriterOptions } from '../write/batch-writer.ts';
 import { StoreHealth } from '../write/insert.ts';
+import { InsertLatency } from '../write/insert-latency.ts';
 import { logRows } from '../write/log-rows.ts';
 import { traceRows } from '../write/rows.ts';
 import { requireApiKeys } from './api-keys.ts';
@@ -101,13 +102,15 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const maxInFlightBytes = options.maxInFlightBytes ?? 64 * 1024 * 1024;
   const queue = await DiskQueue.open(options.queueDir ?? defaultQueueDir(options.store), options.queue);
   const health = new StoreHealth();
-  const writer = new BatchWriter(options.store.client, queue, options.batch, health);
+  const insertLatency = new InsertLatency();
+  const writer = new BatchWriter(options.store.client, queue, options.batch, health, insertLatency);
   const replayer = new Replayer(
     options.store.client,
     queue,
     options.queue?.replayBackoffMs,
     health,
     (token) => writer.alreadyStored(token),
+    insertLatency,
   );
   replayer.start();
   const startedAtNanos = BigInt(Date.now()) * 1_000_000n;
@@ -144,6 +147,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     queueFull: queue.full,
     inFlightBytes,
     storeError: health.error,
+    storeInsertLastMinute: insertLatency.recent(),
   });
   const app: FastifyInstance = Fastify({ logger: options.log ?? false, bodyLimit: maxBodyBytes });
   acceptOtlpContentTypes(app);
@@ -252,6 +256,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   registerStatusRoutes(app, {
     describe: options.store.describe,
     stats,
+    insertLatency: () => insertLatency.snapshot(),
     health: () => ({ counters, writer: writer.stats }),
     scrape: () => scraper?.health() ?? [],
   });
@@ -268,7 +273,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     ...(options.selfTelemetry || { intervalMs: 0 }),
     startUnixNano: startedAtNanos,
     instance: `${hostname()}:${process.pid}`,
-    snapshot: () => selfSnapshot(counters, stats(), writer.stats, replayer.stats),
+    snapshot: () => selfSnapshot(counters, stats(), writer.stats, replayer.stats, insertLatency.snapshot()),
     // Its own points are not counted as received from clients.
     ingest: createMetricIngest(writer, deltas, { receivedPoints: 0, acceptedPoints: 0, rejectedPoints: 0 }),
   });

@@ -4,6 +4,7 @@
 import type { ResourceMetrics } from '../otlp/model.ts';
 import type { ReplayStats } from '../queue/replayer.ts';
 import type { BatchWriterStats } from '../write/batch-writer.ts';
+import type { InsertLatencySeries } from '../write/insert-latency.ts';
 import type { CollectorCounters } from './collector-server.ts';
 import type { CollectorStats } from './self-telemetry.ts';
 import { type SelfTelemetrySnapshot, selfTelemetryMetrics } from './self-telemetry-store.ts';
@@ -13,6 +14,7 @@ export function selfSnapshot(
   stats: CollectorStats,
   writer: BatchWriterStats,
   replayer: ReplayStats,
+  insertLatency: InsertLatencySeries[],
 ): SelfTelemetrySnapshot {
   return {
     received: {
@@ -41,6 +43,7 @@ export function selfSnapshot(
     queueBatches: stats.queueBatches,
     inFlightBytes: stats.inFlightBytes,
     storeUp: stats.storeError === null,
+    insertLatency,
   };
 }
 

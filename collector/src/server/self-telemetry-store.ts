@@ -4,6 +4,8 @@
 // queue and the store. Names follow OTel style with a `signal` attribute (metrics|traces|logs).
 import type { Metric, NumberPoint, ResourceMetrics } from '../otlp/model.ts';
 import { Temporality } from '../otlp/model.ts';
+import { signalOfTable } from '../write/batch-writer.ts';
+import { type InsertLatencySeries, insertLatencyBounds } from '../write/insert-latency.ts';
 
 export type Signal = 'metrics' | 'traces' | 'logs';
 
@@ -24,6 +26,8 @@ export interface SelfTelemetrySnapshot {
   queueBatches: number;
   inFlightBytes: number;
   storeUp: boolean;
+  /** Cumulative insert times per signal and outcome. */
+  insertLatency: InsertLatencySeries[];
 }
 
 export const selfMetricNames = {
@@ -39,11 +43,8 @@ export const selfMetricNames = {
   queueBatches: 'collector.queue.batches',
   inFlightBytes: 'collector.in_flight.bytes',
   storeUp: 'collector.store.up',
+  insertDuration: 'collector.store.insert.duration',
 } as const;
-
-export function signalOfTable(table: string): Signal {
-  return table.startsWith('otel_traces') ? 'traces' : table.startsWith('otel_logs') ? 'logs' : 'metrics';
-}
 
 function bySignal(byTable: Record<string, number>): Record<Signal, number> {
   const out: Record<Signal, number> = { metrics: 0, traces: 0, logs: 0 };
@@ -146,6 +147,28 @@ export function selfTelemetryMetrics(
     ),
     gauge(n.storeUp, 'Whether the last write to the store succeeded.', '1', snapshot.storeUp ? 1 : 0),
   ];
+  if (snapshot.insertLatency.length > 0)
+    metrics.push({
+      name: n.insertDuration,
+      description: 'Time the store took per insert (direct or replayed), by signal and outcome.',
+      unit: 's',
+      type: 'histogram',
+      temporality: Temporality.cumulative,
+      points: snapshot.insertLatency.map((s) => ({
+        attributes: { signal: s.signal, outcome: s.outcome },
+        startTimeUnixNano: options.startUnixNano,
+        timeUnixNano: options.timeUnixNano,
+        count: s.count,
+        sum: s.sum,
+        bucketCounts: [...s.bucketCounts],
+        explicitBounds: [...insertLatencyBounds],
+        // Over the collector's lifetime: the delta rows keep them as bounds, not per-window values.
+        min: s.min,
+        max: s.max,
+        flags: 0,
+        exemplars: [],
+      })),
+    });
   return [
     {
       resource: {

@@ -2,6 +2,12 @@
 // replayed and dropped, in the Prometheus text exposition format for /metrics, and the readiness
 // report for /ready (the store's state as the last writes saw it, and the queue's fill).
 
+import {
+  type InsertLatencySeries,
+  insertLatencyBounds,
+  type RecentInsertLatency,
+} from '../write/insert-latency.ts';
+
 export interface CollectorStats {
   receivedPoints: number;
   receivedSpans: number;
@@ -33,6 +39,8 @@ export interface CollectorStats {
   queueFull: boolean;
   inFlightBytes: number;
   storeError: string | null;
+  /** Store insert times over the last minute (p50/p95 in seconds, null without inserts). */
+  storeInsertLastMinute: RecentInsertLatency;
 }
 
 const counters: [keyof CollectorStats, string, string][] = [
@@ -83,7 +91,27 @@ const gauges: [keyof CollectorStats, string, string][] = [
   ['inFlightBytes', 'collector_in_flight_bytes', 'Request bytes being decoded or awaiting durability.'],
 ];
 
-export function prometheusText(stats: CollectorStats): string {
+/** A Prometheus histogram (cumulative `le` buckets) per signal and outcome. */
+function insertDurationLines(series: InsertLatencySeries[]): string[] {
+  const name = 'collector_store_insert_duration_seconds';
+  const lines = [
+    `# HELP ${name} Time the store took per insert (direct or replayed), by signal and outcome.`,
+    `# TYPE ${name} histogram`,
+  ];
+  for (const s of series) {
+    const labels = `signal="${s.signal}",outcome="${s.outcome}"`;
+    let cumulative = 0;
+    s.bucketCounts.forEach((n, i) => {
+      cumulative += n;
+      const le = i < insertLatencyBounds.length ? String(insertLatencyBounds[i]) : '+Inf';
+      lines.push(`${name}_bucket{${labels},le="${le}"} ${cumulative}`);
+    });
+    lines.push(`${name}_sum{${labels}} ${s.sum}`, `${name}_count{${labels}} ${s.count}`);
+  }
+  return lines;
+}
+
+export function prometheusText(stats: CollectorStats, insertLatency: InsertLatencySeries[] = []): string {
   const lines: string[] = [];
   for (const [kind, list] of [
     ['counter', counters],
@@ -99,6 +127,7 @@ export function prometheusText(stats: CollectorStats): string {
     '# HELP collector_store_up Whether the last write to the store succeeded.',
     '# TYPE collector_store_up gauge',
     `collector_store_up ${stats.storeError === null ? 1 : 0}`,
+    ...insertDurationLines(insertLatency),
   );
   return `${lines.join('\n')}\n`;
 }

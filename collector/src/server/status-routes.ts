@@ -2,11 +2,13 @@
 // counters), /metrics (Prometheus text of its own numbers) and /ready (store, queue, scrapes).
 import type { FastifyInstance } from 'fastify';
 import type { ScrapeHealth } from '../scrape/scrape-target.ts';
+import type { InsertLatencySeries } from '../write/insert-latency.ts';
 import { type CollectorStats, prometheusText, readiness } from './self-telemetry.ts';
 
 export interface StatusSources {
   describe: string;
   stats(): CollectorStats;
+  insertLatency(): InsertLatencySeries[];
   health(): Record<string, unknown>;
   scrape(): ScrapeHealth[];
 }
@@ -16,7 +18,7 @@ export function registerStatusRoutes(app: FastifyInstance, sources: StatusSource
   app.get('/metrics', async (_request, reply) =>
     reply
       .header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-      .send(prometheusText(sources.stats())),
+      .send(prometheusText(sources.stats(), sources.insertLatency())),
   );
   app.get('/ready', async (_request, reply) => {
     const report = readiness(sources.stats());

@@ -7,12 +7,25 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { DiskQueue } from '../queue/disk-queue.ts';
-import { insertWithin, StoreHealth } from './insert.ts';
+import { insertWithin, StoreHealth, timedInsert } from './insert.ts';
+import type { InsertLatency } from './insert-latency.ts';
 import type { Row } from './rows.ts';
 
 export interface BatchWriterOptions {
   maxRows?: number;
+  /** Longest a row waits for its batch while the store is busy with earlier ones (default 100 ms). */
   maxDelayMs?: number;
+  /**
+   * Group commit (default true) for batches bound for the on-disk queue (ackAfter 'queue', or the
+   * queue already holds batches): when nothing is being made durable, pending rows go at once;
+   * while an append runs, rows arriving meanwhile gather into the next batch, which goes as soon
+   * as it ends. An fsync'd append costs little and the replayer merges appends into large inserts,
+   * so acknowledgements need not wait for maxDelayMs. Direct inserts keep maxRows/maxDelayMs
+   * batching: each insert into the store has a fixed cost (a part per table, the rollup views),
+   * measured at 20–50 ms on the embedded store, so there fewer, larger batches win.
+   */
+  groupCommit?: boolean;
+
   /** A direct insert slower than this is handed to the queue instead (default 2000 ms). */
   insertTimeoutMs?: number;
   /**
@@ -42,6 +55,11 @@ export interface BatchWriterStats {
   queuedRowsByTable: Record<string, number>;
 }
 
+/** The signal a table holds, the grouping self-telemetry reports rows and insert times by. */
+export function signalOfTable(table: string): 'metrics' | 'traces' | 'logs' {
+  return table.startsWith('otel_traces') ? 'traces' : table.startsWith('otel_logs') ? 'logs' : 'metrics';
+}
+
 export function addTo(counts: Record<string, number>, key: string, n: number): void {
   counts[key] = (counts[key] ?? 0) + n;
 }
@@ -53,6 +71,8 @@ export class BatchWriter {
   private readonly maxDelayMs: number;
   private readonly insertTimeoutMs: number;
   private readonly ackAfter: 'insert' | 'queue';
+  private readonly groupCommit: boolean;
+  private idleFlushScheduled = false;
   readonly stats: BatchWriterStats = {
     batches: 0,
     rows: 0,
@@ -66,6 +86,7 @@ export class BatchWriter {
   private readonly client: ClickHouseClient;
   private readonly queue: DiskQueue;
   private readonly health: StoreHealth;
+  private readonly latency: InsertLatency | undefined;
   /** Tokens of batches whose direct insert succeeded (also after timing out); bounded below. */
   private readonly landed = new Set<string>();
 
@@ -74,7 +95,9 @@ export class BatchWriter {
     queue: DiskQueue,
     options: BatchWriterOptions = {},
     health = new StoreHealth(),
+    latency?: InsertLatency,
   ) {
+    this.latency = latency;
     this.client = client;
     this.queue = queue;
     this.health = health;
@@ -82,6 +105,7 @@ export class BatchWriter {
     this.maxDelayMs = options.maxDelayMs ?? 100;
     this.insertTimeoutMs = options.insertTimeoutMs ?? 2000;
     this.ackAfter = options.ackAfter ?? 'insert';
+    this.groupCommit = options.groupCommit ?? true;
   }
 
   /** Whether a batch's direct insert is known to have succeeded, so replaying it can be skipped. */
@@ -113,7 +137,22 @@ export class BatchWriter {
     const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
     for (const row of rows) batch.rows.push(row);
     if (batch.rows.length >= this.maxRows) this.flushTable(table);
+    else this.flushWhenIdle();
     return done;
+  }
+
+  /**
+   * Group commit: flushes every pending table once nothing is in flight — on the next turn of the
+   * event loop, so the tables of one request (and requests decoded in the same turn) go together.
+   */
+  private flushWhenIdle(): void {
+    if (!this.groupCommit || this.idleFlushScheduled || this.inFlight.size > 0) return;
+    if (this.ackAfter === 'insert' && this.queue.pendingRecords === 0) return;
+    this.idleFlushScheduled = true;
+    setImmediate(() => {
+      this.idleFlushScheduled = false;
+      if (this.inFlight.size === 0) for (const table of [...this.pending.keys()]) this.flushTable(table);
+    });
   }
 
   async flush(): Promise<void> {
@@ -136,7 +175,11 @@ export class BatchWriter {
           for (const w of batch.waiters) w.reject(error);
         },
       )
-      .finally(() => this.inFlight.delete(durable));
+      .finally(() => {
+        this.inFlight.delete(durable);
+        // What arrived while this batch was in flight goes now, as one batch per table.
+        if (this.pending.size > 0) this.flushWhenIdle();
+      });
     this.inFlight.add(durable);
   }
 
@@ -146,7 +189,9 @@ export class BatchWriter {
     if (this.ackAfter === 'insert' && this.queue.pendingRecords === 0) {
       attempted = true;
       try {
-        await insertWithin(this.client, table, rows, token, this.insertTimeoutMs, (t) => this.noteLanded(t));
+        await timedInsert(this.latency, signalOfTable(table), () =>
+          insertWithin(this.client, table, rows, token, this.insertTimeoutMs, (t) => this.noteLanded(t)),
+        );
         this.stats.batches++;
         this.stats.rows += rows.length;
         addTo(this.stats.rowsByTable, table, rows.length);

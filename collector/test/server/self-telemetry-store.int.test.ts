@@ -118,3 +118,43 @@ it('reports the store and the queue on /ready', async () => {
   });
   expect(body.store.describe).toMatch(/chDB|embedded/i);
 });
+
+it('times every store insert: a histogram per signal and outcome on /metrics and in the store', async () => {
+  await sendGauges(3);
+  await sendSpans(2);
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const count = (signal: string) =>
+    Number(
+      new RegExp(
+        `^collector_store_insert_duration_seconds_count\\{signal="${signal}",outcome="success"\\} (\\d+)$`,
+        'm',
+      ).exec(text)?.[1] ?? 0,
+    );
+  expect(text).toContain('# TYPE collector_store_insert_duration_seconds histogram');
+  expect(count('metrics')).toBeGreaterThanOrEqual(1);
+  expect(count('traces')).toBeGreaterThanOrEqual(1);
+  expect(text).toMatch(
+    /^collector_store_insert_duration_seconds_bucket\{signal="traces",outcome="success",le="\+Inf"\} [1-9]/m,
+  );
+  const recent = collector.stats().storeInsertLastMinute;
+  expect(recent.inserts).toBeGreaterThanOrEqual(2);
+  expect(recent.p50Seconds).toBeGreaterThan(0);
+  expect(recent.p95Seconds).toBeGreaterThanOrEqual(recent.p50Seconds ?? 0);
+
+  await collector.writeSelfTelemetry();
+  const stat = (stat: 'count' | 'p95', signal: string) =>
+    queryStat(store.client, {
+      metric: selfMetricNames.insertDuration,
+      serviceName: 'collector-under-test',
+      kind: 'histogram',
+      stat,
+      where: [
+        { key: 'signal', op: '=', value: signal },
+        { key: 'outcome', op: '=', value: 'success' },
+      ],
+      window: { from: t0, to: Date.now() + 60_000 },
+    });
+  // The cumulative histogram lands as deltas: their counts add up to the inserts timed so far.
+  expect(await stat('count', 'traces')).toBe(count('traces'));
+  expect(await stat('p95', 'traces')).toBeGreaterThan(0);
+});

@@ -20,6 +20,7 @@ const M = {
   queueBatches: 'collector.queue.batches',
   inFlightBytes: 'collector.in_flight.bytes',
   storeUp: 'collector.store.up',
+  insertDuration: 'collector.store.insert.duration',
 } as const;
 
 export interface StoreCollectorHealth {
@@ -27,6 +28,15 @@ export interface StoreCollectorHealth {
   queue: QueueView | null;
   inFlightBytes: number | null;
   storeUp: boolean | null;
+  insertLatency: StoreInsertLatency;
+}
+
+/** The collector's store inserts over the window: how many, and their p50/p95 in ms. */
+export interface StoreInsertLatency {
+  windowMs: number;
+  inserts: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
 }
 
 /** null when the collector has written no self-telemetry in the window. */
@@ -54,11 +64,22 @@ export async function collectorHealthFromStore(
     rate(M.replayed),
     rate(M.dropped),
   ]);
-  const [queueBytes, queueBatches, inFlightBytes, storeUp] = await Promise.all([
+  const insertStat = (stat: 'count' | 'p50' | 'p95') =>
+    queries.queryStat(store.client, {
+      metric: M.insertDuration,
+      serviceName,
+      kind: 'histogram',
+      stat,
+      window,
+    });
+  const [queueBytes, queueBatches, inFlightBytes, storeUp, inserts, p50, p95] = await Promise.all([
     last(M.queueBytes),
     last(M.queueBatches),
     last(M.inFlightBytes),
     last(M.storeUp),
+    insertStat('count'),
+    insertStat('p50'),
+    insertStat('p95'),
   ]);
   if (points === null && spans === null && written === null && storeUp === null) return null;
   return {
@@ -88,5 +109,12 @@ export async function collectorHealthFromStore(
           },
     inFlightBytes,
     storeUp: storeUp === null ? null : storeUp >= 1,
+    // Every signal and outcome together: the store's latency as the collector's inserts see it.
+    insertLatency: {
+      windowMs: STORE_RATE_WINDOW_MS,
+      inserts,
+      p50Ms: p50 === null ? null : p50 * 1000,
+      p95Ms: p95 === null ? null : p95 * 1000,
+    },
   };
 }

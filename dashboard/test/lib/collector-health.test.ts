@@ -27,6 +27,7 @@ const base: CollectorStats = {
   queueFull: false,
   inFlightBytes: 0,
   storeError: null,
+  storeInsertLastMinute: { inserts: 0, p50Seconds: null, p95Seconds: null },
 };
 
 describe('collector rates', () => {

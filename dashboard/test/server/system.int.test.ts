@@ -1,5 +1,6 @@
 // The System page's stream against the real all-in-one services: OTLP sent to the in-process
-// collector shows up as ingest rates and written rows; the store answers the probe.
+// collector shows up as ingest rates, written rows and timed store inserts; the store answers the
+// probe.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,11 @@ it('streams the collector’s ingest rates, written rows, queue and store state'
   expect(last?.queue).toMatchObject({ state: 'empty', batches: 0 });
   expect(last?.store).toMatchObject({ collectorWritesOk: true, probeError: null });
   expect(last?.store.probeMs).toBeGreaterThan(0);
+  // The collector timed its inserts of those points: p50/p95 over the last minute.
+  const inserts = last?.store.insertLatency;
+  expect(inserts?.inserts).toBeGreaterThanOrEqual(1);
+  expect(inserts?.p50Ms).toBeGreaterThan(0);
+  expect(inserts?.p95Ms).toBeGreaterThanOrEqual(inserts?.p50Ms ?? 0);
 });
 
 it('is for signed-in users only', async () => {
@@ -105,6 +111,9 @@ it('reads a separate collector’s health from the telemetry it writes about its
     expect(snapshot.rates?.droppedRowsPerSec).toBe(0);
     expect(snapshot.store.collectorWritesOk).toBe(true);
     expect(snapshot.queue).toMatchObject({ batches: 0 });
+    // Insert times come from the collector.store.insert.duration histogram it wrote.
+    expect(snapshot.store.insertLatency?.inserts).toBeGreaterThanOrEqual(1);
+    expect(snapshot.store.insertLatency?.p95Ms).toBeGreaterThan(0);
     break;
   }
 });

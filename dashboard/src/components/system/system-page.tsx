@@ -23,7 +23,17 @@ function formatBytes(n: number | null | undefined): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-type ProbePoint = { t: number; probeMs: number | null };
+type ProbePoint = {
+  t: number;
+  probeMs: number | null;
+  insertP50Ms: number | null;
+  insertP95Ms: number | null;
+};
+const STORE_LATENCY: ChartSeries<ProbePoint>[] = [
+  { key: 'insertP50Ms', label: 'insert p50 (collector, last minute)', color: '#16a34a' },
+  { key: 'insertP95Ms', label: 'insert p95 (collector, last minute)', color: '#d97706' },
+  { key: 'probeMs', label: 'SELECT 1 from the dashboard', color: '#334155' },
+];
 
 const INGEST: ChartSeries<CollectorRates>[] = [
   { key: 'pointsPerSec', label: 'metric points', color: '#2563eb' },
@@ -54,7 +64,16 @@ export function SystemPage() {
         const r = snapshot.rates;
         if (r) setRates((prev) => appendBounded(prev, r, HISTORY));
         setProbes((prev) =>
-          appendBounded(prev, { t: snapshot.at, probeMs: snapshot.store.probeMs }, HISTORY),
+          appendBounded(
+            prev,
+            {
+              t: snapshot.at,
+              probeMs: snapshot.store.probeMs,
+              insertP50Ms: snapshot.store.insertLatency?.p50Ms ?? null,
+              insertP95Ms: snapshot.store.insertLatency?.p95Ms ?? null,
+            },
+            HISTORY,
+          ),
         );
       },
     }),
@@ -64,6 +83,7 @@ export function SystemPage() {
   const current = rates[rates.length - 1] ?? null;
   const queue = latest?.queue ?? null;
   const losses = latest?.losses ?? null;
+  const inserts = latest?.store.insertLatency ?? null;
 
   return (
     <div className="stack">
@@ -113,6 +133,20 @@ export function SystemPage() {
               tone={latest.store.probeError || latest.store.collectorWritesOk === false ? 'bad' : 'ok'}
               testId="sys-store"
             />
+            <BigNumber
+              label="Store insert p50 / p95"
+              value={
+                inserts && inserts.p50Ms !== null
+                  ? `${formatMs(inserts.p50Ms)} / ${formatMs(inserts.p95Ms)}`
+                  : 'no inserts'
+              }
+              hint={
+                inserts
+                  ? `${formatCount(inserts.inserts ?? 0)} inserts by the collector in the last minute`
+                  : 'no data from the collector'
+              }
+              testId="sys-insert-latency"
+            />
           </section>
           <section className="charts">
             <TimeSeriesChart
@@ -145,9 +179,9 @@ export function SystemPage() {
               />
             </div>
             <TimeSeriesChart
-              title="Store round trip (ms)"
+              title="Store latency (ms)"
               data={probes}
-              series={[{ key: 'probeMs', label: 'SELECT 1 from the dashboard', color: '#334155' }]}
+              series={STORE_LATENCY}
               domain={domain}
               formatY={(v) => formatMs(v)}
               testId="sys-store-chart"

@@ -1,6 +1,7 @@
 // The System page's stream: the collector's own health — ingest rates, refusals, queue depth,
-// drops, store state — from its live counters in this process, plus the store's round-trip time
-// as this process sees it. One snapshot every 2 s; rates cover the time since the previous one.
+// drops, store state and the store's insert latency as the collector times it — from its live
+// counters in this process, plus the round trip of a trivial query as this process sees it.
+// One snapshot every 2 s; rates cover the time since the previous one.
 import type { CollectorStats } from 'collector';
 import {
   type CollectorRates,
@@ -10,7 +11,11 @@ import {
   queueOf,
   ratesBetween,
 } from '../../lib/collector-health.ts';
-import { collectorHealthFromStore, STORE_RATE_WINDOW_MS } from '../collector-from-store.ts';
+import {
+  collectorHealthFromStore,
+  STORE_RATE_WINDOW_MS,
+  type StoreInsertLatency,
+} from '../collector-from-store.ts';
 import { pause } from '../live.ts';
 import type { Services } from '../services.ts';
 import { router, viewerProcedure } from '../trpc.ts';
@@ -43,6 +48,8 @@ export interface SystemSnapshot {
     /** Round trip of a trivial query from this process (ms), or null with probeError. */
     probeMs: number | null;
     probeError: string | null;
+    /** The collector's own inserts over the last minute (all tables), timed by the collector. */
+    insertLatency: StoreInsertLatency | null;
   };
 }
 
@@ -57,6 +64,17 @@ async function probeStore(
   } catch (error) {
     return { probeMs: null, probeError: (error as Error).message };
   }
+}
+
+function insertLatencyOf(stats: CollectorStats): StoreInsertLatency {
+  const recent = stats.storeInsertLastMinute;
+  const ms = (seconds: number | null) => (seconds === null ? null : seconds * 1000);
+  return {
+    windowMs: 60_000,
+    inserts: recent.inserts,
+    p50Ms: ms(recent.p50Seconds),
+    p95Ms: ms(recent.p95Seconds),
+  };
 }
 
 function snapshotOf(
@@ -87,6 +105,7 @@ function snapshotOf(
       collectorWriteError: stats?.storeError ?? null,
       collectorWritesOk: stats ? stats.storeError === null : null,
       ...probe,
+      insertLatency: stats ? insertLatencyOf(stats) : null,
     },
   };
 }
@@ -110,6 +129,7 @@ async function separateSnapshot(services: Services, at: number): Promise<SystemS
       collectorWriteError: null,
       collectorWritesOk: health?.storeUp ?? null,
       ...probe,
+      insertLatency: health?.insertLatency ?? null,
     },
   };
 }
