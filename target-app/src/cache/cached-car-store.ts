@@ -26,11 +26,11 @@ export function cachedCarStore(store: CarStore, cache: TwoLevelCache): CarStore 
     ...store,
     searchCars: (search, parent) =>
       always('search', cacheKeyOf(search), () => store.searchCars(search, parent), parent),
-    facetCounts: (filters, textMode, parent) =>
+    facetCounts: (filters, textMode, parent, overCap) =>
       always(
         'search',
         `facets:${textMode}:${cacheKeyOf(filters)}`,
-        () => store.facetCounts(filters, textMode, parent),
+        () => store.facetCounts(filters, textMode, parent, overCap),
         parent,
       ),
     getCar: (id, parent) => cache.getOrLoad('car', String(id), () => store.getCar(id, parent), parent),

@@ -8,9 +8,6 @@ import {
   type CarSearch,
   COUNT_LIMIT,
   countCarsQuery,
-  FACETS,
-  type Facet,
-  facetCountsQuery,
   hasConditions,
   type Keyset,
   SELECT_CAR_BY_ID,
@@ -27,6 +24,7 @@ import {
   type PoolOptions,
   type PoolStats,
 } from './database.ts';
+import { FACETS, type Facet, facetCountsQuery, facetSamplePercent } from './facet-sql.ts';
 import { ensureCarDataset, type LoadResult } from './load-cars.ts';
 import { type Recommendations, recommendCars, type ScoredCar, similarCars } from './recommendations.ts';
 
@@ -42,6 +40,11 @@ export type CarPage = {
 };
 
 export type FacetCounts = Record<Facet, { value: string; count: number }[]>;
+export type FacetResult = {
+  counts: FacetCounts;
+  /** 'approx' when more than COUNT_LIMIT cars match: counts are estimated from a sample. */
+  relation: 'eq' | 'approx';
+};
 
 export type CarStore = {
   readonly engine: Engine;
@@ -49,7 +52,13 @@ export type CarStore = {
   /** The connection (pool or PGlite) the catalogue lives in; accounts and favourites share it. */
   readonly database: Database;
   searchCars(search: CarSearch, parent?: Context): Promise<CarPage>;
-  facetCounts(filters: CarFilters, textMode: TextMode, parent?: Context): Promise<FacetCounts>;
+  /** `overCap`: whether more than COUNT_LIMIT cars match, when the caller has counted already. */
+  facetCounts(
+    filters: CarFilters,
+    textMode: TextMode,
+    parent?: Context,
+    overCap?: boolean,
+  ): Promise<FacetResult>;
   getCar(id: number, parent?: Context): Promise<Car | undefined>;
   /** Undefined when the car does not exist. */
   similarCars(id: number, limit: number, parent?: Context): Promise<ScoredCar[] | undefined>;
@@ -110,13 +119,17 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
     ): Promise<CarPage> {
       const withMode = { ...search, textMode: mode };
       // The table never grows or shrinks while the app runs: no filter → the dataset's size.
-      const [rows, counted] = await Promise.all([
-        run<CarRow>('SELECT', searchCarsQuery(withMode), parent),
+      const count = async () =>
         hasConditions(search)
-          ? run<{ total: number }>('SELECT', countCarsQuery(search, mode), parent)
-          : [{ total: load.carCount }],
-      ]);
-      const total = counted[0]?.total ?? 0;
+          ? ((await run<{ total: number }>('SELECT', countCarsQuery(search, mode), parent))[0]?.total ?? 0)
+          : load.carCount;
+      // How the page is read depends on how many match (searchCarsQuery): count first.
+      const total = await count();
+      const rows = await run<CarRow>(
+        'SELECT',
+        searchCarsQuery(withMode, { matches: total, tableRows: load.carCount }),
+        parent,
+      );
       const more = rows.length > search.pageSize;
       const page = more ? rows.slice(0, search.pageSize) : rows;
       const last = page.at(-1);
@@ -141,16 +154,26 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
         // Typos ("toyta") find nothing in full text: fall back to trigram similarity.
         return exact.total > 0 ? exact : searchIn(search, 'fuzzy', parent);
       },
-      async facetCounts(filters, textMode, parent) {
-        const rows = await run<Record<Facet, string | null> & { n: number }>(
+      async facetCounts(filters, textMode, parent, overCap) {
+        const count = async () =>
+          hasConditions(filters)
+            ? ((await run<{ total: number }>('SELECT', countCarsQuery(filters, textMode), parent))[0]
+                ?.total ?? 0)
+            : load.carCount;
+        const sampled = overCap ?? (await count()) > COUNT_LIMIT;
+        const rows = await run<Record<Facet, string | null> & { n: number; sampled: number }>(
           'SELECT',
-          facetCountsQuery(filters, textMode),
+          facetCountsQuery(filters, textMode, sampled ? facetSamplePercent(load.carCount) : undefined),
           parent,
         );
+        const read = rows.find((row) => FACETS.every((f) => row[f] === null))?.sampled ?? 0;
+        const scale = sampled && read > 0 ? load.carCount / read : 1;
         const counts = Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as FacetCounts;
         for (const row of rows) {
           const facet = FACETS.find((f) => row[f] !== null);
-          if (facet !== undefined) counts[facet].push({ value: row[facet] as string, count: row.n });
+          if (facet !== undefined && row.n > 0) {
+            counts[facet].push({ value: row[facet] as string, count: Math.round(row.n * scale) });
+          }
         }
         for (const facet of FACETS) {
           counts[facet].sort((a, b) =>
@@ -159,7 +182,7 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
               : b.count - a.count || a.value.localeCompare(b.value),
           );
         }
-        return counts;
+        return { counts, relation: sampled ? 'approx' : 'eq' };
       },
       async getCar(id, parent) {
         const rows = await run<Car>('SELECT', { text: SELECT_CAR_BY_ID, values: [id] }, parent);

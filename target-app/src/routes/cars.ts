@@ -5,7 +5,7 @@ import { rejectBadToken } from '../auth/request-auth.ts';
 import type { TwoLevelCache } from '../cache/two-level-cache.ts';
 import { PRICE_BANDS } from '../cars/features.ts';
 import type { Car } from '../cars/generate.ts';
-import type { TextMode } from '../db/car-sql.ts';
+import { COUNT_LIMIT, type TextMode } from '../db/car-sql.ts';
 import type { CarStore, FacetCounts } from '../db/car-store.ts';
 import type { Recommendations, ScoredCar } from '../db/recommendations.ts';
 import type { Favourites } from '../favourites/favourites.ts';
@@ -37,6 +37,8 @@ export type CarSearchResponse = {
   /** How `q` matched: 'fulltext', or 'fuzzy' (trigram) when full text found nothing. */
   textMatch?: TextMode;
   facets?: CarFacets;
+  /** With facets: 'approx' when more than 10 000 cars match and the counts are estimated from a sample. */
+  facetsRelation?: 'eq' | 'approx';
 };
 
 function withBandLabels(counts: FacetCounts): CarFacets {
@@ -69,9 +71,12 @@ export function registerCarRoutes(
     };
     if (found.textMode !== undefined) response.textMatch = found.textMode;
     if (facets) {
-      response.facets = withBandLabels(
-        await store.facetCounts(search, found.textMode ?? 'fulltext', request.otelContext),
-      );
+      const textMode = found.textMode ?? 'fulltext';
+      // The search has counted the matches: facets reuse that instead of counting again.
+      const overCap = found.totalRelation === 'gte' || found.total > COUNT_LIMIT;
+      const counted = await store.facetCounts(search, textMode, request.otelContext, overCap);
+      response.facets = withBandLabels(counted.counts);
+      response.facetsRelation = counted.relation;
     }
     return response;
   });

@@ -1,6 +1,7 @@
 // The search SQL builder: user input travels only as parameters, never inside the SQL text.
 import { describe, expect, it } from 'vitest';
-import { COUNT_LIMIT, countCarsQuery, facetCountsQuery, searchCarsQuery } from '../../src/db/car-sql.ts';
+import { COUNT_LIMIT, countCarsQuery, searchCarsQuery } from '../../src/db/car-sql.ts';
+import { facetCountsQuery } from '../../src/db/facet-sql.ts';
 
 const hostile = "x'); DROP TABLE cars; --";
 
@@ -22,6 +23,7 @@ describe('search SQL', () => {
         searchCarsQuery({ ...search, textMode: mode }),
         countCarsQuery(search, mode),
         facetCountsQuery(search, mode),
+        facetCountsQuery(search, mode, 2),
       ]) {
         expect(query.text).not.toContain('DROP');
         expect(query.values).toContain(hostile);

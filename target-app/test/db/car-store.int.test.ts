@@ -1,9 +1,17 @@
 // The car store on both engines — PGlite and a real PostgreSQL server (pg pool, COPY load): results
 // agree with the generator filtered in memory, and the planner reads the indexes, never scanning cars.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { priceBandOf } from '../../src/cars/features.ts';
 import { type Car, generateCars } from '../../src/cars/generate.ts';
 import { type CarFilters, type CarSearch, countCarsQuery, searchCarsQuery } from '../../src/db/car-sql.ts';
 import { type CarStore, openCarStore } from '../../src/db/car-store.ts';
+import { facetCountsQuery } from '../../src/db/facet-sql.ts';
+import {
+  popularCarsQuery,
+  profileRecommendationsQuery,
+  similarCarsQuery,
+} from '../../src/db/recommend-sql.ts';
+import { buildProfile } from '../../src/db/recommendations.ts';
 import { createDbInstrumentation } from '../../src/telemetry/db-client.ts';
 import { startTelemetry } from '../../src/telemetry/sdk.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -115,7 +123,8 @@ describe.each(['pglite', 'postgresql'] as const)('car store on %s', (engine) => 
 
   it('counts facets under the filters, matching the data', async () => {
     const filters: CarFilters = { bodyType: 'suv', minPrice: 10_000 };
-    const facets = await store.facetCounts(filters, 'fulltext');
+    const { counts: facets, relation } = await store.facetCounts(filters, 'fulltext');
+    expect(relation).toBe('eq');
     const subset = cars.filter((c) => matches(c, filters));
     const countBy = (key: (c: Car) => string) => {
       const counts = new Map<string, number>();
@@ -128,6 +137,32 @@ describe.each(['pglite', 'postgresql'] as const)('car store on %s', (engine) => 
     expect(facets.priceBand.reduce((sum, f) => sum + f.count, 0)).toBe(subset.length);
     expect(facets.bodyType).toEqual([{ value: 'suv', count: subset.length }]);
   });
+
+  it.each<[string, CarFilters, 'fulltext' | 'fuzzy']>([
+    ['filters', { bodyType: 'suv', minPrice: 10_000 }, 'fulltext'],
+    ['full text', { q: 'bmw' }, 'fulltext'],
+    ['trigram', { q: 'toyta' }, 'fuzzy'],
+  ])(
+    'estimates facets from a sample that, taken whole, gives the exact counts (%s)',
+    async (_, filters, mode) => {
+      type Row = { make: string | null; fuel: string | null; n: number; sampled: number };
+      const read = async (percent?: number) => {
+        const query = facetCountsQuery(filters, mode, percent);
+        const rows = (await store.database.query<Row>(query.text, query.values)).rows;
+        const sampled = rows.find((r) => r.make === null && r.fuel === null)?.sampled;
+        const counts = rows.filter((r) => r.n > 0 && r.make !== null).map((r) => [r.make, r.n]);
+        return { sampled, counts: new Map(counts as [string, number][]) };
+      };
+      const exact = await read();
+      const whole = await read(100);
+      expect(whole.sampled).toBe(COUNT);
+      expect(exact.counts.size).toBeGreaterThan(0);
+      expect(whole.counts).toEqual(exact.counts);
+      const part = await read(20);
+      expect(part.sampled).toBeGreaterThan(0);
+      expect(part.sampled).toBeLessThan(COUNT);
+    },
+  );
 
   it('treats injection attempts as plain values', async () => {
     expect((await store.searchCars(search({ make: "BMW' OR '1'='1" }))).total).toBe(0);
@@ -169,10 +204,36 @@ describe.each(['pglite', 'postgresql'] as const)('car store on %s', (engine) => 
     ['mileage range', { maxMileage: 5_000 }, { sort: 'mileage' }],
     ['full text', { q: 'porsche 911' }, { sort: 'relevance', textMode: 'fulltext' }],
     ['trigram', { q: 'porshe' }, { sort: 'relevance', textMode: 'fuzzy' }],
+    ['trigram, by price', { q: 'porshe', maxPrice: 80_000 }, { sort: 'price', textMode: 'fuzzy' }],
+    ['make + body type + price', { make: 'BMW', bodyType: 'estate', minPrice: 15_000 }, {}],
+    ['transmission', { transmission: 'manual' }, { sort: '-price' }],
     ['cursor', { make: 'Mazda' }, { after: { key: 20_000, id: 500 } }],
   ])('plans %s through an index, with no sequential scan on cars', async (_, filters, rest) => {
     const query = search(filters, { pageSize: 20, ...rest });
-    for (const sql of [searchCarsQuery(query), countCarsQuery(filters, query.textMode)]) {
+    const count = countCarsQuery(filters, query.textMode);
+    const matches = (await store.database.query<{ total: number }>(count.text, count.values)).rows[0]!.total;
+    for (const sql of [
+      searchCarsQuery(query),
+      // As the store runs it: few matches are all read and sorted, many are read in the sort's order.
+      searchCarsQuery(query, { matches, tableRows: COUNT }),
+      countCarsQuery(filters, query.textMode),
+      // Exact facets read every match: at 1 M cars only when at most 1 % match (else sampled); a
+      // filter matching half of these 10 000 cars is rightly read sequentially, so it is left out.
+      ...(matches <= COUNT / 20 ? [facetCountsQuery(filters, query.textMode)] : []),
+      facetCountsQuery(filters, query.textMode, 2),
+    ]) {
+      const plan = (await store.explain(sql)).join('\n');
+      expect(plan, plan).not.toMatch(/Seq Scan on cars/);
+    }
+  });
+
+  it('plans similar cars and recommendations through indexes, with no sequential scan on cars', async () => {
+    const seeds = cars.slice(0, 3).map((c) => ({ ...c, priceBand: priceBandOf(c.price) }));
+    for (const sql of [
+      similarCarsQuery(cars[99]!, 10),
+      popularCarsQuery(10),
+      profileRecommendationsQuery(buildProfile(seeds), 10),
+    ]) {
       const plan = (await store.explain(sql)).join('\n');
       expect(plan, plan).not.toMatch(/Seq Scan on cars/);
     }

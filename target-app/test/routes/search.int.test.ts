@@ -56,6 +56,7 @@ describe('search', () => {
     const { body } = await t.get<CarSearchResponse>('/api/cars?fuel=electric&facets=true&pageSize=1');
     const electric = testCars.filter((c) => c.fuel === 'electric');
     expect(body.facets?.fuel).toEqual([{ value: 'electric', count: electric.length }]);
+    expect(body.facetsRelation).toBe('eq');
     expect(body.facets?.make.reduce((sum, f) => sum + f.count, 0)).toBe(electric.length);
     expect(body.facets?.priceBand[0]).toMatchObject({ label: expect.any(String), min: expect.any(Number) });
     expect((await t.get<CarSearchResponse>('/api/cars?pageSize=1')).body.facets).toBeUndefined();

@@ -52,6 +52,10 @@ export const carSearchResponseSchema = z.object({
     })
     .partial()
     .optional(),
+  facetsRelation: z
+    .enum(['eq', 'approx'])
+    .optional()
+    .describe("'approx': more than 10 000 cars match, so facet counts are estimated from a sample."),
 });
 
 export const recommendationsSchema = z.object({
