@@ -41,6 +41,13 @@ async function priceChanger(t: TestApp, body: unknown, token: string | null = TE
   };
 }
 
+async function priceChangerState(t: TestApp): Promise<PriceChangerState> {
+  const response = await fetch(`${t.url}/admin/price-changer`, {
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+  });
+  return (await response.json()) as PriceChangerState;
+}
+
 const isWatchedPrice = (m: ServerMessage): m is Price => m.type === 'price' && WATCHED.includes(m.carId);
 
 describe.each(['pglite', 'postgresql'] as const)('price feed on %s (in-process bus)', (engine) => {
@@ -183,7 +190,11 @@ describe('price feed across instances (PostgreSQL + Redis pub/sub)', () => {
   it('lets two instances change overlapping cars at once: no deadlock, no lost update', async () => {
     const fast = { enabled: true, intervalMs: 10, changesPerTick: 1_000 };
     await Promise.all([priceChanger(a, fast), priceChanger(b, fast)]);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // At least two ticks each, however busy the machine (a tick of 1,000 changes can take a while).
+    const ticks = async (app: typeof a) => (await priceChangerState(app)).ticks;
+    await expect
+      .poll(async () => Math.min(await ticks(a), await ticks(b)), { timeout: 30_000 })
+      .toBeGreaterThan(1);
     const [stateA, stateB] = await Promise.all([
       priceChanger(a, { enabled: false }),
       priceChanger(b, { enabled: false }),
@@ -196,7 +207,10 @@ describe('price feed across instances (PostgreSQL + Redis pub/sub)', () => {
       const { body } = await a.get<PriceHistoryResponse>(`/api/cars/${carId}/prices?limit=50`);
       const items = [...body.items].reverse();
       for (let i = 1; i < items.length; i++) expect(items[i]?.previousPrice).toBe(items[i - 1]?.price);
-      expect((await a.get<Car>(`/api/cars/${carId}`)).body.price).toBe(items.at(-1)?.price);
+      // b's last change reaches a's cache as an invalidation through Redis, a moment after it commits.
+      await expect
+        .poll(async () => (await a.get<Car>(`/api/cars/${carId}`)).body.price, { timeout: 10_000 })
+        .toBe(items.at(-1)?.price);
     }
   });
 
