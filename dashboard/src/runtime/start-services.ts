@@ -3,6 +3,7 @@
 // launcher and the alert engine. Run by server.ts only; never imported by the Next bundle.
 import { createAlertEngine } from 'alert-rules';
 import {
+  attributeCondition,
   type CollectorServer,
   collectorOptionsFromEnv,
   createStore,
@@ -13,7 +14,11 @@ import {
   queryStat,
   type Store,
   startCollector,
+  statOfHistogram,
+  statOfValues,
   summarise,
+  valueAggregates,
+  whereClause,
 } from 'collector';
 import { createClickHouseRunRecorder, createLauncher, scenarios } from 'load-tests';
 import { collectorQueueDirOf, type DashboardEnv, runsDirOf, storeDirOf } from '../env.ts';
@@ -105,7 +110,18 @@ export async function startServices(
         storeDescription: store.describe,
       },
       store,
-      queries: { queryHistogramSeries, queryStat, queryHistogramBuckets, summarise, quantileOf },
+      queries: {
+        queryHistogramSeries,
+        queryStat,
+        queryHistogramBuckets,
+        summarise,
+        quantileOf,
+        statOfHistogram,
+        statOfValues,
+        whereClause,
+        attributeCondition,
+        valueAggregates,
+      },
       launcher,
       scenarios,
       alerts,

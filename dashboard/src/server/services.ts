@@ -5,13 +5,18 @@
 
 import type { AlertEngine } from 'alert-rules';
 import type {
+  attributeCondition,
   CollectorServer,
   quantileOf,
   queryHistogramBuckets,
   queryHistogramSeries,
   queryStat,
   Store,
+  statOfHistogram,
+  statOfValues,
   summarise,
+  valueAggregates,
+  whereClause,
 } from 'collector';
 import type { Launcher, scenarios } from 'load-tests';
 import type { AuditLog } from './audit.ts';
@@ -42,6 +47,11 @@ export interface Services {
     queryHistogramBuckets: typeof queryHistogramBuckets;
     summarise: typeof summarise;
     quantileOf: typeof quantileOf;
+    statOfHistogram: typeof statOfHistogram;
+    statOfValues: typeof statOfValues;
+    whereClause: typeof whereClause;
+    attributeCondition: typeof attributeCondition;
+    valueAggregates: typeof valueAggregates;
   };
   launcher: Launcher;
   scenarios: typeof scenarios;

@@ -139,7 +139,17 @@ describe('metrics', () => {
   it('charts what the collector stored: latency in ms, rate and 5xx share', async () => {
     const now = Date.now();
     await sendRequests(now - 20_000, 100, 5);
-    const snapshot = await first(await api.metrics.traffic({ range: '5m' }));
+    // Viewers share a snapshot for one refresh interval (2 s), so new data shows within one.
+    let snapshot = await first(await api.metrics.traffic({ range: '5m' }));
+    await expect
+      .poll(
+        async () => {
+          snapshot = await first(await api.metrics.traffic({ range: '5m' }));
+          return snapshot.points.filter((p) => p.p95Ms !== null).length;
+        },
+        { timeout: 5000, interval: 500 },
+      )
+      .toBe(1);
     const withData = snapshot.points.filter((p) => p.p95Ms !== null);
     expect(withData).toHaveLength(1);
     expect(withData[0]?.p95Ms).toBeGreaterThan(10);

@@ -20,6 +20,7 @@ import {
 } from '../../lib/alert-view.ts';
 import { polled } from '../live.ts';
 import type { Services } from '../services.ts';
+import { snapshotCacheOf } from '../shared-snapshot.ts';
 import { qaProcedure, router, viewerProcedure } from '../trpc.ts';
 
 const RECENT_TRANSITIONS = 300;
@@ -149,15 +150,25 @@ const matcherInput = z.object({
   op: z.enum(['=', '!=', '=~', '!~']),
   value: z.string(),
 });
+/** Viewers share the alerts snapshot; a change made here drops it so the next read shows it. */
+const LIVE_KEY = 'alerts.live';
+const changeProcedure = qaProcedure.use(async ({ ctx, next }) => {
+  const result = await next();
+  snapshotCacheOf(ctx.services).invalidate(LIVE_KEY);
+  return result;
+});
+
 const fingerprintInput = z.string().regex(/^[0-9a-f]{16}$/, 'an alert fingerprint');
 
 export const alertsRouter = router({
   live: viewerProcedure.subscription(async function* ({ ctx, signal }) {
-    yield* polled(() => readAlerts(ctx.services, Date.now()), ALERTS_INTERVAL_MS, signal);
+    const shared = snapshotCacheOf(ctx.services);
+    const read = () => shared.get(LIVE_KEY, ALERTS_INTERVAL_MS, () => readAlerts(ctx.services, Date.now()));
+    yield* polled(read, ALERTS_INTERVAL_MS, signal);
   }),
 
   /** Silences alerts matching every matcher, from startsAt (default now) to endsAt. */
-  silence: qaProcedure
+  silence: changeProcedure
     .input(
       z.object({
         matchers: z.array(matcherInput).min(1, 'at least one matcher'),
@@ -185,18 +196,20 @@ export const alertsRouter = router({
       return silence;
     }),
 
-  expireSilence: qaProcedure.input(z.object({ id: z.string().uuid() })).mutation(async ({ ctx, input }) => {
-    const silence = await asAction(() => ctx.services.alerts.expireSilence(input.id));
-    await ctx.services.audit.record({
-      actor: ctx.user.name,
-      role: ctx.user.role,
-      action: 'alert.unsilence',
-      target: silence.id,
-    });
-    return silence;
-  }),
+  expireSilence: changeProcedure
+    .input(z.object({ id: z.string().uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      const silence = await asAction(() => ctx.services.alerts.expireSilence(input.id));
+      await ctx.services.audit.record({
+        actor: ctx.user.name,
+        role: ctx.user.role,
+        action: 'alert.unsilence',
+        target: silence.id,
+      });
+      return silence;
+    }),
 
-  acknowledge: qaProcedure
+  acknowledge: changeProcedure
     .input(z.object({ fingerprint: fingerprintInput, comment: z.string().trim().max(2000).default('') }))
     .mutation(async ({ ctx, input }) => {
       const ack = await asAction(() =>
@@ -216,7 +229,7 @@ export const alertsRouter = router({
       return ack;
     }),
 
-  unacknowledge: qaProcedure
+  unacknowledge: changeProcedure
     .input(z.object({ fingerprint: fingerprintInput }))
     .mutation(async ({ ctx, input }) => {
       await asAction(() => ctx.services.alerts.unacknowledge(input.fingerprint));

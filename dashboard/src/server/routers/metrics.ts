@@ -12,6 +12,7 @@ import {
 } from '../../lib/time-range.ts';
 import { polled } from '../live.ts';
 import type { Services } from '../services.ts';
+import { snapshotCacheOf } from '../shared-snapshot.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
 export const HTTP_DURATION_METRIC = 'http.server.request.duration';
@@ -60,27 +61,22 @@ export async function readTraffic(
   const selector = { metric: HTTP_DURATION_METRIC, serviceName: config.targetServiceName };
   try {
     const window = currentWindowOf(now);
-    const stat = (stat: 'p50' | 'p95' | 'p99' | 'rate' | 'ratio') =>
-      queries.queryStat(store.client, {
-        ...selector,
-        kind: 'histogram',
-        stat,
-        window,
-        ...(stat === 'ratio' ? { numerator: serverErrors } : {}),
-      });
-    const [series, p50, p95, p99, rate, ratio] = await Promise.all([
+    // Two queries: the chart's series, and the current window's buckets from which every big
+    // number (percentiles, rate, 5xx share) is derived exactly as queryStat would.
+    const [series, buckets] = await Promise.all([
       queries.queryHistogramSeries(store.client, {
         ...selector,
         window: chart,
         stepSeconds: chart.stepSeconds,
         errorWhere: serverErrors,
       }),
-      stat('p50'),
-      stat('p95'),
-      stat('p99'),
-      stat('rate'),
-      stat('ratio'),
+      queries.queryHistogramBuckets(store.client, selector, window, undefined, serverErrors),
     ]);
+    const summary = queries.summarise(buckets);
+    const seconds = (window.to - window.from) / 1000;
+    const stat = (s: 'p50' | 'p95' | 'p99' | 'rate' | 'ratio') =>
+      queries.statOfHistogram(summary, s, seconds);
+    const [p50, p95, p99, rate, ratio] = [stat('p50'), stat('p95'), stat('p99'), stat('rate'), stat('ratio')];
     const ms = (s: number | null) => (s === null ? null : s * 1000);
     return {
       at: now,
@@ -114,6 +110,11 @@ export const metricsRouter = router({
   traffic: viewerProcedure
     .input(z.object({ range: z.enum(TIME_RANGE_KEYS as [TimeRange, ...TimeRange[]]) }))
     .subscription(async function* ({ input, ctx, signal }) {
-      yield* polled(() => readTraffic(ctx.services, input.range, Date.now()), OVERVIEW_INTERVAL_MS, signal);
+      const shared = snapshotCacheOf(ctx.services);
+      const read = () =>
+        shared.get(`metrics.traffic:${input.range}`, OVERVIEW_INTERVAL_MS, () =>
+          readTraffic(ctx.services, input.range, Date.now()),
+        );
+      yield* polled(read, OVERVIEW_INTERVAL_MS, signal);
     }),
 });

@@ -11,8 +11,9 @@ import { buildScoreReport, type ScoreReport } from '../../scores/report.ts';
 import { polled } from '../live.ts';
 import { readStoredRun } from '../run-history.ts';
 import { hasMetrics, presentMetrics, scoreWindow, type Window } from '../scores/measure.ts';
-import { kpiValuesByStep, type Steps, stepsEnding } from '../scores/series.ts';
+import { kpiTrends, kpiValuesByStep, type Steps, stepsEnding } from '../scores/series.ts';
 import type { Services } from '../services.ts';
+import { snapshotCacheOf } from '../shared-snapshot.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
 export const SCORES_INTERVAL_MS = 15_000;
@@ -48,7 +49,7 @@ async function scoreTrend(services: Services, now: number, spanSeconds: number):
   const from = steps.starts[0] ?? now;
   const present = await presentMetrics(services, { from, to: from + TREND_POINTS * stepMs });
   const kpis = SCORE_CATEGORIES.flatMap((c) => c.kpis).filter((k) => hasMetrics(k, present, services));
-  const values = await Promise.all(kpis.map((k) => kpiValuesByStep(k, steps, services)));
+  const values = await kpiTrends(kpis, steps, services);
   return steps.starts.map((t, i) => {
     const byId = new Map(kpis.map((k, j) => [k.id, values[j]?.[i] ?? null]));
     const report = buildScoreReport(SCORE_CATEGORIES, byId, { from: t, to: t + stepMs });
@@ -96,7 +97,12 @@ export const scoresRouter = router({
   live: viewerProcedure
     .input(z.object({ range: z.enum(TIME_RANGE_KEYS as [TimeRange, ...TimeRange[]]) }))
     .subscription(async function* ({ ctx, input, signal }) {
-      yield* polled(() => readScores(ctx.services, input.range, Date.now()), SCORES_INTERVAL_MS, signal);
+      const shared = snapshotCacheOf(ctx.services);
+      const read = () =>
+        shared.get(`scores.live:${input.range}`, SCORES_INTERVAL_MS, () =>
+          readScores(ctx.services, input.range, Date.now()),
+        );
+      yield* polled(read, SCORES_INTERVAL_MS, signal);
     }),
 
   /** One KPI's value over consecutive slices of the window: the chart behind its score. */

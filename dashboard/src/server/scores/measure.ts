@@ -1,62 +1,24 @@
 // Measures each KPI of the score configuration over a time window through the collector's shared
 // query builder (services.queries), and scores the result. Every query takes its values as
 // query_params inside the builder; nothing here builds SQL.
-import type { StatRequest } from 'collector';
 import { SCORE_CATEGORIES } from '../../scores/config.ts';
-import type { CategoryConfig, KpiConfig, KpiQuery, ServiceRef, StatQuery } from '../../scores/model.ts';
+import type { CategoryConfig, KpiConfig, KpiQuery, StatQuery } from '../../scores/model.ts';
 import { buildScoreReport, type ScoreReport } from '../../scores/report.ts';
 import type { Services } from '../services.ts';
 import { readPresentMetrics } from '../telemetry-queries.ts';
+import { readStats, type StatOutcome, serviceNameOf, statKey, type Window } from './stat-batch.ts';
 
-export interface Window {
-  from: number;
-  to: number;
-}
+export type { Window };
 
-const serviceName = (ref: ServiceRef, services: Services) =>
-  ref === 'target' ? services.config.targetServiceName : ref;
-
-function statRequest(part: StatQuery, window: Window, services: Services): StatRequest {
-  return {
-    metric: part.metric,
-    kind: part.kind,
-    stat: part.stat,
-    serviceName: serviceName(part.service, services),
-    where: part.where,
-    numerator: part.numerator,
-    window,
-  };
-}
-
-async function rawValue(query: KpiQuery, window: Window, services: Services): Promise<number | null> {
-  const { queryStat, queryHistogramSeries } = services.queries;
-  const client = services.store.client;
+/** The stat parts a KPI reads (peak-rate reads a series instead: none). */
+export function statPartsOf(query: KpiQuery): StatQuery[] {
   switch (query.type) {
     case 'stat':
-      return queryStat(client, statRequest(query, window, services));
-    case 'peak-rate': {
-      // Coarser steps for long windows keep the query small; the peak then averages over more.
-      const stepSeconds = Math.max(query.stepSeconds, Math.ceil((window.to - window.from) / 1000 / 600));
-      const points = await queryHistogramSeries(client, {
-        metric: query.metric,
-        serviceName: serviceName(query.service, services),
-        where: query.where,
-        window,
-        stepSeconds,
-      });
-      const counted = points.filter((p) => p.count > 0);
-      return counted.length === 0 ? null : Math.max(...counted.map((p) => p.rate));
-    }
-    case 'quotient': {
-      const sum = async (parts: StatQuery[]) => {
-        const values = await Promise.all(
-          parts.map((p) => queryStat(client, statRequest(p, window, services))),
-        );
-        return values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0);
-      };
-      const [top, bottom] = await Promise.all([sum(query.numerator), sum(query.denominator)]);
-      return top === null || bottom === null || bottom === 0 ? null : top / bottom;
-    }
+      return [query];
+    case 'quotient':
+      return [...query.numerator, ...query.denominator];
+    case 'peak-rate':
+      return [];
     default: {
       const unknownQuery: never = query;
       throw new Error(`unknown KPI query ${JSON.stringify(unknownQuery)}`);
@@ -64,10 +26,62 @@ async function rawValue(query: KpiQuery, window: Window, services: Services): Pr
   }
 }
 
+/** Σ numerator / Σ denominator from the parts' values; null if any part has none. */
+export function quotientOf(
+  query: Extract<KpiQuery, { type: 'quotient' }>,
+  partValue: (part: StatQuery) => number | null,
+): number | null {
+  const sum = (parts: StatQuery[]) => {
+    const values = parts.map(partValue);
+    return values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0);
+  };
+  const top = sum(query.numerator);
+  const bottom = sum(query.denominator);
+  return top === null || bottom === null || bottom === 0 ? null : top / bottom;
+}
+
+async function peakRate(
+  query: Extract<KpiQuery, { type: 'peak-rate' }>,
+  window: Window,
+  services: Services,
+): Promise<number | null> {
+  // Coarser steps for long windows keep the query small; the peak then averages over more.
+  const stepSeconds = Math.max(query.stepSeconds, Math.ceil((window.to - window.from) / 1000 / 600));
+  const points = await services.queries.queryHistogramSeries(services.store.client, {
+    metric: query.metric,
+    serviceName: serviceNameOf(query.service, services),
+    where: query.where,
+    window,
+    stepSeconds,
+  });
+  const counted = points.filter((p) => p.count > 0);
+  return counted.length === 0 ? null : Math.max(...counted.map((p) => p.rate));
+}
+
+/** The KPI's stored value from its parts' outcomes (throws the first failed part's error). */
+function valueFromStats(query: KpiQuery, stats: Map<string, StatOutcome>): number | null {
+  const partValue = (part: StatQuery) => {
+    const outcome = stats.get(statKey(part));
+    if (!outcome) throw new Error(`no value read for ${part.metric}`);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
+  };
+  if (query.type === 'quotient') return quotientOf(query, partValue);
+  if (query.type === 'stat') return partValue(query);
+  throw new Error(`KPI query ${query.type} is not read from stats`);
+}
+
+async function rawValue(query: KpiQuery, window: Window, services: Services): Promise<number | null> {
+  if (query.type === 'peak-rate') return peakRate(query, window, services);
+  return valueFromStats(query, await readStats(services, statPartsOf(query), window));
+}
+
+const inUnit = (kpi: KpiConfig, value: number | null) =>
+  value === null || !Number.isFinite(value) ? null : value * (kpi.scale ?? 1);
+
 /** A KPI's value in its display unit over the window; null when its metric has no data there. */
 export async function measureKpi(kpi: KpiConfig, window: Window, services: Services): Promise<number | null> {
-  const value = await rawValue(kpi.query, window, services);
-  return value === null || !Number.isFinite(value) ? null : value * (kpi.scale ?? 1);
+  return inUnit(kpi, await rawValue(kpi.query, window, services));
 }
 
 const presenceKey = (service: string, metric: string) => `${service}\u0000${metric}`;
@@ -82,7 +96,7 @@ export async function presentMetrics(services: Services, window: Window): Promis
 export function hasMetrics(kpi: KpiConfig, present: ReadonlySet<string>, services: Services): boolean {
   const q = kpi.query;
   const parts = q.type === 'quotient' ? [...q.numerator, ...q.denominator] : [q];
-  return parts.every((p) => present.has(presenceKey(serviceName(p.service, services), p.metric)));
+  return parts.every((p) => present.has(presenceKey(serviceNameOf(p.service, services), p.metric)));
 }
 
 /** Every KPI measured over the window and scored. A KPI whose query fails is reported, not zeroed. */
@@ -94,15 +108,27 @@ export async function scoreWindow(
   const kpis = categories.flatMap((c) => c.kpis);
   const errors: string[] = [];
   const present = await presentMetrics(services, window);
+  const measured = kpis.filter((kpi) => hasMetrics(kpi, present, services));
+  // All stat parts in one batch: KPIs on the same histogram share its query.
+  const stats = await readStats(
+    services,
+    measured.flatMap((k) => statPartsOf(k.query)),
+    window,
+  );
   const values = await Promise.all(
-    kpis.map((kpi) =>
-      (hasMetrics(kpi, present, services) ? measureKpi(kpi, window, services) : Promise.resolve(null)).catch(
-        (error: unknown) => {
-          errors.push(`${kpi.id}: ${(error as Error).message}`);
-          return null;
-        },
-      ),
-    ),
+    kpis.map(async (kpi) => {
+      if (!measured.includes(kpi)) return null;
+      try {
+        const raw =
+          kpi.query.type === 'peak-rate'
+            ? await peakRate(kpi.query, window, services)
+            : valueFromStats(kpi.query, stats);
+        return inUnit(kpi, raw);
+      } catch (error) {
+        errors.push(`${kpi.id}: ${(error as Error).message}`);
+        return null;
+      }
+    }),
   );
   const byId = new Map(kpis.map((kpi, i) => [kpi.id, values[i] ?? null]));
   return { ...buildScoreReport(categories, byId, window), errors };
