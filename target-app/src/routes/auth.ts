@@ -28,8 +28,8 @@ export const loginBodySchema = z.strictObject({
 });
 const token = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(4096);
 export const refreshBodySchema = z.strictObject({ refreshToken: token });
-const logoutBodySchema = z.strictObject({ refreshToken: token.optional() }).optional();
-const verifyQuerySchema = z.strictObject({ token: z.string().min(1, 'must not be empty').max(200) });
+export const logoutBodySchema = z.strictObject({ refreshToken: token.optional() });
+export const verifyQuerySchema = z.strictObject({ token: z.string().min(1, 'must not be empty').max(200) });
 
 const INVALID_CREDENTIALS = 'invalid e-mail or password';
 
@@ -65,7 +65,7 @@ export function registerAuthRoutes(api: FastifyInstance, accounts: Accounts): vo
   });
 
   api.post('/api/auth/logout', async (request, reply) => {
-    const body = parseInput(logoutBodySchema, request.body ?? undefined, 'logout');
+    const body = parseInput(logoutBodySchema.optional(), request.body ?? undefined, 'logout');
     const caller = requireSession(request, reply);
     if (!('session' in caller)) return caller;
     await accounts.logout(caller.token, caller.session.claims, body?.refreshToken);

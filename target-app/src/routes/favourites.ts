@@ -6,15 +6,15 @@ import type { Favourites } from '../favourites/favourites.ts';
 import { type ErrorBody, parseInput } from '../http/errors.ts';
 import { carIdParamsSchema, wholeNumber } from './car-queries.ts';
 
-const addBodySchema = z.strictObject({
+export const addBodySchema = z.strictObject({
   carId: z
     .number({ error: 'must be a number' })
     .int('must be a whole number')
     .min(1, 'must be a positive car id')
     .max(2_147_483_647, 'is out of range'),
 });
-const removeParamsSchema = z.strictObject({ carId: carIdParamsSchema.shape.id });
-const listQuerySchema = z.strictObject({ limit: wholeNumber(1, 100).default(50) });
+export const removeParamsSchema = z.strictObject({ carId: carIdParamsSchema.shape.id });
+export const listQuerySchema = z.strictObject({ limit: wholeNumber(1, 100).default(50) });
 
 export function registerFavouriteRoutes(api: FastifyInstance, favourites: Favourites): void {
   api.post('/api/favourites', async (request, reply) => {

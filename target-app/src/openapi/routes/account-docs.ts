@@ -1,18 +1,20 @@
-// OpenAPI descriptions of the account and favourites routes (routes/auth.ts, routes/favourites.ts).
-// Bodies use the schemas those files export; the few they keep private (verify, logout, favourites)
-// are restated here with the same rules; exporting them from routes/ would remove the copies.
+// OpenAPI descriptions of the account and favourites routes (routes/auth.ts, routes/favourites.ts),
+// built from the schemas those routes validate with.
 import { z } from 'zod';
-import { loginBodySchema, refreshBodySchema, registerBodySchema } from '../../routes/auth.ts';
-import { carIdParamsSchema, wholeNumber } from '../../routes/car-queries.ts';
+import {
+  loginBodySchema,
+  logoutBodySchema,
+  refreshBodySchema,
+  registerBodySchema,
+  verifyQuerySchema,
+} from '../../routes/auth.ts';
+import {
+  addBodySchema as favouriteBodySchema,
+  removeParamsSchema as favouriteParamsSchema,
+  listQuerySchema as favouritesQuerySchema,
+} from '../../routes/favourites.ts';
 import type { RouteDoc } from '../registry.ts';
 import { favouriteChangeSchema, favouritesSchema, tokenPairSchema, userSchema } from './response-schemas.ts';
-
-const token = z.string().min(1).max(4096);
-const verifyQuerySchema = z.strictObject({ token: z.string().min(1).max(200) });
-const logoutBodySchema = z.strictObject({ refreshToken: token.optional() });
-const favouriteBodySchema = z.strictObject({ carId: z.number().int().min(1).max(2_147_483_647) });
-const favouriteParamsSchema = z.strictObject({ carId: carIdParamsSchema.shape.id });
-const favouritesQuerySchema = z.strictObject({ limit: wholeNumber(1, 100).default(50) });
 
 export const ACCOUNT_ROUTE_DOCS: RouteDoc[] = [
   {
