@@ -2,8 +2,9 @@
 // Charts of run reports: percentiles over time and the latency distribution of one run, two runs'
 // percentiles overlaid (baseline solid, candidate dashed), and a scenario's figures across runs.
 import type { DistributionBucket, SeriesPoint } from 'load-tests';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatCount, formatMs, formatRate } from '../../lib/format.ts';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatMs, formatRate } from '../../lib/format.ts';
+import { LatencyHistogram } from '../service/latency-histogram.tsx';
 import { type ChartSeries, TimeSeriesChart } from '../time-series-chart.tsx';
 import { type OverlayRow, overlayRows, type TrendRow } from './overlay-data.ts';
 
@@ -52,37 +53,13 @@ const rangeLabel = (b: DistributionBucket) =>
   `${formatMs(b.lowerMs).replace(' ms', '')}–${formatMs(b.upperMs)}`;
 
 export function LatencyDistribution({ buckets }: { buckets: readonly DistributionBucket[] }) {
-  const bars = buckets.map((b) => ({ label: rangeLabel(b), count: b.count }));
-  const total = bars.reduce((n, b) => n + b.count, 0);
   return (
-    <figure className="chart" data-testid="report-distribution" data-bars={bars.length}>
-      <figcaption>Latency distribution: requests per latency range</figcaption>
-      <div className="chart-body" style={{ height: 220 }}>
-        {total === 0 ? <div className="chart-empty">no requests recorded for this run</div> : null}
-        <BarChart
-          responsive
-          style={{ width: '100%', height: 220 }}
-          data={bars}
-          margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-        >
-          <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" vertical={false} />
-          <XAxis dataKey="label" tick={{ fontSize: 11 }} />
-          <YAxis
-            tickFormatter={(v: number) => formatCount(v)}
-            tick={{ fontSize: 12 }}
-            width={60}
-            allowDecimals={false}
-          />
-          <Tooltip
-            formatter={(v) => [
-              `${formatCount(Number(v))} (${total ? ((Number(v) / total) * 100).toFixed(1) : 0} %)`,
-              'requests',
-            ]}
-          />
-          <Bar dataKey="count" fill="#2563eb" isAnimationActive={false} />
-        </BarChart>
-      </div>
-    </figure>
+    <LatencyHistogram
+      bars={buckets.map((b) => ({ label: rangeLabel(b), count: b.count }))}
+      title="Latency distribution: requests per latency range"
+      testId="report-distribution"
+      empty="no requests recorded for this run"
+    />
   );
 }
 

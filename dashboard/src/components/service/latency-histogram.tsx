@@ -1,16 +1,26 @@
 'use client';
-// The latency distribution: how many requests fell in each histogram bucket, as bars.
+// The latency distribution: how many requests fell in each latency range, as bars (the Service
+// page's window and a run report both draw it).
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../../lib/format.ts';
-import type { DistributionBar } from '../../server/routers/service.ts';
 
-export function LatencyHistogram({ bars }: { bars: readonly DistributionBar[] }) {
+export function LatencyHistogram({
+  bars,
+  title = 'Latency distribution: requests per bucket (upper bound, ms)',
+  testId = 'latency-distribution',
+  empty = 'no requests in this range',
+}: {
+  bars: readonly { label: string; count: number }[];
+  title?: string;
+  testId?: string;
+  empty?: string;
+}) {
   const total = bars.reduce((n, b) => n + b.count, 0);
   return (
-    <figure className="chart" data-testid="latency-distribution" data-bars={bars.length}>
-      <figcaption>Latency distribution: requests per bucket (upper bound, ms)</figcaption>
+    <figure className="chart" data-testid={testId} data-bars={bars.length}>
+      <figcaption>{title}</figcaption>
       <div className="chart-body" style={{ height: 220 }}>
-        {total === 0 ? <div className="chart-empty">no requests in this range</div> : null}
+        {total === 0 ? <div className="chart-empty">{empty}</div> : null}
         <BarChart
           responsive
           style={{ width: '100%', height: 220 }}
