@@ -20,12 +20,14 @@ test('live status from one poll', () => {
   expect(live.p95Ms).toBeGreaterThan(0);
   expect(live.errorRate).toBe(0);
   // Per metric (the REST API does not report per expression); the per-route breakdown is left out,
-  // except search, which has a plan threshold of its own (p95 < 300 ms).
+  // except search and recommendations, which have plan thresholds of their own (p95 < 300 / 150 ms).
   expect(live.thresholds).toEqual([
     { metric: 'checks', ok: true },
     { metric: 'http_req_duration', ok: true },
     { metric: 'http_req_duration{name:GET /api/cars}', ok: true },
+    { metric: 'http_req_duration{name:GET /api/recommendations}', ok: true },
     { metric: 'http_req_failed', ok: true },
+    { metric: 'realtime_latency', ok: true },
   ]);
 });
 
