@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'target-app', 'src', 'main.ts');
+/** The V8 flags the target is deployed with (target-app/Dockerfile), so the RSS measured is the real one. */
+const NODE_FLAGS = ['--max-semi-space-size=8'];
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const SAMPLE_MS = 200;
 
@@ -41,7 +43,7 @@ function readCpuSeconds(pid: number): number {
 }
 
 export async function startTarget(env: Record<string, string>, log: (line: string) => void) {
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, MAIN], {
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -24,12 +24,15 @@ import { registerPriceFeed } from './realtime/price-feed-routes.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerAvatarRoutes } from './routes/avatars.ts';
 import { registerCarRoutes } from './routes/cars.ts';
 import { registerFavouriteRoutes } from './routes/favourites.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { createDbInstrumentation } from './telemetry/db-client.ts';
 import { registerHttpServerTelemetry } from './telemetry/http-server.ts';
 import type { Telemetry } from './telemetry/sdk.ts';
+import { createAvatars } from './uploads/avatars.ts';
+import { createUploadMetrics } from './uploads/upload-metrics.ts';
 import { registerWebPages } from './web/web-pages.ts';
 
 export function createHttpServer(config: Pick<Config, 'logLevel'>): FastifyInstance {
@@ -103,6 +106,11 @@ export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<
     registerCarRoutes(api, cachedCarStore(deps.store, deps.cache), deps.cache, favourites);
     registerAuthRoutes(api, accounts);
     registerFavouriteRoutes(api, favourites);
+    await registerAvatarRoutes(
+      api,
+      createAvatars(deps.store.database, instrumentation),
+      createUploadMetrics(telemetry.meter, deps.prom.registry),
+    );
     deps.realtime?.registerApiRoutes(api);
   });
   await app.register(async (admin) => {

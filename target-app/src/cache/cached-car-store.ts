@@ -1,7 +1,8 @@
 // The car store behind the two-level cache: same interface, reads served from L1/L2 when cached.
 // Keys are the validated, normalised inputs, so equivalent requests share an entry.
 import type { Context } from '@opentelemetry/api';
-import type { CarStore } from '../db/car-store.ts';
+import { COUNT_LIMIT, filtersOf } from '../db/car-sql.ts';
+import type { CarStore, MatchCounter } from '../db/car-store.ts';
 import type { CacheKind, TwoLevelCache } from './two-level-cache.ts';
 
 /** JSON with object keys sorted and undefined fields dropped: equal inputs → equal keys. */
@@ -22,15 +23,32 @@ export function cachedCarStore(store: CarStore, cache: TwoLevelCache): CarStore 
     load: () => Promise<T>,
     parent: Context | undefined,
   ): Promise<T> => (await cache.getOrLoad(kind, key, load, parent)) as T;
+  // Counts are keyed by the filters alone: at a million cars a multi-filter count (a bitmap AND of
+  // large indexes) costs more than reading a page, and the other pages, page sizes and sorts of the
+  // same filters — and their facets — need the same number. Concurrent requests share one count.
+  const countCars: MatchCounter = (filters, textMode, parent) =>
+    always(
+      'search',
+      `count:${textMode}:${cacheKeyOf(filtersOf(filters))}`,
+      () => store.countCars(filters, textMode, parent),
+      parent,
+    );
   return {
     ...store,
+    countCars,
     searchCars: (search, parent) =>
-      always('search', cacheKeyOf(search), () => store.searchCars(search, parent), parent),
+      always('search', cacheKeyOf(search), () => store.searchCars(search, parent, countCars), parent),
     facetCounts: (filters, textMode, parent, overCap) =>
       always(
         'search',
-        `facets:${textMode}:${cacheKeyOf(filters)}`,
-        () => store.facetCounts(filters, textMode, parent, overCap),
+        `facets:${textMode}:${cacheKeyOf(filtersOf(filters))}`,
+        async () =>
+          store.facetCounts(
+            filters,
+            textMode,
+            parent,
+            overCap ?? (await countCars(filters, textMode, parent)) > COUNT_LIMIT,
+          ),
         parent,
       ),
     getCar: (id, parent) => cache.getOrLoad('car', String(id), () => store.getCar(id, parent), parent),

@@ -41,9 +41,10 @@ export class LruCache<V> {
     return entry.value;
   }
 
-  set(key: string, value: V, ttlMs: number): void {
+  /** `knownBytes`: the value's size when the caller has it already (saves measuring it again). */
+  set(key: string, value: V, ttlMs: number, knownBytes?: number): void {
     this.delete(key);
-    const bytes = this.#bytes?.sizeOf(value) ?? 0;
+    const bytes = this.#bytes === undefined ? 0 : (knownBytes ?? this.#bytes.sizeOf(value));
     // An entry larger than the whole budget would only evict everything else: don't keep it.
     if (this.#bytes !== undefined && bytes > this.#bytes.maxBytes) return;
     this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs, bytes });

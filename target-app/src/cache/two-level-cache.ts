@@ -60,9 +60,8 @@ function ttlOf(ttls: CacheTtls, kind: CacheKind): number {
 }
 
 /** UTF-16 code units of the value's JSON: close to what V8 keeps for the strings inside it. */
-function jsonBytes(value: unknown): number {
-  return (JSON.stringify(value)?.length ?? 0) * 2;
-}
+const bytesOfJson = (json: string | undefined) => (json?.length ?? 0) * 2;
+const jsonBytes = (value: unknown) => bytesOfJson(JSON.stringify(value));
 
 export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
   const { redis, metrics, keyPrefix } = options;
@@ -86,7 +85,12 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     }
   }
 
-  async function readL2(kind: CacheKind, key: string, parent: Context | undefined): Promise<unknown> {
+  /** The value and its JSON text (the L1 size estimate without serialising it again). */
+  async function readL2(
+    kind: CacheKind,
+    key: string,
+    parent: Context | undefined,
+  ): Promise<{ value: unknown; json: string } | undefined> {
     if (redis === undefined) return undefined;
     if (!redisUp()) {
       metrics.error(kind, 'get');
@@ -96,7 +100,7 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
       const text = await timed('l2', kind, 'get', () =>
         withRedisSpan(options.tracer, parent, 'GET', target, () => redis.get(`${keyPrefix}${key}`)),
       );
-      return text === null ? undefined : JSON.parse(text);
+      return text === null ? undefined : { value: JSON.parse(text), json: text };
     } catch {
       metrics.error(kind, 'get');
       return undefined;
@@ -106,7 +110,7 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
   async function writeL2(
     kind: CacheKind,
     key: string,
-    value: unknown,
+    json: string,
     ttlMs: number,
     parent: Context | undefined,
   ): Promise<void> {
@@ -118,7 +122,7 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     try {
       await timed('l2', kind, 'set', () =>
         withRedisSpan(options.tracer, parent, 'SET', target, () =>
-          redis.set(`${keyPrefix}${key}`, JSON.stringify(value), 'PX', ttlMs),
+          redis.set(`${keyPrefix}${key}`, json, 'PX', ttlMs),
         ),
       );
     } catch {
@@ -136,14 +140,17 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     const fromL2 = await readL2(kind, key, parent);
     if (fromL2 !== undefined) {
       metrics.hit('l2', kind);
-      l1.set(key, fromL2, ttlMs);
-      return fromL2 as T;
+      l1.set(key, fromL2.value, ttlMs, bytesOfJson(fromL2.json));
+      return fromL2.value as T;
     }
     if (redis !== undefined) metrics.miss('l2', kind);
     const value = await load();
     if (value !== undefined) {
-      l1.set(key, value, ttlMs);
-      await writeL2(kind, key, value, ttlMs, parent);
+      // Serialised once, for both the L1 size estimate and the L2 copy (search pages are tens of KB).
+      const json =
+        redis === undefined && options.l1MaxBytes === undefined ? undefined : JSON.stringify(value);
+      l1.set(key, value, ttlMs, json === undefined ? undefined : bytesOfJson(json));
+      if (json !== undefined) await writeL2(kind, key, json, ttlMs, parent);
     }
     return value;
   }

@@ -25,6 +25,30 @@ export type CarFilters = {
   q?: string | undefined;
 };
 
+/** The fields that decide which cars match (not their order or page): what a count depends on. */
+export const FILTER_KEYS = [
+  'make',
+  'model',
+  'bodyType',
+  'fuel',
+  'transmission',
+  'city',
+  'minPrice',
+  'maxPrice',
+  'minYear',
+  'maxYear',
+  'minMileage',
+  'maxMileage',
+  'q',
+] as const satisfies readonly (keyof CarFilters)[];
+
+/** Only the filters of a search (sort, page and cursor dropped), e.g. to key its count. */
+export function filtersOf(search: CarFilters): CarFilters {
+  const filters: Record<string, unknown> = {};
+  for (const key of FILTER_KEYS) if (search[key] !== undefined) filters[key] = search[key];
+  return filters as CarFilters;
+}
+
 export const CAR_SORTS = ['price', '-price', 'year', '-year', 'mileage', '-mileage', 'relevance'] as const;
 export type CarSort = (typeof CAR_SORTS)[number];
 export type TextMode = 'fulltext' | 'fuzzy';

@@ -46,12 +46,20 @@ export type FacetResult = {
   relation: 'eq' | 'approx';
 };
 
+/** How many cars match, counting at most COUNT_LIMIT + 1 (the dataset's size without conditions). */
+export type MatchCounter = (filters: CarFilters, textMode: TextMode, parent?: Context) => Promise<number>;
+
 export type CarStore = {
   readonly engine: Engine;
   readonly load: LoadResult;
   /** The connection (pool or PGlite) the catalogue lives in; accounts and favourites share it. */
   readonly database: Database;
-  searchCars(search: CarSearch, parent?: Context): Promise<CarPage>;
+  /**
+   * `count`: how the page's matches are counted (the cached store passes a cached counter, so other
+   * pages and sorts of the same filters reuse the count); countCars by default.
+   */
+  searchCars(search: CarSearch, parent?: Context, count?: MatchCounter): Promise<CarPage>;
+  countCars: MatchCounter;
   /** `overCap`: whether more than COUNT_LIMIT cars match, when the caller has counted already. */
   facetCounts(
     filters: CarFilters,
@@ -112,19 +120,21 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
         async () => (await db.query<T>(query.text, query.values)).rows,
       );
 
+    // The table never grows or shrinks while the app runs: no filter → the dataset's size.
+    const countCars: MatchCounter = async (filters, mode, parent) =>
+      hasConditions(filters)
+        ? ((await run<{ total: number }>('SELECT', countCarsQuery(filters, mode), parent))[0]?.total ?? 0)
+        : load.carCount;
+
     async function searchIn(
       search: CarSearch,
       mode: TextMode,
       parent: Context | undefined,
+      count: MatchCounter,
     ): Promise<CarPage> {
       const withMode = { ...search, textMode: mode };
-      // The table never grows or shrinks while the app runs: no filter → the dataset's size.
-      const count = async () =>
-        hasConditions(search)
-          ? ((await run<{ total: number }>('SELECT', countCarsQuery(search, mode), parent))[0]?.total ?? 0)
-          : load.carCount;
       // How the page is read depends on how many match (searchCarsQuery): count first.
-      const total = await count();
+      const total = await count(search, mode, parent);
       const rows = await run<CarRow>(
         'SELECT',
         searchCarsQuery(withMode, { matches: total, tableRows: load.carCount }),
@@ -146,21 +156,17 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
       engine: db.engine,
       load,
       database: db,
-      async searchCars(search, parent) {
+      countCars,
+      async searchCars(search, parent, count = countCars) {
         if (search.q === undefined || search.textMode !== undefined) {
-          return searchIn(search, search.textMode ?? 'fulltext', parent);
+          return searchIn(search, search.textMode ?? 'fulltext', parent, count);
         }
-        const exact = await searchIn(search, 'fulltext', parent);
+        const exact = await searchIn(search, 'fulltext', parent, count);
         // Typos ("toyta") find nothing in full text: fall back to trigram similarity.
-        return exact.total > 0 ? exact : searchIn(search, 'fuzzy', parent);
+        return exact.total > 0 ? exact : searchIn(search, 'fuzzy', parent, count);
       },
       async facetCounts(filters, textMode, parent, overCap) {
-        const count = async () =>
-          hasConditions(filters)
-            ? ((await run<{ total: number }>('SELECT', countCarsQuery(filters, textMode), parent))[0]
-                ?.total ?? 0)
-            : load.carCount;
-        const sampled = overCap ?? (await count()) > COUNT_LIMIT;
+        const sampled = overCap ?? (await countCars(filters, textMode, parent)) > COUNT_LIMIT;
         const rows = await run<Record<Facet, string | null> & { n: number; sampled: number }>(
           'SELECT',
           facetCountsQuery(filters, textMode, sampled ? facetSamplePercent(load.carCount) : undefined),

@@ -4,8 +4,6 @@
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
@@ -93,6 +91,11 @@ export function isConnectionFailure(error: unknown): boolean {
 }
 
 export async function openPglite(): Promise<Database> {
+  // Loaded only when used: a server deployment never pays for PGlite's code.
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+  ]);
   const db = await PGlite.create({ extensions: { pg_trgm } });
   await db.exec(`SET pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
   // PGlite is a single connection: work is serialised, so a "session" is the database itself.

@@ -1,6 +1,7 @@
 // The cars schema: table, derived search columns, and the indexes each query needs. Indexes are
 // built after the bulk load (cheaper than maintaining them row by row).
 import { PRICE_BANDS } from '../cars/features.ts';
+import { CREATE_AVATARS } from '../uploads/avatar-sql.ts';
 
 /** Bump when the table or its indexes change: a server database with another version is reloaded. */
 export const SCHEMA_VERSION = 5;
@@ -102,8 +103,9 @@ FROM unnest(
   features, favourite_count)`;
 
 /**
- * Accounts, the verification-mail outbox and favourites. Created after the cars (favourites reference
- * them) and kept across restarts on a server; idempotent.
+ * Accounts, the verification-mail outbox, favourites and profile pictures. Created after the cars
+ * (favourites reference them) and kept across restarts on a server; idempotent, so a table added here
+ * (as avatars were) appears in an existing database at the next start without reloading the cars.
  */
 export const CREATE_ACCOUNT_TABLES = `
 CREATE TABLE IF NOT EXISTS users (
@@ -135,4 +137,4 @@ CREATE TABLE IF NOT EXISTS favourites (
   PRIMARY KEY (user_id, car_id)
 );
 CREATE INDEX IF NOT EXISTS favourites_car_idx ON favourites (car_id);
-`;
+${CREATE_AVATARS}`;

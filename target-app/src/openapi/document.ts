@@ -52,17 +52,36 @@ function operationId(doc: Pick<RouteDoc, 'method' | 'path'>): string {
   return [doc.method.toLowerCase(), ...words.map((w) => w.charAt(0).toUpperCase() + w.slice(1))].join('');
 }
 
+/** Raw bytes in OpenAPI 3.1: a string schema naming its media type (no JSON inside). */
+function binaryContent(mediaTypes: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(
+    mediaTypes.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+  );
+}
+
+function headerObjects(headers: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
+  );
+}
+
 function operation(doc: RouteDoc): Operation {
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(doc.responses)) {
     responses[status] = {
       description: response.description,
+      ...(response.headers === undefined ? {} : { headers: headerObjects(response.headers) }),
       ...(response.schema === undefined
         ? {}
         : { content: { 'application/json': { schema: toJsonSchema(response.schema) } } }),
+      ...(response.binary === undefined ? {} : { content: binaryContent(response.binary) }),
     };
   }
-  const validated = doc.params !== undefined || doc.query !== undefined || doc.body !== undefined;
+  const validated =
+    doc.params !== undefined ||
+    doc.query !== undefined ||
+    doc.body !== undefined ||
+    doc.rawBody !== undefined;
   if (validated && responses['400'] === undefined) {
     responses['400'] = { $ref: '#/components/responses/BadRequest' };
   }
@@ -80,6 +99,15 @@ function operation(doc: RouteDoc): Operation {
           requestBody: {
             required: true,
             content: { 'application/json': { schema: toJsonSchema(doc.body) } },
+          },
+        }),
+    ...(doc.rawBody === undefined
+      ? {}
+      : {
+          requestBody: {
+            required: true,
+            description: doc.rawBody.description,
+            content: binaryContent(doc.rawBody.mediaTypes),
           },
         }),
     ...(doc.auth === 'required' ? { security: [{ bearer: [] }] } : {}),

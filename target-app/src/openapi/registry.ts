@@ -6,7 +6,14 @@ import type { z } from 'zod';
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-export type ResponseDoc = { description: string; schema?: z.ZodType };
+export type ResponseDoc = {
+  description: string;
+  schema?: z.ZodType;
+  /** A binary body (e.g. an image) in one of these media types, instead of JSON. */
+  binary?: readonly string[];
+  /** Response headers worth knowing (ETag, Cache-Control…): name → description. */
+  headers?: Record<string, string>;
+};
 
 export type RouteDoc = {
   method: HttpMethod;
@@ -17,6 +24,8 @@ export type RouteDoc = {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** A raw binary request body (an upload) in one of these media types, instead of a JSON `body`. */
+  rawBody?: { mediaTypes: readonly string[]; description: string };
   /** 'required': a bearer access token; 'optional': used when sent (e.g. personal recommendations). */
   auth?: 'required' | 'optional';
   responses: Record<number, ResponseDoc>;

@@ -35,4 +35,11 @@ describe('LruCache', () => {
     lru.clear();
     expect(lru.bytes).toBe(0);
   });
+
+  it('takes a size the caller measured already instead of measuring again', () => {
+    const lru = new LruCache<string>(1_000, Date.now, { maxBytes: 100, sizeOf: () => 1 });
+    lru.set('a', 'x', 1_000, 60);
+    lru.set('b', 'y', 1_000, 60);
+    expect([lru.get('a'), lru.size, lru.bytes]).toEqual([undefined, 1, 60]);
+  });
 });

@@ -1,6 +1,6 @@
 // The search SQL builder: user input travels only as parameters, never inside the SQL text.
 import { describe, expect, it } from 'vitest';
-import { COUNT_LIMIT, countCarsQuery, searchCarsQuery } from '../../src/db/car-sql.ts';
+import { COUNT_LIMIT, countCarsQuery, filtersOf, searchCarsQuery } from '../../src/db/car-sql.ts';
 import { facetCountsQuery } from '../../src/db/facet-sql.ts';
 
 const hostile = "x'); DROP TABLE cars; --";
@@ -46,5 +46,12 @@ describe('search SQL', () => {
     const offset = searchCarsQuery({ sort: 'year', page: 3, pageSize: 20 });
     expect(offset.text).toContain('ORDER BY year ASC, id ASC LIMIT $1 OFFSET $2');
     expect(offset.values).toEqual([21, 40]);
+  });
+
+  it('keys a count by the filters alone: sort, page and cursor do not change it', () => {
+    const filters = { make: 'BMW', minPrice: 1000, q: 'red' };
+    const search = { ...filters, sort: '-year' as const, page: 3, pageSize: 50, after: { key: 1, id: 2 } };
+    expect(filtersOf(search)).toEqual(filters);
+    expect(countCarsQuery(filtersOf(search))).toEqual(countCarsQuery(search));
   });
 });

@@ -91,4 +91,24 @@ describe('OpenAPI document', () => {
     const favourites = doc.paths['/api/favourites']?.get;
     if (favourites !== undefined) expect(favourites.security).toEqual([{ bearer: [] }]);
   });
+
+  it('describes the avatar upload as a raw image body and the download as binary', () => {
+    const upload = doc.paths['/api/uploads/avatar']?.put;
+    expect(Object.keys(upload?.requestBody?.content ?? {})).toEqual([
+      'image/jpeg',
+      'image/png',
+      'image/webp',
+      'application/octet-stream',
+    ]);
+    expect(upload?.security).toEqual([{ bearer: [] }]);
+    const download = doc.paths['/api/users/{userId}/avatar']?.get as unknown as {
+      responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(download.responses['200']?.content ?? {})).toEqual([
+      'image/jpeg',
+      'image/png',
+      'image/webp',
+    ]);
+    expect(Object.keys(download.responses['200']?.headers ?? {})).toContain('ETag');
+  });
 });

@@ -68,6 +68,8 @@ export async function startTestApp(overrides: Partial<Config> = {}) {
 
   return {
     url: app.url,
+    /** Requests without a socket, e.g. from a non-loopback address the rate limiter counts. */
+    inject: app.inject,
     receiver,
     get,
     timed,
