@@ -19,6 +19,15 @@ export const OVERVIEW_CALLS: OverviewCall[] = [
   { name: 'alerts.live', path: 'alerts.live', kind: 'subscription' },
   { name: 'runs.live', path: 'runs.live', kind: 'subscription' },
 ];
+/** Reported alongside, not part of the Overview's bar: the Service page's live stream. */
+export const EXTRA_CALLS: OverviewCall[] = [
+  {
+    name: 'service.live 15m',
+    path: 'service.live',
+    input: { range: '15m', route: null },
+    kind: 'subscription',
+  },
+];
 export const REFERENCE_CALL: OverviewCall = { name: 'auth.me (reference)', path: 'auth.me', kind: 'query' };
 
 export interface LatencyFigure {

@@ -57,6 +57,7 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<number | null> 
 export async function startDashboard(
   dataDir: string,
   log: (line: string) => void,
+  extraEnv: Record<string, string> = {},
 ): Promise<RunningDashboard> {
   const password = randomBytes(12).toString('hex');
   const [port, collectorPort] = [await freePort(), await freePort()];
@@ -73,6 +74,7 @@ export async function startDashboard(
       // No synthetic page check: a second Chromium would skew the figures.
       PAGE_CHECK_INTERVAL: '0',
       NEXT_TELEMETRY_DISABLED: '1',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -90,7 +92,9 @@ export async function startDashboard(
   try {
     await waitReady(url, child, 120_000, () => output);
     const cookie = await signIn(url, USER, password);
-    log(`dashboard: ready on ${url}, signed in as ${USER} (viewer)`);
+    log(
+      `dashboard: ready on ${url}, signed in as ${USER} (viewer)${JSON.stringify(extraEnv) === '{}' ? '' : ` with ${JSON.stringify(extraEnv)}`}`,
+    );
     return { url, cookie, stop };
   } catch (error) {
     await stop();

@@ -55,6 +55,14 @@ export {
   rollupMinWindowSeconds,
   sumRollupAggregates,
 } from './query/rollup-source.ts';
+export type { BatchRequest, BatchSelector } from './query/stat-batch.ts';
+export {
+  histogramBatchesQuery,
+  histogramBatchQuery,
+  planBatchSources,
+  queryHistogramBatch,
+  queryHistogramBatches,
+} from './query/stat-batch.ts';
 export type { QuantileStat, SeriesPoint, SeriesRequest, Stat, StatRequest } from './query/stats.ts';
 export {
   quantileStats,
@@ -65,6 +73,13 @@ export {
   stats,
   sumStatQuery,
 } from './query/stats.ts';
+export type { ValueBatchRequest, ValueSelector } from './query/value-batch.ts';
+export {
+  queryValueBatch,
+  queryValueBatches,
+  valueBatchesQuery,
+  valueBatchQuery,
+} from './query/value-batch.ts';
 export type { DiskQueueOptions, QueueRecord } from './queue/disk-queue.ts';
 export { DiskQueue, QueueFullError } from './queue/disk-queue.ts';
 export type { PromFamily, PromSample, PromType } from './scrape/prom-text.ts';

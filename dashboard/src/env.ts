@@ -118,6 +118,12 @@ const schema = z.object({
     .min(10, 'must be at least 10 (TTI needs a 5 s quiet window after FCP)')
     .max(300, 'must be at most 300')
     .default(30),
+  /**
+   * Live Overview snapshots: `shared` (one computation per range and interval, refreshed in the
+   * background while watched) or `fresh` (each viewer computes its own: for benchmarks that
+   * measure what a snapshot costs).
+   */
+  LIVE_SNAPSHOTS: z.enum(['shared', 'fresh'], { error: 'must be shared or fresh' }).default('shared'),
   /** The Chromium the page check drives (headless). */
   PAGE_CHECK_CHROMIUM: z.string().trim().min(1).default('/usr/bin/chromium'),
 });

@@ -8,9 +8,13 @@ import type {
   attributeCondition,
   CollectorServer,
   quantileOf,
+  queryHistogramBatch,
+  queryHistogramBatches,
   queryHistogramBuckets,
   queryHistogramSeries,
   queryStat,
+  queryValueBatch,
+  queryValueBatches,
   Store,
   statOfHistogram,
   statOfValues,
@@ -35,6 +39,8 @@ export interface DashboardConfig {
   collectorServiceName: string;
   /** e.g. "embedded chDB at .data/chdb". */
   storeDescription: string;
+  /** Live snapshots shared between viewers (default) or computed per viewer (LIVE_SNAPSHOTS). */
+  liveSnapshots?: 'shared' | 'fresh';
 }
 
 export interface Services {
@@ -45,6 +51,11 @@ export interface Services {
     queryHistogramSeries: typeof queryHistogramSeries;
     queryStat: typeof queryStat;
     queryHistogramBuckets: typeof queryHistogramBuckets;
+    /** Many selectors' histogram rows / gauge and sum aggregates in one query (scores). */
+    queryHistogramBatch: typeof queryHistogramBatch;
+    queryValueBatch: typeof queryValueBatch;
+    queryHistogramBatches: typeof queryHistogramBatches;
+    queryValueBatches: typeof queryValueBatches;
     summarise: typeof summarise;
     quantileOf: typeof quantileOf;
     statOfHistogram: typeof statOfHistogram;

@@ -1,8 +1,7 @@
 // The dashboard's own reads of the telemetry tables, where the shared metric builder does not
-// reach: which metrics have data in a window, a service's routes, errors by status and route, and
-// its traces. Every input is a query
+// reach: a service's routes, errors by status and route, and its traces. Every input is a query
 // parameter ({name:Type}); table and column names are fixed here.
-import type { AttributeFilter, HistogramBucketRow, Store } from 'collector';
+import type { HistogramBucketRow, Store } from 'collector';
 
 type Client = Store['client'];
 const HTTP = 'http.server.request.duration';
@@ -168,59 +167,4 @@ export async function readTraceSpans(client: Client, traceId: string, limit = 50
     durationMs: Number(r.duration) / 1e6,
     status: r.status,
   }));
-}
-
-/** The (service, metric) pairs with any data point in the window, across the three metric tables. */
-export async function readPresentMetrics(
-  client: Client,
-  window: { from: number; to: number },
-): Promise<{ service: string; metric: string }[]> {
-  const range =
-    'TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({to:Int64})';
-  const found = await rows<{ service: string; metric: string }>(
-    client,
-    ['otel_metrics_histogram', 'otel_metrics_sum', 'otel_metrics_gauge']
-      .map(
-        (table) =>
-          `SELECT DISTINCT ServiceName AS service, MetricName AS metric FROM ${table} WHERE ${range}`,
-      )
-      .join(' UNION ALL '),
-    { from: Math.round(window.from), to: Math.round(window.to) },
-  );
-  return found;
-}
-
-type ValueBuilder = Pick<
-  typeof import('collector'),
-  'whereClause' | 'attributeCondition' | 'valueAggregates'
->;
-
-/**
- * A gauge's or sum's valueAggregates row per step (steps aligned to multiples of the step, as
- * the histogram series): one query gives a KPI's whole trend. Rows are keyed by step start (ms).
- */
-export async function readValueSeries(
-  client: Client,
-  builder: ValueBuilder,
-  req: {
-    metric: string;
-    kind: 'gauge' | 'sum';
-    serviceName: string;
-    where?: AttributeFilter[] | undefined;
-    numerator?: AttributeFilter[] | undefined;
-    window: { from: number; to: number };
-    stepSeconds: number;
-  },
-): Promise<Map<number, Record<string, unknown>>> {
-  const where = builder.whereClause(req, req.window);
-  const numerator = builder.attributeCondition(req.numerator ?? [], 'n');
-  const table = req.kind === 'sum' ? 'otel_metrics_sum' : 'otel_metrics_gauge';
-  const found = await rows<Record<string, unknown>>(
-    client,
-    `SELECT toUnixTimestamp64Milli(toDateTime64(toStartOfInterval(TimeUnix, toIntervalSecond({step:UInt32})), 3)) AS t,
-       ${builder.valueAggregates(numerator.query)}
-     FROM ${table} WHERE ${where.query} GROUP BY t`,
-    { ...where.query_params, ...numerator.query_params, step: req.stepSeconds },
-  );
-  return new Map(found.map((r) => [Number(r.t), r]));
 }

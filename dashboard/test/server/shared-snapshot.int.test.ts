@@ -158,6 +158,17 @@ describe('shared live snapshots', () => {
     });
   }
 
+  it('reads a scores snapshot with two store queries and a traffic snapshot with one', async () => {
+    // Every KPI of the window and of its trend, batched per table: the count does not grow with KPIs.
+    const scores = counted();
+    const snapshot = await first(await viewer(scores.services).scores.live({ range: '15m' }));
+    expect(snapshot.report.overall).not.toBeNull();
+    expect(scores.queries()).toBe(2);
+    const traffic = counted();
+    await first(await viewer(traffic.services).metrics.traffic({ range: '60m' }));
+    expect(traffic.queries()).toBe(1);
+  });
+
   it("shows a viewer's own alert change at once, not after the shared snapshot expires", async () => {
     const { services } = counted();
     const qa = createCaller({ services, headers: new Headers(), user: { name: 'test-qa', role: 'qa' } });

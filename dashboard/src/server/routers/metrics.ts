@@ -1,15 +1,16 @@
 // Telemetry of the system under test: latency percentiles, request rate and error rate from the
 // OpenTelemetry HTTP server histogram, streamed to the Overview every 2 s.
-import type { AttributeFilter } from 'collector';
+import type { AttributeFilter, HistogramBucketRow, SeriesPoint } from 'collector';
 import { z } from 'zod';
 import { type TrafficPoint, toTrafficPoints } from '../../lib/chart-data.ts';
 import {
   CURRENT_WINDOW_SECONDS,
   chartWindowOf,
-  currentWindowOf,
+  type QueryWindow,
   TIME_RANGE_KEYS,
   type TimeRange,
 } from '../../lib/time-range.ts';
+import { withCoalescedBatches } from '../coalesced-batches.ts';
 import { polled } from '../live.ts';
 import type { Services } from '../services.ts';
 import { snapshotCacheOf } from '../shared-snapshot.ts';
@@ -51,6 +52,31 @@ const emptyCurrent: CurrentTraffic = {
   errorRate: null,
 };
 
+/** Percentiles, rate and 5xx share per step of the chart, as queryHistogramSeries gives them. */
+function seriesOf(services: Services, rows: HistogramBucketRow[], chart: QueryWindow): SeriesPoint[] {
+  const { summarise, quantileOf } = services.queries;
+  const byStep = new Map<number, HistogramBucketRow[]>();
+  for (const row of rows) byStep.set(row.t, [...(byStep.get(row.t) ?? []), row]);
+  const stepMs = chart.stepSeconds * 1000;
+  const points: SeriesPoint[] = [];
+  for (let t = Math.floor(chart.from / stepMs) * stepMs; t < chart.to; t += stepMs) {
+    const s = summarise(byStep.get(t) ?? []);
+    const has = s.count > 0;
+    points.push({
+      t,
+      count: s.count,
+      rate: s.count / chart.stepSeconds,
+      avg: has ? s.sum / s.count : null,
+      p50: has ? quantileOf(s, 0.5) : null,
+      p95: has ? quantileOf(s, 0.95) : null,
+      p99: has ? quantileOf(s, 0.99) : null,
+      errors: s.matching,
+      errorRate: has ? s.matching / s.count : null,
+    });
+  }
+  return points;
+}
+
 export async function readTraffic(
   services: Services,
   range: TimeRange,
@@ -60,18 +86,18 @@ export async function readTraffic(
   const chart = chartWindowOf(range, now);
   const selector = { metric: HTTP_DURATION_METRIC, serviceName: config.targetServiceName };
   try {
-    const window = currentWindowOf(now);
-    // Two queries: the chart's series, and the current window's buckets from which every big
-    // number (percentiles, rate, 5xx share) is derived exactly as queryStat would.
-    const [series, buckets] = await Promise.all([
-      queries.queryHistogramSeries(store.client, {
-        ...selector,
-        window: chart,
-        stepSeconds: chart.stepSeconds,
-        errorWhere: serverErrors,
-      }),
-      queries.queryHistogramBuckets(store.client, selector, window, undefined, serverErrors),
+    // The current minute up to the last whole 10 s, so the 10 s rollup serves it without raw rows.
+    const end = Math.floor(now / 10_000) * 10_000;
+    const window = { from: end - CURRENT_WINDOW_SECONDS * 1000, to: end };
+    // One query: the chart's steps and the current window's buckets (from which every big
+    // number — percentiles, rate, 5xx share — is derived exactly as queryStat would).
+    const batched = withCoalescedBatches(services).queries;
+    const withErrors = { ...selector, numerator: serverErrors };
+    const [[stepRows = []], [buckets = []]] = await Promise.all([
+      batched.queryHistogramBatch(store.client, [withErrors], chart, chart.stepSeconds),
+      batched.queryHistogramBatch(store.client, [withErrors], window),
     ]);
+    const series = seriesOf(services, stepRows, chart);
     const summary = queries.summarise(buckets);
     const seconds = (window.to - window.from) / 1000;
     const stat = (s: 'p50' | 'p95' | 'p99' | 'rate' | 'ratio') =>

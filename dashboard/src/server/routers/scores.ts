@@ -8,9 +8,10 @@ import { TIME_RANGE_KEYS, TIME_RANGES, type TimeRange } from '../../lib/time-ran
 import { SCORE_CATEGORIES } from '../../scores/config.ts';
 import { findKpi } from '../../scores/model.ts';
 import { buildScoreReport, type ScoreReport } from '../../scores/report.ts';
+import { withCoalescedBatches } from '../coalesced-batches.ts';
 import { polled } from '../live.ts';
 import { readStoredRun } from '../run-history.ts';
-import { hasMetrics, presentMetrics, scoreWindow, type Window } from '../scores/measure.ts';
+import { scoreWindow, type Window } from '../scores/measure.ts';
 import { kpiTrends, kpiValuesByStep, type Steps, stepsEnding } from '../scores/series.ts';
 import type { Services } from '../services.ts';
 import { snapshotCacheOf } from '../shared-snapshot.ts';
@@ -20,6 +21,11 @@ export const SCORES_INTERVAL_MS = 15_000;
 const TREND_POINTS = 6;
 const KPI_POINTS = 30;
 const MAX_WINDOW_MS = 31 * 86_400_000;
+/**
+ * Live windows end on a whole minute: the 1 min rollup then answers the window alone (each extra
+ * table part costs the embedded store a plan and a read); scores move by the minute anyway.
+ */
+const LIVE_ALIGN_MS = 60_000;
 
 export interface TrendPoint {
   /** Slice end, unix ms. */
@@ -43,12 +49,12 @@ const windowInput = z
     path: ['from'],
   });
 
+/** The scores over `TREND_POINTS` whole steps ending before `now`: two queries for all KPIs. */
 async function scoreTrend(services: Services, now: number, spanSeconds: number): Promise<TrendPoint[]> {
   const steps = stepsEnding(now, spanSeconds, TREND_POINTS);
   const stepMs = steps.stepSeconds * 1000;
-  const from = steps.starts[0] ?? now;
-  const present = await presentMetrics(services, { from, to: from + TREND_POINTS * stepMs });
-  const kpis = SCORE_CATEGORIES.flatMap((c) => c.kpis).filter((k) => hasMetrics(k, present, services));
+  // A KPI without data in a step has no value there, so no presence query is needed first.
+  const kpis = SCORE_CATEGORIES.flatMap((c) => c.kpis);
   const values = await kpiTrends(kpis, steps, services);
   return steps.starts.map((t, i) => {
     const byId = new Map(kpis.map((k, j) => [k.id, values[j]?.[i] ?? null]));
@@ -61,10 +67,20 @@ async function scoreTrend(services: Services, now: number, spanSeconds: number):
   });
 }
 
+/** The range up to the last whole minute before `now`: a window the rollups serve without raw rows. */
+export function liveWindowOf(range: TimeRange, now: number): Window {
+  const end = Math.floor(now / LIVE_ALIGN_MS) * LIVE_ALIGN_MS;
+  return { from: end - TIME_RANGES[range].seconds * 1000, to: end };
+}
+
 export async function readScores(services: Services, range: TimeRange, now: number): Promise<ScoresSnapshot> {
-  const seconds = TIME_RANGES[range].seconds;
-  const report = await scoreWindow(services, { from: now - seconds * 1000, to: now });
-  return { at: now, range, report, trend: await scoreTrend(services, now, seconds) };
+  // The window's and the trend's batches start together: two store queries for the snapshot.
+  const batched = withCoalescedBatches(services);
+  const [report, trend] = await Promise.all([
+    scoreWindow(batched, liveWindowOf(range, now)),
+    scoreTrend(batched, now, TIME_RANGES[range].seconds),
+  ]);
+  return { at: now, range, report, trend };
 }
 
 /** Step-aligned steps covering the window, about `count` of them. */
@@ -85,12 +101,17 @@ async function runWindow(services: Services, runId: string, now: number): Promis
 }
 
 export const scoresRouter = router({
-  forWindow: viewerProcedure.input(windowInput).query(({ ctx, input }) => scoreWindow(ctx.services, input)),
+  forWindow: viewerProcedure
+    .input(windowInput)
+    .query(({ ctx, input }) => scoreWindow(withCoalescedBatches(ctx.services), input)),
 
   /** The run's scores over its own window; `report` is null while the run has not started. */
   forRun: viewerProcedure.input(z.object({ runId: z.string().min(1) })).query(async ({ ctx, input }) => {
     const window = await runWindow(ctx.services, input.runId, Date.now());
-    return { runId: input.runId, report: window ? await scoreWindow(ctx.services, window) : null };
+    return {
+      runId: input.runId,
+      report: window ? await scoreWindow(withCoalescedBatches(ctx.services), window) : null,
+    };
   }),
 
   /** The Overview's scores for a range with their trend, now and every 15 s after. */

@@ -9,6 +9,7 @@ import { chartWindowOf, TIME_RANGE_KEYS, type TimeRange } from '../../lib/time-r
 import { layoutWaterfall, type Waterfall } from '../../lib/waterfall.ts';
 import { polled } from '../live.ts';
 import type { Services } from '../services.ts';
+import { snapshotCacheOf } from '../shared-snapshot.ts';
 import {
   type ErrorGroup,
   type RouteBucketRow,
@@ -200,11 +201,14 @@ export const serviceRouter = router({
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
-      yield* polled(
-        () => readService(ctx.services, input.range, input.route, Date.now()),
-        SERVICE_INTERVAL_MS,
-        signal,
-      );
+      // Shared like the Overview's streams: viewers of the same range and route get one snapshot.
+      const shared = snapshotCacheOf(ctx.services);
+      const key = `service.live:${input.range}:${JSON.stringify(input.route)}`;
+      const read = () =>
+        shared.get(key, SERVICE_INTERVAL_MS, () =>
+          readService(ctx.services, input.range, input.route, Date.now()),
+        );
+      yield* polled(read, SERVICE_INTERVAL_MS, signal);
     }),
 
   trace: viewerProcedure

@@ -5,8 +5,14 @@ import { SCORE_CATEGORIES } from '../../scores/config.ts';
 import type { CategoryConfig, KpiConfig, KpiQuery, StatQuery } from '../../scores/model.ts';
 import { buildScoreReport, type ScoreReport } from '../../scores/report.ts';
 import type { Services } from '../services.ts';
-import { readPresentMetrics } from '../telemetry-queries.ts';
-import { readStats, type StatOutcome, serviceNameOf, statKey, type Window } from './stat-batch.ts';
+import {
+  presenceKey,
+  readStats,
+  type StatOutcome,
+  serviceNameOf,
+  statKey,
+  type Window,
+} from './stat-batch.ts';
 
 export type { Window };
 
@@ -40,23 +46,42 @@ export function quotientOf(
   return top === null || bottom === null || bottom === 0 ? null : top / bottom;
 }
 
+/** The peak-rate KPI's step (coarser for long windows keeps the query small; the peak then averages over more). */
+const peakStepSeconds = (query: Extract<KpiQuery, { type: 'peak-rate' }>, window: Window) =>
+  Math.max(query.stepSeconds, Math.ceil((window.to - window.from) / 1000 / 600));
+
+/** The highest per-step request rate in the window; null without observations. */
 async function peakRate(
   query: Extract<KpiQuery, { type: 'peak-rate' }>,
   window: Window,
   services: Services,
 ): Promise<number | null> {
-  // Coarser steps for long windows keep the query small; the peak then averages over more.
-  const stepSeconds = Math.max(query.stepSeconds, Math.ceil((window.to - window.from) / 1000 / 600));
-  const points = await services.queries.queryHistogramSeries(services.store.client, {
+  const stepSeconds = peakStepSeconds(query, window);
+  const selector = {
     metric: query.metric,
     serviceName: serviceNameOf(query.service, services),
     where: query.where,
+  };
+  const [rows = []] = await services.queries.queryHistogramBatch(
+    services.store.client,
+    [selector],
     window,
     stepSeconds,
-  });
-  const counted = points.filter((p) => p.count > 0);
-  return counted.length === 0 ? null : Math.max(...counted.map((p) => p.rate));
+  );
+  const counts = new Map<number, number>();
+  for (const row of rows) counts.set(row.t, (counts.get(row.t) ?? 0) + row.count);
+  const counted = [...counts.values()].filter((c) => c > 0);
+  return counted.length === 0 ? null : Math.max(...counted) / stepSeconds;
 }
+
+/** The part a peak-rate KPI adds to the stats batch: only so its metric's presence is known. */
+const presencePart = (query: Extract<KpiQuery, { type: 'peak-rate' }>): StatQuery => ({
+  metric: query.metric,
+  kind: 'histogram',
+  stat: 'rate',
+  service: query.service,
+  ...(query.where ? { where: query.where } : {}),
+});
 
 /** The KPI's stored value from its parts' outcomes (throws the first failed part's error). */
 function valueFromStats(query: KpiQuery, stats: Map<string, StatOutcome>): number | null {
@@ -73,7 +98,7 @@ function valueFromStats(query: KpiQuery, stats: Map<string, StatOutcome>): numbe
 
 async function rawValue(query: KpiQuery, window: Window, services: Services): Promise<number | null> {
   if (query.type === 'peak-rate') return peakRate(query, window, services);
-  return valueFromStats(query, await readStats(services, statPartsOf(query), window));
+  return valueFromStats(query, (await readStats(services, statPartsOf(query), window)).stats);
 }
 
 const inUnit = (kpi: KpiConfig, value: number | null) =>
@@ -82,14 +107,6 @@ const inUnit = (kpi: KpiConfig, value: number | null) =>
 /** A KPI's value in its display unit over the window; null when its metric has no data there. */
 export async function measureKpi(kpi: KpiConfig, window: Window, services: Services): Promise<number | null> {
   return inUnit(kpi, await rawValue(kpi.query, window, services));
-}
-
-const presenceKey = (service: string, metric: string) => `${service}\u0000${metric}`;
-
-/** The (service, metric) pairs with any data point in the window: one cheap query for all KPIs. */
-export async function presentMetrics(services: Services, window: Window): Promise<Set<string>> {
-  const found = await readPresentMetrics(services.store.client, window);
-  return new Set(found.map((r) => presenceKey(r.service, r.metric)));
 }
 
 /** Whether every metric the KPI reads has data in the window (otherwise it is "no data"). */
@@ -107,29 +124,36 @@ export async function scoreWindow(
 ): Promise<ScoreReport & { errors: string[] }> {
   const kpis = categories.flatMap((c) => c.kpis);
   const errors: string[] = [];
-  const present = await presentMetrics(services, window);
-  const measured = kpis.filter((kpi) => hasMetrics(kpi, present, services));
-  // All stat parts in one batch: KPIs on the same histogram share its query.
-  const stats = await readStats(
-    services,
-    measured.flatMap((k) => statPartsOf(k.query)),
-    window,
-  );
-  const values = await Promise.all(
-    kpis.map(async (kpi) => {
-      if (!measured.includes(kpi)) return null;
-      try {
-        const raw =
-          kpi.query.type === 'peak-rate'
-            ? await peakRate(kpi.query, window, services)
-            : valueFromStats(kpi.query, stats);
-        return inUnit(kpi, raw);
-      } catch (error) {
-        errors.push(`${kpi.id}: ${(error as Error).message}`);
-        return null;
-      }
-    }),
-  );
+  // Two queries for every stat part (and each metric's presence), whatever their number, plus
+  // one series query per peak-rate KPI (the default configuration has one).
+  const peakKpis = kpis.flatMap((k) => (k.query.type === 'peak-rate' ? [k.query] : []));
+  const [{ stats, present }, peaks] = await Promise.all([
+    readStats(
+      services,
+      kpis.flatMap((k) => (k.query.type === 'peak-rate' ? [presencePart(k.query)] : statPartsOf(k.query))),
+      window,
+    ),
+    Promise.all(
+      peakKpis.map((q) =>
+        peakRate(q, window, services).then(
+          (value) => ({ value }),
+          (error: Error) => ({ error }),
+        ),
+      ),
+    ),
+  ]);
+  const values = kpis.map((kpi) => {
+    if (!hasMetrics(kpi, present, services)) return null;
+    try {
+      if (kpi.query.type !== 'peak-rate') return inUnit(kpi, valueFromStats(kpi.query, stats));
+      const peak = peaks[peakKpis.indexOf(kpi.query)];
+      if (!peak || 'error' in peak) throw peak?.error ?? new Error('peak rate not read');
+      return inUnit(kpi, peak.value);
+    } catch (error) {
+      errors.push(`${kpi.id}: ${(error as Error).message}`);
+      return null;
+    }
+  });
   const byId = new Map(kpis.map((kpi, i) => [kpi.id, values[i] ?? null]));
   return { ...buildScoreReport(categories, byId, window), errors };
 }

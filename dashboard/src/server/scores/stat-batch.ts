@@ -1,9 +1,10 @@
 // Many KPI statistics over one window with as few store queries as possible (the embedded store
-// runs one query at a time, so their number is the cost). Histogram stats that read the same
-// metric, service and filters share one bucket query — percentiles, averages and rates come from
-// the same buckets, only a ratio's numerator needs its own `matching` column — and identical
-// gauge/sum stats are asked once. Each value is the one queryStat would give.
-import type { AttributeFilter, Stat } from 'collector';
+// runs one query at a time, so their number is the cost): all histogram stats in one batched
+// query, all gauge and sum stats in another. Histogram stats that read the same metric, service
+// and filters share one selector — percentiles, averages and rates come from the same buckets,
+// only a ratio's numerator needs its own `matching` — and identical gauge/sum stats are asked
+// once. Each value is the one queryStat would give.
+import type { AttributeFilter, BatchSelector, Stat, ValueSelector } from 'collector';
 import type { ServiceRef, StatQuery } from '../../scores/model.ts';
 import type { Services } from '../services.ts';
 
@@ -54,55 +55,110 @@ export function groupHistogramParts(parts: StatQuery[]): {
   });
 }
 
-/** Every part's value over the window, by statKey; a failed query fails only its own parts. */
-export async function readStats(
-  services: Services,
-  parts: StatQuery[],
-  window: Window,
-): Promise<Map<string, StatOutcome>> {
+/** A (service, metric) pair of a kind's table: presence is judged per pair, as hasMetrics asks. */
+export const presenceKey = (service: string, metric: string) => `${service}\u0000${metric}`;
+
+export interface StatsRead {
+  /** Every part's outcome by statKey. */
+  stats: Map<string, StatOutcome>;
+  /** presenceKey()s of the parts' (service, metric) pairs with any row in the window. */
+  present: Set<string>;
+}
+
+/**
+ * Every part's value over the window, by statKey, and which of their metrics have data at all:
+ * one query for all histogram parts and one for all gauge and sum parts, whatever their number
+ * (a part of each selector's rows per statistic, a metric without filters for presence). A
+ * failed query fails only its own parts.
+ */
+export async function readStats(services: Services, parts: StatQuery[], window: Window): Promise<StatsRead> {
   const { queries } = services;
   const client = services.store.client;
   const seconds = (window.to - window.from) / 1000;
   const unique = [...new Map(parts.map((p) => [statKey(p), p])).values()];
-  const out = new Map<string, StatOutcome>();
-  const settle = async (members: StatQuery[], read: () => Promise<(p: StatQuery) => number | null>) => {
-    try {
-      const partValue = await read();
-      for (const p of members) out.set(statKey(p), { value: partValue(p) });
-    } catch (error) {
-      for (const p of members) out.set(statKey(p), { error: error as Error });
-    }
+  const stats = new Map<string, StatOutcome>();
+  const present = new Set<string>();
+  const failAll = (members: StatQuery[], error: unknown) => {
+    for (const p of members) stats.set(statKey(p), { error: error as Error });
   };
-  const histogramReads = groupHistogramParts(unique.filter((p) => p.kind === 'histogram')).flatMap((group) =>
-    group.byNumerator.map((q) =>
-      settle(q.parts, async () => {
-        const selector = {
-          metric: group.metric,
-          serviceName: serviceNameOf(group.service, services),
-          where: group.where,
-        };
-        const rows = await queries.queryHistogramBuckets(client, selector, window, undefined, q.numerator);
-        const summary = queries.summarise(rows);
-        return (p) => queries.statOfHistogram(summary, p.stat as Stat, seconds);
-      }),
-    ),
-  );
-  const valueReads = unique
-    .filter((p) => p.kind !== 'histogram')
-    .map((p) =>
-      settle([p], async () => {
-        const value = await queries.queryStat(client, {
-          metric: p.metric,
-          kind: p.kind,
-          stat: p.stat,
-          serviceName: serviceNameOf(p.service, services),
-          where: p.where,
-          numerator: p.numerator,
-          window,
+
+  // Histograms: one selector per distinct (metric, service, filters, ratio numerator), plus an
+  // unfiltered one per metric whose every selector filters (for presence).
+  const histogramParts = unique.filter((p) => p.kind === 'histogram');
+  const selectors: BatchSelector[] = [];
+  const members: StatQuery[][] = [];
+  const presenceOf = new Map<string, number>();
+  for (const group of groupHistogramParts(histogramParts)) {
+    const serviceName = serviceNameOf(group.service, services);
+    for (const q of group.byNumerator) {
+      selectors.push({ metric: group.metric, serviceName, where: group.where, numerator: q.numerator });
+      members.push(q.parts);
+      if (!group.where?.length) presenceOf.set(presenceKey(serviceName, group.metric), selectors.length - 1);
+    }
+  }
+  for (const group of groupHistogramParts(histogramParts)) {
+    const key = presenceKey(serviceNameOf(group.service, services), group.metric);
+    if (presenceOf.has(key)) continue;
+    selectors.push({ metric: group.metric, serviceName: serviceNameOf(group.service, services) });
+    members.push([]);
+    presenceOf.set(key, selectors.length - 1);
+  }
+  // Gauges and sums: one selector per distinct part (its statistic comes from the same row).
+  const valueParts = unique.filter((p) => p.kind !== 'histogram');
+  const valueSelectors: ValueSelector[] = valueParts.map((p) => ({
+    kind: p.kind === 'sum' ? 'sum' : 'gauge',
+    metric: p.metric,
+    serviceName: serviceNameOf(p.service, services),
+    where: p.where,
+    numerator: p.numerator,
+  }));
+  const valuePresenceOf = new Map<string, number>();
+  for (const [i, s] of valueSelectors.entries()) {
+    const key = presenceKey(s.serviceName ?? '', s.metric);
+    if (!s.where?.length) valuePresenceOf.set(key, i);
+  }
+  for (const s of [...valueSelectors]) {
+    const key = presenceKey(s.serviceName ?? '', s.metric);
+    if (valuePresenceOf.has(key)) continue;
+    valueSelectors.push({ kind: s.kind, metric: s.metric, serviceName: s.serviceName });
+    valuePresenceOf.set(key, valueSelectors.length - 1);
+  }
+
+  await Promise.all([
+    queries.queryHistogramBatch(client, selectors, window).then(
+      (rowsBySelector) => {
+        const summaries = rowsBySelector.map((rows) => queries.summarise(rows));
+        for (const [key, i] of presenceOf) if ((summaries[i]?.count ?? 0) > 0) present.add(key);
+        members.forEach((parts, i) => {
+          const summary = summaries[i];
+          for (const p of parts) {
+            try {
+              const value = summary ? queries.statOfHistogram(summary, p.stat as Stat, seconds) : null;
+              stats.set(statKey(p), { value });
+            } catch (error) {
+              stats.set(statKey(p), { error: error as Error });
+            }
+          }
         });
-        return () => value;
-      }),
-    );
-  await Promise.all([...histogramReads, ...valueReads]);
-  return out;
+      },
+      (error) => failAll(histogramParts, error),
+    ),
+    queries.queryValueBatch(client, valueSelectors, window).then(
+      (rowsBySelector) => {
+        for (const [key, i] of valuePresenceOf)
+          if (Number(rowsBySelector[i]?.get(0)?.n ?? 0) > 0) present.add(key);
+        valueParts.forEach((p, i) => {
+          try {
+            stats.set(statKey(p), {
+              value: queries.statOfValues(rowsBySelector[i]?.get(0), p.stat, seconds),
+            });
+          } catch (error) {
+            stats.set(statKey(p), { error: error as Error });
+          }
+        });
+      },
+      (error) => failAll(valueParts, error),
+    ),
+  ]);
+  return { stats, present };
 }
