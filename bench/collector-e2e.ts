@@ -1,12 +1,15 @@
 // End-to-end collector benchmark: OTLP/HTTP protobuf from the real OTel SDK encoder → collector →
-// embedded chDB, against the raw store insert of the same rows measured in the same run (ratio),
-// for both acknowledgement modes (after the insert; after the fsync'd queue append), with p50/p99
-// acknowledgement latency; then an overload phase (store refusing, bounded queue) showing that
-// memory stays bounded and the excess is refused with 429/503, not dropped.
-// Run: node bench/collector-e2e.ts [clients=16] [postsPerClient=40]
+// embedded chDB, against the raw store insert of the same rows measured just before and just after
+// each case in the same run (ratio to their mean; also CPU per point, steadier on a busy machine),
+// for several numbers of concurrent exporters and both acknowledgement modes (after the insert;
+// after the fsync'd queue append), with p50/p99 acknowledgement latency and the rows per store
+// insert; then an overload phase (store refusing, bounded queue) showing that memory stays bounded
+// and the excess is refused with 429/503, not dropped.
+// Every case sends the same posts (split among its clients), so every case stores the same rows.
+// Run: node bench/collector-e2e.ts [clients=16,128] [posts=1280]   (clients: comma-separated list)
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CumulativeToDelta,
@@ -18,27 +21,33 @@ import { insertBatch } from '../collector/src/write/insert.ts';
 import { metricRows, type Row } from '../collector/src/write/rows.ts';
 import { faultyStore } from '../collector/test/support/faulty-store.ts';
 import { steadyIngest } from '../collector/test/support/steady-ingest.ts';
+import { postConcurrently, storeInsertCount } from './support/otlp-clients.ts';
 import { sampleMetricsPayload } from './support/otlp-payload.ts';
 
-const clients = Number(process.argv[2] ?? 16);
-const postsPerClient = Number(process.argv[3] ?? 40);
+const clientCounts = (process.argv[2] ?? '16,128').split(',').map(Number);
+const totalPosts = Number(process.argv[3] ?? 1280);
+if (clientCounts.some((c) => !Number.isInteger(c) || c < 1 || totalPosts % c !== 0))
+  throw new Error(`each client count must divide the posts (${totalPosts})`);
 
-const percentile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 const proto = (await sampleMetricsPayload()).proto;
 const sample = metricRows(decodeMetricsProto(proto), new CumulativeToDelta());
-const pointsPerPost = sample.otel_metrics_histogram.length + sample.otel_metrics_sum.length;
-const totalPosts = clients * postsPerClient;
+const tables = ['otel_metrics_histogram', 'otel_metrics_sum'] as const;
+const pointsPerPost = tables.reduce((n, t) => n + sample[t].length, 0);
+const points = pointsPerPost * totalPosts;
 const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
 const store = await createStore({ dataDir: join(dir, 'chdb') });
-const results: Record<string, unknown>[] = [];
+const load = () => loadavg()[0]?.toFixed(1) ?? '';
 
-// Reference: the same rows inserted straight into the store, in batches of the collector's size,
-// through the collector's own insert call (same row format and deduplication token per batch).
-{
-  const tables = ['otel_metrics_histogram', 'otel_metrics_sum'] as const;
+/** CPU seconds of the whole process (JS and the embedded store's threads) since `from`. */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+};
+
+/** The same rows straight into the store (same tables and views) in 10k-row batches. */
+async function rawInsert(): Promise<{ pointsPerSec: number; cpuMsPer1k: number }> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   for (const table of tables) {
     const all: Row[] = [];
@@ -46,56 +55,82 @@ const results: Record<string, unknown>[] = [];
     for (let i = 0; i < all.length; i += 10_000)
       await insertBatch(store.client, table, all.slice(i, i + 10_000), randomUUID());
   }
-  const seconds = (performance.now() - start) / 1000;
-  results.push({
-    case: 'raw store insert (10k-row batches)',
-    pointsPerSec: (pointsPerPost * totalPosts) / seconds,
-  });
+  return {
+    pointsPerSec: points / ((performance.now() - start) / 1000),
+    cpuMsPer1k: cpuSince(cpu) / (points / 1e6),
+  };
 }
-const raw = results[0]?.pointsPerSec as number;
 
-for (const ackAfter of ['insert', 'queue'] as const) {
-  const collector = await startCollector({
-    store,
-    port: 0,
-    queueDir: join(dir, `queue-${ackAfter}`),
-    batch: { ackAfter },
-  });
-  const latencies: number[] = [];
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      for (let i = 0; i < postsPerClient; i++) {
-        const t = performance.now();
-        const res = await fetch(`${collector.url}/v1/metrics`, {
-          method: 'POST',
-          body: proto,
-          headers: { 'content-type': 'application/x-protobuf' },
-        });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const acked = (performance.now() - start) / 1000;
-  while (collector.stats().queueBatches > 0) await sleep(20);
-  const stored = (performance.now() - start) / 1000;
-  await collector.close();
-  latencies.sort((a, b) => a - b);
-  const pointsPerSec = (pointsPerPost * totalPosts) / stored;
-  results.push({
-    case: `OTLP/HTTP → chDB, ack after ${ackAfter} (${clients} clients)`,
-    pointsPerSec,
-    ackedPointsPerSec: (pointsPerPost * totalPosts) / acked,
-    vsRaw: pointsPerSec / raw,
-    p50AckMs: percentile(latencies, 0.5),
-    p99AckMs: percentile(latencies, 0.99),
-  });
+interface CaseResult {
+  case: string;
+  clients: number;
+  ackAfter?: 'insert' | 'queue';
+  rawPointsPerSec?: number;
+  pointsPerSec?: number;
+  ackedPointsPerSec?: number;
+  vsRaw?: number;
+  p50AckMs?: number;
+  p99AckMs?: number;
+  rowsPerInsert?: number;
+  /** CPU ms the process spent per 1000 points (all threads), raw and end to end. */
+  rawCpuMsPer1k?: number;
+  cpuMsPer1k?: number;
+  loadAverage: string;
+  [key: string]: unknown;
 }
+const results: CaseResult[] = [];
+
+for (const clients of clientCounts)
+  for (const ackAfter of ['insert', 'queue'] as const) {
+    await sleep(2000); // let the previous case's background merges settle
+    const rawBefore = await rawInsert();
+    const collector = await startCollector({
+      store,
+      port: 0,
+      queueDir: join(dir, `queue-${clients}-${ackAfter}`),
+      batch: { ackAfter },
+    });
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    const latencies = await postConcurrently(
+      `${collector.url}/v1/metrics`,
+      proto,
+      clients,
+      totalPosts / clients,
+    );
+    const acked = (performance.now() - start) / 1000;
+    while (collector.stats().queueBatches > 0) await sleep(20);
+    const stored = (performance.now() - start) / 1000;
+    const cpuSeconds = cpuSince(cpu);
+    const inserts = await storeInsertCount(collector.url);
+    await collector.close();
+    // The machine's load drifts: the reference is the mean of raw runs just before and after.
+    await sleep(2000);
+    const rawAfter = await rawInsert();
+    const raw = {
+      pointsPerSec: (rawBefore.pointsPerSec + rawAfter.pointsPerSec) / 2,
+      cpuMsPer1k: (rawBefore.cpuMsPer1k + rawAfter.cpuMsPer1k) / 2,
+    };
+    results.push({
+      case: `${clients} clients, ack after ${ackAfter}`,
+      clients,
+      ackAfter,
+      rawPointsPerSec: raw.pointsPerSec,
+      pointsPerSec: points / stored,
+      ackedPointsPerSec: points / acked,
+      vsRaw: points / stored / raw.pointsPerSec,
+      rawCpuMsPer1k: raw.cpuMsPer1k,
+      cpuMsPer1k: cpuSeconds / (points / 1e6),
+      p50AckMs: latencies.p50,
+      p99AckMs: latencies.p99,
+      rowsPerInsert: points / Math.max(1, inserts),
+      loadAverage: load(),
+    });
+  }
 
 // Overload: the store refuses every write; 2× the clients hammer a collector with a 4 MiB queue.
 {
+  const clients = 2 * (clientCounts[0] ?? 16);
   const faulty = faultyStore(store);
   faulty.fault = { type: 'refuse' };
   const collector = await startCollector({
@@ -107,7 +142,7 @@ for (const ackAfter of ['insert', 'queue'] as const) {
   const ingest = steadyIngest({
     url: () => `http://127.0.0.1:${collector.port}`,
     service: 'overload',
-    clients: clients * 2,
+    clients,
     pointsPerRequest: 200,
     maxRetryWaitMs: 200,
   });
@@ -126,33 +161,39 @@ for (const ackAfter of ['insert', 'queue'] as const) {
   });
   const [{ n } = { n: '0' }] = await count.json<{ n: string }>();
   results.push({
-    case: `overload: store refusing, ${clients * 2} clients, 4 MiB queue`,
+    case: `overload: store refusing, ${clients} clients, 4 MiB queue`,
+    clients,
     statuses: ingest.statuses,
     acknowledgedPoints: ingest.acked.size,
     storedAfterwards: Number(n),
     peakRssMiB: Math.round(peakRss / 1024 / 1024),
+    loadAverage: load(),
   });
   await collector.close();
 }
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 
+const round = (n: number | undefined) => (n === undefined ? '' : Math.round(n));
 console.log(
-  `payload: ${pointsPerPost} points, protobuf ${proto.length} B; ${totalPosts} posts; node ${process.version}`,
+  `payload: ${pointsPerPost} points, protobuf ${proto.length} B; ${totalPosts} posts per case; node ${process.version}`,
 );
 console.table(
-  results.map((r) => ({
-    case: r.case,
-    'points/s (stored)': r.pointsPerSec ? Math.round(r.pointsPerSec as number) : '',
-    'points/s (acked)': r.ackedPointsPerSec ? Math.round(r.ackedPointsPerSec as number) : '',
-    'vs raw': r.vsRaw ? `${(r.vsRaw as number).toFixed(2)}×` : '',
-    'p50 / p99 ack ms': r.p99AckMs
-      ? `${(r.p50AckMs as number).toFixed(0)} / ${(r.p99AckMs as number).toFixed(0)}`
-      : '',
-  })),
+  results
+    .filter((r) => r.ackAfter)
+    .map((r) => ({
+      case: r.case,
+      'raw points/s': round(r.rawPointsPerSec),
+      'points/s (stored)': round(r.pointsPerSec),
+      'points/s (acked)': round(r.ackedPointsPerSec),
+      'vs raw': `${r.vsRaw?.toFixed(2)}×`,
+      'p50 / p99 ack ms': `${round(r.p50AckMs)} / ${round(r.p99AckMs)}`,
+      'rows/insert': round(r.rowsPerInsert),
+      'CPU ms/1k pts raw / e2e': `${round(r.rawCpuMsPer1k)} / ${round(r.cpuMsPer1k)}`,
+      load: r.loadAverage,
+    })),
 );
-const overload = results.at(-1);
-console.log('overload:', JSON.stringify(overload));
+console.log('overload:', JSON.stringify(results.at(-1)));
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const out = new URL(
   `./results/collector-e2e-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
@@ -160,6 +201,6 @@ const out = new URL(
 );
 writeFileSync(
   out,
-  JSON.stringify({ node: process.version, clients, postsPerClient, pointsPerPost, results }, null, 2),
+  JSON.stringify({ node: process.version, clientCounts, totalPosts, pointsPerPost, results }, null, 2),
 );
 console.log(`saved ${out.pathname}`);

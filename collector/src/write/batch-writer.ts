@@ -13,16 +13,21 @@ import type { Row } from './rows.ts';
 
 export interface BatchWriterOptions {
   maxRows?: number;
-  /** Longest a row waits for its batch while the store is busy with earlier ones (default 100 ms). */
+  /**
+   * Longest a row waits for its batch while the store is idle (default 100 ms): rows gather for up
+   * to this long so that many small requests share one insert. Batches bound for the on-disk queue
+   * (an fsync'd append costs little) do not wait.
+   */
   maxDelayMs?: number;
   /**
-   * Group commit (default true) for batches bound for the on-disk queue (ackAfter 'queue', or the
-   * queue already holds batches): when nothing is being made durable, pending rows go at once;
-   * while an append runs, rows arriving meanwhile gather into the next batch, which goes as soon
-   * as it ends. An fsync'd append costs little and the replayer merges appends into large inserts,
-   * so acknowledgements need not wait for maxDelayMs. Direct inserts keep maxRows/maxDelayMs
-   * batching: each insert into the store has a fixed cost (a part per table, the rollup views),
-   * measured at 20–50 ms on the embedded store, so there fewer, larger batches win.
+   * Group commit (default true): one batch per table is in flight at a time; rows arriving
+   * meanwhile gather into the next batch, which goes as soon as the one in flight ends (if its
+   * oldest row has waited maxDelayMs, else when it has). The busier the store, the bigger the
+   * batches: each insert has a fixed cost (a part per table and per rollup view, tens of ms of CPU
+   * on the embedded store, which runs one statement at a time), so many small requests must become
+   * few large inserts; a second concurrent batch would only wait behind the first in the store
+   * (eating into its insert timeout) and make both smaller. A batch is closed at maxRows. Off: each
+   * batch goes after maxDelayMs or at maxRows, whatever is in flight.
    */
   groupCommit?: boolean;
 
@@ -39,6 +44,8 @@ interface Pending {
   rows: Row[];
   waiters: { resolve: () => void; reject: (error: unknown) => void }[];
   timer: NodeJS.Timeout | undefined;
+  /** performance.now() when the batch's first row arrived. */
+  since: number;
 }
 
 export interface BatchWriterStats {
@@ -65,14 +72,15 @@ export function addTo(counts: Record<string, number>, key: string, n: number): v
 }
 
 export class BatchWriter {
-  private readonly pending = new Map<string, Pending>();
+  /** Per table, batches in arrival order: closed ones (maxRows reached) first, the open one last. */
+  private readonly pending = new Map<string, Pending[]>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly maxRows: number;
   private readonly maxDelayMs: number;
   private readonly insertTimeoutMs: number;
   private readonly ackAfter: 'insert' | 'queue';
   private readonly groupCommit: boolean;
-  private idleFlushScheduled = false;
+  private idleFlush: NodeJS.Timeout | undefined;
   readonly stats: BatchWriterStats = {
     batches: 0,
     rows: 0,
@@ -121,49 +129,83 @@ export class BatchWriter {
   /** Rows waiting in memory for their batch (bounded by the receiver's in-flight limit). */
   get pendingRows(): number {
     let n = 0;
-    for (const batch of this.pending.values()) n += batch.rows.length;
+    for (const batches of this.pending.values()) for (const batch of batches) n += batch.rows.length;
     return n;
   }
 
   /** Resolves once every row is durable (stored or queued); rejects if it could not be made so. */
   write(table: string, rows: Row[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
-    let batch = this.pending.get(table);
-    if (!batch) {
-      batch = { rows: [], waiters: [], timer: undefined };
-      this.pending.set(table, batch);
-      batch.timer = setTimeout(() => this.flushTable(table), this.maxDelayMs);
+    let batches = this.pending.get(table);
+    if (!batches) {
+      batches = [];
+      this.pending.set(table, batches);
     }
-    const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
-    for (const row of rows) batch.rows.push(row);
-    if (batch.rows.length >= this.maxRows) this.flushTable(table);
-    else this.flushWhenIdle();
+    let batch = batches.at(-1);
+    // A batch that reached maxRows is closed: it waits for its turn, newer rows start the next.
+    if (!batch || batch.rows.length >= this.maxRows) {
+      const opened: Pending = { rows: [], waiters: [], timer: undefined, since: performance.now() };
+      if (!this.groupCommit) opened.timer = setTimeout(() => this.flushTable(table), this.maxDelayMs);
+      batches.push(opened);
+      batch = opened;
+    }
+    const target = batch;
+    const done = new Promise<void>((resolve, reject) => target.waiters.push({ resolve, reject }));
+    for (const row of rows) target.rows.push(row);
+    if (this.groupCommit) this.flushWhenIdle();
+    else if (target.rows.length >= this.maxRows) this.flushTable(table);
     return done;
   }
 
   /**
-   * Group commit: flushes every pending table once nothing is in flight — on the next turn of the
-   * event loop, so the tables of one request (and requests decoded in the same turn) go together.
+   * Group commit: once nothing is in flight, the oldest batch of every table goes together (the
+   * tables of one request share the flush), when one is full or its oldest row has waited
+   * maxDelayMs — at once when bound for the queue.
    */
   private flushWhenIdle(): void {
-    if (!this.groupCommit || this.idleFlushScheduled || this.inFlight.size > 0) return;
-    if (this.ackAfter === 'insert' && this.queue.pendingRecords === 0) return;
-    this.idleFlushScheduled = true;
-    setImmediate(() => {
-      this.idleFlushScheduled = false;
-      if (this.inFlight.size === 0) for (const table of [...this.pending.keys()]) this.flushTable(table);
-    });
+    if (!this.groupCommit || this.inFlight.size > 0) return;
+    const wait = this.lingerLeftMs();
+    if (wait === undefined) return;
+    if (this.idleFlush) {
+      if (wait > 0) return; // already due no later than this
+      clearTimeout(this.idleFlush);
+    }
+    this.idleFlush = setTimeout(
+      () => {
+        this.idleFlush = undefined;
+        if (this.inFlight.size === 0) for (const table of [...this.pending.keys()]) this.flushTable(table);
+      },
+      Math.max(0, wait),
+    );
+  }
+
+  /** How long pending rows may still gather (0: go now); undefined when nothing is pending. */
+  private lingerLeftMs(): number | undefined {
+    if (this.pending.size === 0) return undefined;
+    if (this.ackAfter === 'queue' || this.queue.pendingRecords > 0) return 0;
+    let wait = Number.POSITIVE_INFINITY;
+    for (const batches of this.pending.values()) {
+      const oldest = batches[0];
+      if (!oldest) continue;
+      if (batches.length > 1 || oldest.rows.length >= this.maxRows) return 0;
+      wait = Math.min(wait, oldest.since + this.maxDelayMs - performance.now());
+    }
+    return wait === Number.POSITIVE_INFINITY ? undefined : wait;
   }
 
   async flush(): Promise<void> {
-    for (const table of [...this.pending.keys()]) this.flushTable(table);
-    await Promise.allSettled([...this.inFlight]);
+    while (this.pending.size > 0 || this.inFlight.size > 0) {
+      for (const table of [...this.pending.keys()]) while (this.pending.has(table)) this.flushTable(table);
+      await Promise.allSettled([...this.inFlight]);
+    }
   }
 
+  /** Sends the table's oldest pending batch on its way to durability. */
   private flushTable(table: string): void {
-    const batch = this.pending.get(table);
-    if (!batch) return;
-    this.pending.delete(table);
+    const batches = this.pending.get(table);
+    const batch = batches?.shift();
+    if (!batches || !batch) return;
+    if (batches.length === 0) this.pending.delete(table);
     clearTimeout(batch.timer);
     const durable = this.makeDurable(table, batch.rows, randomUUID())
       .then(

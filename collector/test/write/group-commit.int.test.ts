@@ -1,9 +1,10 @@
-// Group commit for batches bound for the on-disk queue: with nothing in flight a request's rows go
-// at once (no wait for the batch timer); rows arriving while an append runs share the next batch.
-// Every acknowledged point is stored exactly once, as with timed batches.
+// Group commit: batches bound for the on-disk queue go at once when nothing is in flight (no wait
+// for the batch timer); direct inserts go one batch per table at a time, and requests arriving
+// meanwhile share the next insert. Every acknowledged point is stored exactly once.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CollectorServer, createStore, type Store, startCollector } from '../../src/index.ts';
 import { steadyIngest } from '../support/steady-ingest.ts';
@@ -50,3 +51,48 @@ it('acknowledges queued rows without waiting for the batch timer and stores each
   expect(Number(row?.n)).toBe(ingest.acked.size);
   expect(Number(row?.u)).toBe(ingest.acked.size);
 }, 30_000);
+
+it('inserts one batch per table at a time, shared by the requests that arrived meanwhile', async () => {
+  // The real store's client, counting inserts and how many ran at once (each made 30 ms slower).
+  const seen = { inserts: 0, running: 0, maxRunning: 0 };
+  const insert: ClickHouseClient['insert'] = async (params) => {
+    seen.inserts++;
+    seen.maxRunning = Math.max(seen.maxRunning, ++seen.running);
+    try {
+      await sleep(30);
+      return await store.client.insert(params);
+    } finally {
+      seen.running--;
+    }
+  };
+  const client = new Proxy(store.client, {
+    get: (target, key) => (key === 'insert' ? insert : Reflect.get(target, key)),
+  });
+  const direct = await startCollector({
+    store: { ...store, client },
+    port: 0,
+    queueDir: join(dir, 'queue-direct'),
+    // No insert times out here (a timed-out batch would be replayed from the queue alongside).
+    batch: { maxDelayMs: 20, insertTimeoutMs: 60_000 },
+  });
+  const ingest = steadyIngest({
+    url: () => `http://127.0.0.1:${direct.port}`,
+    service: 'group-commit-direct',
+    clients: 16,
+    pointsPerRequest: 20,
+  });
+  while (ingest.acked.size < 800) await sleep(20);
+  await ingest.stop();
+  await direct.close();
+  expect(ingest.statuses[200]).toBe(ingest.requests);
+  expect(seen.maxRunning).toBe(1);
+  expect(seen.inserts).toBeLessThan(ingest.requests / 2);
+  const result = await store.client.query({
+    query: `SELECT count() AS n, uniqExact(Attributes['seq']) AS u FROM otel_metrics_gauge
+      WHERE ServiceName = 'group-commit-direct'`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ n: string; u: string }>();
+  expect(Number(row?.n)).toBe(ingest.acked.size);
+  expect(Number(row?.u)).toBe(ingest.acked.size);
+}, 60_000);
