@@ -1,11 +1,33 @@
-import { Suspense } from 'react';
-import { Overview } from '../components/overview/overview.tsx';
+// The Overview. Its first view (scores, current figures, charts' data, runs) is read on the server
+// and sent in the HTML, so the page shows real numbers before any script runs; the live streams
+// (and the alerts, see trpc/server.ts) take over in the browser once the page has loaded.
+import { Overview, type OverviewInitial } from '../components/overview/overview.tsx';
+import { parseTimeRange } from '../lib/time-range.ts';
+import { firstSnapshot, serverCaller } from '../trpc/server.ts';
 
-export default function OverviewPage() {
-  // useSearchParams (the time range) needs a Suspense boundary for the static shell.
-  return (
-    <Suspense fallback={<p className="muted">Loading…</p>}>
-      <Overview />
-    </Suspense>
-  );
+/** A slow store must not hold the page back long: past this the section waits for its stream. */
+const FIRST_VIEW_TIMEOUT_MS = 1500;
+
+async function readFirstView(range: OverviewInitial['range']): Promise<OverviewInitial> {
+  const [traffic, scores, runs] = await Promise.all([
+    firstSnapshot(
+      async (signal) => (await serverCaller(signal)).metrics.traffic({ range }),
+      FIRST_VIEW_TIMEOUT_MS,
+    ),
+    firstSnapshot(
+      async (signal) => (await serverCaller(signal)).scores.live({ range }),
+      FIRST_VIEW_TIMEOUT_MS,
+    ),
+    firstSnapshot(async (signal) => (await serverCaller(signal)).runs.live(), FIRST_VIEW_TIMEOUT_MS),
+  ]);
+  return { range, traffic, scores, alerts: undefined, runs };
+}
+
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const range = parseTimeRange((await searchParams).range);
+  return <Overview initial={await readFirstView(range)} />;
 }

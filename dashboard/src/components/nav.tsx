@@ -1,10 +1,11 @@
 'use client';
 // The bar across every page: product name and its areas, the current one highlighted, and who is
 // signed in. Signed out (the sign-in page) it shows only the name.
-import Link from 'next/link';
+
 import { usePathname } from 'next/navigation';
 import { useCan, useSessionUser } from './auth/session.tsx';
 import { UserMenu } from './auth/user-menu.tsx';
+import { HoverPrefetchLink as Link } from './hover-prefetch-link.tsx';
 
 const LINKS = [
   { href: '/', label: 'Overview' },

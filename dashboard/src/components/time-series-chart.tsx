@@ -1,10 +1,14 @@
 'use client';
-// A time-series line chart over a fixed window. Missing steps stay gaps (never drawn as 0);
+// A time-series line chart over a fixed window. It first draws itself as plain SVG (also on the
+// server: no charting library in the page's first load, nothing to measure), then swaps in the
+// interactive recharts plot (tooltip) in the same box once the page has settled, or at once when
+// the pointer reaches it. Missing steps stay gaps, never drawn as 0.
 // `data-points` on the figure tells how many steps have a value (used by the e2e tests).
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { type ComponentType, useEffect, useRef, useState } from 'react';
 import { countDefined, hasIsolatedPoints, maxOf, niceScale } from '../lib/chart-data.ts';
-import { formatClock } from '../lib/format.ts';
-import { formatTick, timeTicks } from '../lib/time-ticks.ts';
+import { StaticLinePlot } from './static-line-plot.tsx';
+import type { TimeSeriesPlotProps } from './time-series-plot.tsx';
+import { usePageSettled } from './use-page-settled.ts';
 
 export interface ChartSeries<T> {
   key: keyof T & string;
@@ -26,6 +30,31 @@ interface Props<T extends { t: number }> {
   references?: readonly { y: number; label: string; color: string }[];
 }
 
+let plotModule: Promise<ComponentType<TimeSeriesPlotProps>> | undefined;
+/** The recharts plot, fetched once per page (its own chunk). */
+function loadPlot(): Promise<ComponentType<TimeSeriesPlotProps>> {
+  plotModule ??= import('./time-series-plot.tsx').then((m) => m.TimeSeriesPlot);
+  return plotModule;
+}
+
+function useInteractivePlot(wanted: boolean): ComponentType<TimeSeriesPlotProps> | null {
+  const [Plot, setPlot] = useState<ComponentType<TimeSeriesPlotProps> | null>(null);
+  useEffect(() => {
+    if (!wanted || Plot) return;
+    let cancelled = false;
+    loadPlot().then(
+      (component) => {
+        if (!cancelled) setPlot(() => component);
+      },
+      () => {}, // the static drawing stays: still a chart, without the tooltip
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [wanted, Plot]);
+  return Plot;
+}
+
 export function TimeSeriesChart<T extends { t: number }>({
   title,
   data,
@@ -37,8 +66,18 @@ export function TimeSeriesChart<T extends { t: number }>({
   yMinTop = 0,
   references = [],
 }: Props<T>) {
+  const settled = usePageSettled();
+  const [urgent, setUrgent] = useState(false);
+  const body = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // A pointer on the chart wants the tooltip now, whether or not the page has settled.
+    const element = body.current;
+    const wake = () => setUrgent(true);
+    element?.addEventListener('pointerenter', wake, { once: true });
+    return () => element?.removeEventListener('pointerenter', wake);
+  }, []);
+  const Plot = useInteractivePlot(settled || urgent);
   const points = Math.max(0, ...series.map((s) => countDefined(data, s.key)));
-  const { ticks, stepMs } = timeTicks(domain[0], domain[1]);
   const y = niceScale(
     maxOf(
       data,
@@ -46,63 +85,21 @@ export function TimeSeriesChart<T extends { t: number }>({
     ),
     Math.max(yMinTop, ...references.map((r) => r.y)),
   );
+  const plot: TimeSeriesPlotProps = {
+    data,
+    series: series.map((s) => ({ ...s, dots: hasIsolatedPoints(data, s.key) })),
+    domain,
+    formatY,
+    height,
+    y,
+    references,
+  };
   return (
     <figure className="chart" data-testid={testId} data-points={points}>
       <figcaption>{title}</figcaption>
-      <div className="chart-body" style={{ height }}>
+      <div className="chart-body" style={{ height }} ref={body}>
         {points === 0 ? <div className="chart-empty">no data in this range</div> : null}
-        <LineChart
-          responsive
-          style={{ width: '100%', height }}
-          data={[...data]}
-          margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-        >
-          <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
-          <XAxis
-            dataKey="t"
-            type="number"
-            scale="time"
-            domain={[domain[0], domain[1]]}
-            ticks={ticks}
-            tickFormatter={(t: number) => formatTick(t, stepMs)}
-            tick={{ fontSize: 12 }}
-          />
-          <YAxis
-            tickFormatter={formatY}
-            tick={{ fontSize: 12 }}
-            width={76}
-            domain={[0, y.top]}
-            ticks={y.ticks}
-            allowDecimals
-          />
-          <Tooltip
-            labelFormatter={(t) => formatClock(Number(t))}
-            formatter={(v) => (typeof v === 'number' ? formatY(v) : String(v))}
-          />
-          <Legend wrapperStyle={{ fontSize: 13 }} />
-          {references.map((r) => (
-            <ReferenceLine
-              key={r.label}
-              y={r.y}
-              stroke={r.color}
-              strokeDasharray="4 4"
-              label={{ value: r.label, position: 'insideTopRight', fontSize: 11, fill: r.color }}
-            />
-          ))}
-          {series.map((s) => (
-            <Line
-              key={s.key}
-              dataKey={s.key}
-              name={s.label}
-              stroke={s.color}
-              strokeWidth={2}
-              dot={hasIsolatedPoints(data, s.key) ? { r: 2.5 } : false}
-              connectNulls={false}
-              isAnimationActive={false}
-              type="linear"
-            />
-          ))}
-        </LineChart>
+        {Plot ? <Plot {...plot} /> : <StaticLinePlot {...plot} />}
       </div>
     </figure>
   );

@@ -9,11 +9,16 @@ import {
   splitLink,
   TRPCClientError,
 } from '@trpc/client';
+import type { inferRouterOutputs } from '@trpc/server';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { type ReactNode, useState } from 'react';
 import type { AppRouter } from '../server/routers/_app.ts';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+/** What a subscription yields (its output type is the async iterable itself). */
+export type Streamed<T> = T extends AsyncIterable<infer U> ? U : never;
 
 const API_PATH = '/api/trpc';
 /** Mutations without it are refused by the server (CSRF guard in server/trpc.ts). */

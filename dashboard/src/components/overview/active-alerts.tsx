@@ -1,8 +1,9 @@
 'use client';
 // Pending and firing alerts, most urgent first.
-import Link from 'next/link';
+
 import type { ActiveAlertView } from '../../lib/alert-view.ts';
 import { formatAgo } from '../../lib/format.ts';
+import { HoverPrefetchLink as Link } from '../hover-prefetch-link.tsx';
 import { StateBadge } from '../state-badge.tsx';
 
 export function ActiveAlerts({

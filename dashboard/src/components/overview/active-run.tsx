@@ -1,8 +1,9 @@
 'use client';
 // The load test running now, if any, with a link to watch it.
-import Link from 'next/link';
+
 import { formatMs, formatPercent, formatRate, formatVus } from '../../lib/format.ts';
 import type { RunView } from '../../lib/run-view.ts';
+import { HoverPrefetchLink as Link } from '../hover-prefetch-link.tsx';
 import { StateBadge } from '../state-badge.tsx';
 
 export function ActiveRun({ run, latest }: { run: RunView | undefined; latest: RunView | undefined }) {

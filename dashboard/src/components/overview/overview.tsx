@@ -1,20 +1,22 @@
 'use client';
 // The Overview: the target's latency percentiles, request rate and error rate over the chosen
 // range, live (a new snapshot every 2 s over SSE), with the current figures, active alerts and
-// the running load test.
+// the running load test. The first view comes from the server (app/page.tsx); the live streams
+// open once the page has loaded and replace it.
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback } from 'react';
 import type { TrafficPoint } from '../../lib/chart-data.ts';
 import { formatMs, formatPercent, formatRate } from '../../lib/format.ts';
-import { runsNewestFirst } from '../../lib/run-stream.ts';
+import { type RunStreamEvent, runsNewestFirst } from '../../lib/run-stream.ts';
 import { isActive } from '../../lib/run-view.ts';
 import { parseTimeRange, TIME_RANGES, type TimeRange } from '../../lib/time-range.ts';
-import { useTRPC } from '../../trpc/react.tsx';
+import { type RouterOutputs, type Streamed, useTRPC } from '../../trpc/react.tsx';
 import { BigNumber } from '../big-number.tsx';
-import { OverviewScores } from '../scores/overview-scores.tsx';
+import { OverviewScores, type ScoresSnapshot } from '../scores/overview-scores.tsx';
 import { type ChartSeries, TimeSeriesChart } from '../time-series-chart.tsx';
-import { useLiveAlerts, useLiveRuns } from '../use-live.ts';
+import { type AlertsSnapshot, useLiveAlerts, useLiveRuns } from '../use-live.ts';
+import { usePageSettled } from '../use-page-settled.ts';
 import { ActiveAlerts } from './active-alerts.tsx';
 import { ActiveRun } from './active-run.tsx';
 import { RangePicker } from './range-picker.tsx';
@@ -27,9 +29,19 @@ const latencySeries: ChartSeries<TrafficPoint>[] = [
 const rateSeries: ChartSeries<TrafficPoint>[] = [{ key: 'rate', label: 'requests/s', color: '#059669' }];
 const errorSeries: ChartSeries<TrafficPoint>[] = [{ key: 'errorRate', label: '5xx share', color: '#dc2626' }];
 
-export function Overview() {
+type TrafficSnapshot = Streamed<RouterOutputs['metrics']['traffic']>;
+
+/** Each stream's first snapshot, read by the server for the range in the URL (undefined: not in time). */
+export interface OverviewInitial {
+  range: TimeRange;
+  traffic: TrafficSnapshot | undefined;
+  scores: ScoresSnapshot | undefined;
+  alerts: AlertsSnapshot | undefined;
+  runs: RunStreamEvent | undefined;
+}
+
+export function Overview({ initial }: { initial: OverviewInitial }) {
   const trpc = useTRPC();
-  const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const range = parseTimeRange(searchParams.get('range'));
@@ -37,15 +49,25 @@ export function Overview() {
     (next: TimeRange) => {
       const params = new URLSearchParams(searchParams.toString());
       params.set('range', next);
-      router.replace(`${pathname}?${params.toString()}`, { scroll: false });
+      // The browser's own history API (Next keeps useSearchParams in step): the live stream for the
+      // new range takes over at once, without a server round trip for a new first view.
+      window.history.replaceState(null, '', `${pathname}?${params.toString()}`);
     },
-    [router, pathname, searchParams],
+    [pathname, searchParams],
   );
 
-  const traffic = useSubscription(trpc.metrics.traffic.subscriptionOptions({ range }));
-  const snapshot = traffic.data?.range === range ? traffic.data : undefined;
-  const alerts = useLiveAlerts();
-  const runs = useLiveRuns();
+  // The first view is already here: the long-lived SSE streams open once the page has settled,
+  // or at once for a range the server did not read.
+  const live = usePageSettled() || range !== initial.range;
+  const traffic = useSubscription(trpc.metrics.traffic.subscriptionOptions({ range }, { enabled: live }));
+  const snapshot =
+    traffic.data?.range === range
+      ? traffic.data
+      : initial.traffic?.range === range
+        ? initial.traffic
+        : undefined;
+  const alerts = useLiveAlerts({ initial: initial.alerts, enabled: live });
+  const runs = useLiveRuns({ initial: initial.runs, enabled: live });
   const recentRuns = runsNewestFirst(runs);
   const activeRun = recentRuns.find(isActive);
   const now = snapshot?.at ?? alerts.snapshot?.at ?? 0;
@@ -61,7 +83,10 @@ export function Overview() {
           <h1>Overview</h1>
           <p className="muted">
             car-suggester API ·{' '}
-            <span data-testid="traffic-status">{connectionLabel(traffic.status, snapshot?.at)}</span>
+            {/* The clock time is the browser's zone, the server's may differ: no hydration warning. */}
+            <span data-testid="traffic-status" suppressHydrationWarning>
+              {connectionLabel(traffic.status, snapshot?.at)}
+            </span>
           </p>
         </div>
         <RangePicker value={range} onChange={setRange} />
@@ -70,7 +95,7 @@ export function Overview() {
       {snapshot?.error ? <p className="error-box">{snapshot.error}</p> : null}
       {traffic.error ? <p className="error-box">Live connection lost: {traffic.error.message}</p> : null}
 
-      <OverviewScores range={range} />
+      <OverviewScores range={range} initial={initial.scores} live={live} />
 
       <section className="numbers" aria-label="Current values">
         <BigNumber label="p50 latency" value={formatMs(current?.p50Ms)} hint={hint} testId="p50-value" />

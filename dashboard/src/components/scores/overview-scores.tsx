@@ -2,16 +2,27 @@
 // The Overview's scores: overall and per category over the chosen range, each in its band's
 // colour with its trend across the range, streamed every 15 s. Links to the breakdown.
 import { useSubscription } from '@trpc/tanstack-react-query';
-import Link from 'next/link';
 import type { TimeRange } from '../../lib/time-range.ts';
-import { useTRPC } from '../../trpc/react.tsx';
+import { type RouterOutputs, type Streamed, useTRPC } from '../../trpc/react.tsx';
+import { HoverPrefetchLink as Link } from '../hover-prefetch-link.tsx';
 import { ScoreBadge } from './score-badge.tsx';
 import { Sparkline } from './sparkline.tsx';
 
-export function OverviewScores({ range }: { range: TimeRange }) {
+export type ScoresSnapshot = Streamed<RouterOutputs['scores']['live']>;
+
+/** `initial`: the server's first snapshot; `live`: whether the stream may open yet. */
+export function OverviewScores({
+  range,
+  initial,
+  live,
+}: {
+  range: TimeRange;
+  initial: ScoresSnapshot | undefined;
+  live: boolean;
+}) {
   const trpc = useTRPC();
-  const sub = useSubscription(trpc.scores.live.subscriptionOptions({ range }));
-  const snapshot = sub.data?.range === range ? sub.data : undefined;
+  const sub = useSubscription(trpc.scores.live.subscriptionOptions({ range }, { enabled: live }));
+  const snapshot = sub.data?.range === range ? sub.data : initial?.range === range ? initial : undefined;
   const report = snapshot?.report;
   const trend = snapshot?.trend ?? [];
   const detail = `/scores?range=${range}`;
