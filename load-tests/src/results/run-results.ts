@@ -173,6 +173,12 @@ export async function queryRunResults(
   };
 }
 
+/**
+ * How long after a run's end the target's points still count for it: a request answered just before
+ * k6 exits is exported with the target's next interval (1 s by default), stamped after the run's end.
+ */
+export const SERVER_EXPORT_GRACE_MS = 5_000;
+
 /** The target's view: its own request histogram over the run's lifetime (any client's traffic). */
 async function serverMetrics(
   client: StoreClient,
@@ -181,7 +187,8 @@ async function serverMetrics(
   now: number,
 ): Promise<ServerMetrics | null> {
   if (run.startedAt === null) return null;
-  const window = { from: run.startedAt, to: run.endedAt ?? now };
+  const end = run.endedAt === null ? now : Math.min(now, run.endedAt + SERVER_EXPORT_GRACE_MS);
+  const window = { from: run.startedAt, to: Math.max(end, run.startedAt) };
   const sel = {
     metric: 'http.server.request.duration',
     serviceName: service,
