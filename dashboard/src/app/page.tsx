@@ -1,6 +1,6 @@
-// The Overview. Its first view (scores, current figures, charts' data, runs) is read on the server
-// and sent in the HTML, so the page shows real numbers before any script runs; the live streams
-// (and the alerts, see trpc/server.ts) take over in the browser once the page has loaded.
+// The Overview. Its first view (scores, current figures, charts' data, runs, alerts) is read on the
+// server and sent in the HTML, so the page shows real numbers and the active alerts before any script
+// runs; the live streams take over in the browser once the page has loaded.
 import { Overview, type OverviewInitial } from '../components/overview/overview.tsx';
 import { parseTimeRange } from '../lib/time-range.ts';
 import { firstSnapshot, serverCaller } from '../trpc/server.ts';
@@ -9,7 +9,7 @@ import { firstSnapshot, serverCaller } from '../trpc/server.ts';
 const FIRST_VIEW_TIMEOUT_MS = 1500;
 
 async function readFirstView(range: OverviewInitial['range']): Promise<OverviewInitial> {
-  const [traffic, scores, runs] = await Promise.all([
+  const [traffic, scores, runs, alerts] = await Promise.all([
     firstSnapshot(
       async (signal) => (await serverCaller(signal)).metrics.traffic({ range }),
       FIRST_VIEW_TIMEOUT_MS,
@@ -19,8 +19,9 @@ async function readFirstView(range: OverviewInitial['range']): Promise<OverviewI
       FIRST_VIEW_TIMEOUT_MS,
     ),
     firstSnapshot(async (signal) => (await serverCaller(signal)).runs.live(), FIRST_VIEW_TIMEOUT_MS),
+    firstSnapshot(async (signal) => (await serverCaller(signal)).alerts.live(), FIRST_VIEW_TIMEOUT_MS),
   ]);
-  return { range, traffic, scores, alerts: undefined, runs };
+  return { range, traffic, scores, alerts, runs };
 }
 
 export default async function OverviewPage({

@@ -3,7 +3,7 @@
 // transitions with the firing/pending timeline — streamed every 2 s (the engine evaluates on its
 // own loop). Silencing and acknowledging are qa actions, recorded in the audit log.
 import { TRPCError } from '@trpc/server';
-import { AlertActionError, type Rule } from 'alert-rules';
+import type { Rule } from 'alert-rules';
 import { z } from 'zod';
 import {
   type ActiveAlertView,
@@ -134,12 +134,16 @@ export async function readAlerts(services: Services, now: number): Promise<Alert
   };
 }
 
-/** Bad input (AlertActionError) becomes a 400 with its reason; anything else stays a 500. */
+/**
+ * Bad input (alert-rules' AlertActionError) becomes a 400 with its reason; anything else stays a 500.
+ * Recognised by name, not `instanceof`: importing a value from alert-rules would load it into the
+ * server components that render the Overview's first view, where Next cannot load it (trpc/server.ts).
+ */
 async function asAction<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AlertActionError)
+    if (error instanceof Error && error.name === 'AlertActionError')
       throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
     throw error;
   }
