@@ -47,7 +47,9 @@ test('a passing run: stats, per-endpoint table and the plan thresholds', () => {
     .map((m) => /^http_req_duration\{name:(.+)\}$/.exec(m)?.[1])
     .filter((r): r is string => r !== undefined)
     .sort();
-  expect(routes).toEqual(expect.arrayContaining(['GET /api/cars', 'GET /api/cars/:id', 'POST /api/favourites']));
+  expect(routes).toEqual(
+    expect.arrayContaining(['GET /api/cars', 'GET /api/cars/:id', 'POST /api/favourites']),
+  );
   expect(result.perEndpoint?.map((e) => [e.name, e.count])).toEqual(
     routes.map((r) => [r, count(`http_req_duration{name:${r}}`)]),
   );
