@@ -88,7 +88,7 @@ const filterId = (f: AttributeFilter) => JSON.stringify([f.key, f.op, String(f.v
  * The selectors' distinct (metric, service) pairs as a WHERE condition, their distinct filters
  * as flag columns, and for each selector the flags it requires (where) and counts (numerator).
  */
-export function groupingPlan(selectors: readonly BatchSelector[], param: Param) {
+function groupingPlan(selectors: readonly BatchSelector[], param: Param) {
   const flags = new Map<string, string>();
   const flagOf = (f: AttributeFilter) => {
     const id = filterId(f);
@@ -115,6 +115,24 @@ export function groupingPlan(selectors: readonly BatchSelector[], param: Param) 
     keys: flagColumns.map((_, i) => `, f${i}`).join(''),
     needs,
   };
+}
+
+/** groupingPlan over several requests' selectors, with the needs split back per request. */
+export function requestsGroupingPlan(
+  requests: readonly { selectors: readonly BatchSelector[] }[],
+  param: Param,
+) {
+  const plan = groupingPlan(
+    requests.flatMap((r) => r.selectors),
+    param,
+  );
+  let offset = 0;
+  const needs = requests.map((r) => {
+    const own = plan.needs.slice(offset, offset + r.selectors.length);
+    offset += r.selectors.length;
+    return own;
+  });
+  return { ...plan, needs };
 }
 
 /** Whether a group row belongs to the selector: its metric, service and every required flag. */
@@ -154,16 +172,7 @@ export type Needs = { where: number[]; numerator: number[] }[];
  */
 export function histogramBatchesQuery(requests: readonly BatchRequest[]): SqlQuery & { needs: Needs[] } {
   const { params, param } = paramTable();
-  const plan = groupingPlan(
-    requests.flatMap((r) => r.selectors),
-    param,
-  );
-  let offset = 0;
-  const needs = requests.map((r) => {
-    const own = plan.needs.slice(offset, offset + r.selectors.length);
-    offset += r.selectors.length;
-    return own;
-  });
+  const { needs, ...plan } = requestsGroupingPlan(requests, param);
   const selects = requests.flatMap((r, q) => {
     if (r.stepSeconds) params[`q${q}_step`] = r.stepSeconds;
     return planBatchSources(r.window, r.stepSeconds).map((part, j) => {

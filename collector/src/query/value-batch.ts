@@ -6,10 +6,10 @@ import type { SqlQuery, TimeWindow } from './metric-query.ts';
 import {
   type BatchSelector,
   belongs,
-  groupingPlan,
   ms,
   type Needs,
   paramTable,
+  requestsGroupingPlan,
   stepColumn,
   timeRange,
 } from './stat-batch.ts';
@@ -27,16 +27,7 @@ export interface ValueBatchRequest {
 /** Several requests' gauge/sum groups in one query (a `q` column names the request). */
 export function valueBatchesQuery(requests: readonly ValueBatchRequest[]): SqlQuery & { needs: Needs[] } {
   const { params, param } = paramTable();
-  const plan = groupingPlan(
-    requests.flatMap((r) => r.selectors),
-    param,
-  );
-  let offset = 0;
-  const needs = requests.map((r) => {
-    const own = plan.needs.slice(offset, offset + r.selectors.length);
-    offset += r.selectors.length;
-    return own;
-  });
+  const { needs, ...plan } = requestsGroupingPlan(requests, param);
   const selects = requests.flatMap((r, q) => {
     params[`q${q}_from`] = ms(r.window.from);
     params[`q${q}_to`] = ms(r.window.to);
