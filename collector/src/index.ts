@@ -68,6 +68,7 @@ export {
   quantileStats,
   queryHistogramSeries,
   queryStat,
+  seriesFromBuckets,
   statOfHistogram,
   statOfValues,
   stats,

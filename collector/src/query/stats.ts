@@ -5,6 +5,7 @@ import { sumRollupTable } from '../store/schema-rollups.ts';
 import {
   type AttributeFilter,
   attributeCondition,
+  type HistogramBucketRow,
   type HistogramSummary,
   type MetricKind,
   type MetricSelector,
@@ -196,11 +197,20 @@ export async function queryHistogramSeries(
   req: SeriesRequest,
 ): Promise<SeriesPoint[]> {
   const rows = await queryHistogramBuckets(client, req, req.window, req.stepSeconds, req.errorWhere);
-  const byStep = new Map<number, typeof rows>();
+  return seriesFromBuckets(rows, req.window, req.stepSeconds);
+}
+
+/** Bucket rows grouped by step (`t`) as series points; steps without rows are present with no data. */
+export function seriesFromBuckets(
+  rows: readonly HistogramBucketRow[],
+  window: TimeWindow,
+  stepSeconds: number,
+): SeriesPoint[] {
+  const byStep = new Map<number, HistogramBucketRow[]>();
   for (const row of rows) byStep.set(row.t, [...(byStep.get(row.t) ?? []), row]);
-  const stepMs = req.stepSeconds * 1000;
-  const fromMs = typeof req.window.from === 'number' ? req.window.from : req.window.from.getTime();
-  const toMs = typeof req.window.to === 'number' ? req.window.to : req.window.to.getTime();
+  const stepMs = stepSeconds * 1000;
+  const fromMs = typeof window.from === 'number' ? window.from : window.from.getTime();
+  const toMs = typeof window.to === 'number' ? window.to : window.to.getTime();
   const points: SeriesPoint[] = [];
   for (let t = Math.floor(fromMs / stepMs) * stepMs; t < toMs; t += stepMs) {
     const summary = summarise(byStep.get(t) ?? []);
@@ -208,7 +218,7 @@ export async function queryHistogramSeries(
     points.push({
       t,
       count: summary.count,
-      rate: summary.count / req.stepSeconds,
+      rate: summary.count / stepSeconds,
       avg: has ? summary.sum / summary.count : null,
       p50: has ? quantileOf(summary, 0.5) : null,
       p95: has ? quantileOf(summary, 0.95) : null,

@@ -16,6 +16,7 @@ import type {
   queryValueBatch,
   queryValueBatches,
   Store,
+  seriesFromBuckets,
   statOfHistogram,
   statOfValues,
   summarise,
@@ -58,6 +59,7 @@ export interface Services {
     queryValueBatches: typeof queryValueBatches;
     summarise: typeof summarise;
     quantileOf: typeof quantileOf;
+    seriesFromBuckets: typeof seriesFromBuckets;
     statOfHistogram: typeof statOfHistogram;
     statOfValues: typeof statOfValues;
     whereClause: typeof whereClause;

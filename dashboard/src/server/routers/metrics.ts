@@ -54,27 +54,7 @@ const emptyCurrent: CurrentTraffic = {
 
 /** Percentiles, rate and 5xx share per step of the chart, as queryHistogramSeries gives them. */
 function seriesOf(services: Services, rows: HistogramBucketRow[], chart: QueryWindow): SeriesPoint[] {
-  const { summarise, quantileOf } = services.queries;
-  const byStep = new Map<number, HistogramBucketRow[]>();
-  for (const row of rows) byStep.set(row.t, [...(byStep.get(row.t) ?? []), row]);
-  const stepMs = chart.stepSeconds * 1000;
-  const points: SeriesPoint[] = [];
-  for (let t = Math.floor(chart.from / stepMs) * stepMs; t < chart.to; t += stepMs) {
-    const s = summarise(byStep.get(t) ?? []);
-    const has = s.count > 0;
-    points.push({
-      t,
-      count: s.count,
-      rate: s.count / chart.stepSeconds,
-      avg: has ? s.sum / s.count : null,
-      p50: has ? quantileOf(s, 0.5) : null,
-      p95: has ? quantileOf(s, 0.95) : null,
-      p99: has ? quantileOf(s, 0.99) : null,
-      errors: s.matching,
-      errorRate: has ? s.matching / s.count : null,
-    });
-  }
-  return points;
+  return services.queries.seriesFromBuckets(rows, chart, chart.stepSeconds);
 }
 
 export async function readTraffic(
