@@ -136,7 +136,10 @@ function createPool(url: string, options: PoolOptions): pg.Pool {
     idleTimeoutMillis: options.idleTimeoutMs,
     connectionTimeoutMillis: options.acquireTimeoutMs,
     application_name: 'car-suggester',
-    options: `-c pg_trgm.word_similarity_threshold=${WORD_SIMILARITY_THRESHOLD}`,
+    // An API's short queries: no JIT (compiling costs more than these queries run, and the planner's
+    // cost estimates for the wide searches cross its threshold), no parallel workers (under concurrent
+    // requests they only take cores from the other requests).
+    options: `-c pg_trgm.word_similarity_threshold=${WORD_SIMILARITY_THRESHOLD} -c jit=off -c max_parallel_workers_per_gather=0`,
   });
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on('error', () => {});
