@@ -3,7 +3,16 @@
 // up as latency and dropped iterations instead of quietly lowering the load, as closed-loop VUs would).
 // Env: BASE_URL, RATES (JSON {"search":30,"details":60,"recommendations":15,"login":3}, req/s; 0 or
 // absent = not run), DURATION ("60s"), CAR_COUNT (ids are 1..N), USERS (JSON [{email,password}]),
-// SUMMARY_PATH (handleSummary writes the whole summary there as JSON).
+// SUMMARY_PATH (handleSummary writes the whole summary there as JSON), POPULAR_QUERIES (distinct
+// searches behind `popular`, default 1000).
+//
+// `search` sends a new random combination every time (nearly every request misses the caches: the
+// database's worst case). `popular` sends searches the way a site's traffic repeats them: a fixed set
+// of POPULAR_QUERIES searches, the same in every VU (seeded), drawn with Zipf's law (s = 1: the k-th
+// most popular is asked 1/k as often as the first), so the caches answer most of them.
+// WARM_POPULAR=1 runs only a warm-up instead: every popular search asked once (a site's caches in
+// steady state hold its popular searches; without this the first step measures the cold fill).
+import exec from 'k6/execution';
 import http from 'k6/http';
 
 const BASE_URL = __ENV.BASE_URL;
@@ -11,7 +20,8 @@ const RATES = JSON.parse(__ENV.RATES || '{}');
 const DURATION = __ENV.DURATION || '60s';
 const CAR_COUNT = Number(__ENV.CAR_COUNT || 1000);
 const USERS = JSON.parse(__ENV.USERS || '[]');
-const ENDPOINTS = ['search', 'details', 'recommendations', 'login'];
+const ENDPOINTS = ['search', 'popular', 'details', 'recommendations', 'login'];
+const POPULAR_QUERIES = Number(__ENV.POPULAR_QUERIES || 1000);
 
 // The target's vocabulary (target-app/src/cars/catalog.ts); a value outside it is a 400, which the
 // bench would count as an error, so a drift between the two shows up in the error column.
@@ -25,11 +35,24 @@ const MODELS = ['Golf', 'Polo', 'Passat', 'Corolla', 'Yaris', 'RAV4', '3 Series'
 const TYPOS = ['Volkswagn', 'Toyta', 'Corola', 'Passatt', 'Mercedez'];
 const SORTS = ['price', '-price', '-year', 'mileage'];
 
+let random = Math.random;
 function pick(list) {
-  return list[Math.floor(Math.random() * list.length)];
+  return list[Math.floor(random() * list.length)];
 }
 function chance(p) {
-  return Math.random() < p;
+  return random() < p;
+}
+
+/** mulberry32: a small seeded generator, so every VU builds the same popular searches. */
+function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function vusFor(rate) {
@@ -60,6 +83,17 @@ for (const endpoint of ENDPOINTS) {
   thresholds[`dropped_iterations{scenario:${endpoint}}`] = ['count>=0'];
 }
 
+if (__ENV.WARM_POPULAR === '1') {
+  for (const key of Object.keys(scenarios)) delete scenarios[key];
+  scenarios.warmPopular = {
+    executor: 'shared-iterations',
+    exec: 'warmPopular',
+    vus: 4,
+    iterations: POPULAR_QUERIES,
+    maxDuration: '10m',
+  };
+}
+
 export const options = {
   scenarios,
   thresholds,
@@ -78,11 +112,11 @@ function searchQuery() {
   if (chance(0.15)) params.push(`transmission=${pick(TRANSMISSIONS)}`);
   if (chance(0.15)) params.push(`city=${encodeURIComponent(pick(CITIES))}`);
   if (chance(0.4)) {
-    const min = 2000 + Math.floor(Math.random() * 40) * 1000;
-    params.push(`minPrice=${min}`, `maxPrice=${min + 5000 + Math.floor(Math.random() * 30) * 1000}`);
+    const min = 2000 + Math.floor(random() * 40) * 1000;
+    params.push(`minPrice=${min}`, `maxPrice=${min + 5000 + Math.floor(random() * 30) * 1000}`);
   }
-  if (chance(0.25)) params.push(`minYear=${2005 + Math.floor(Math.random() * 18)}`);
-  if (chance(0.15)) params.push(`maxMileage=${(2 + Math.floor(Math.random() * 20)) * 10000}`);
+  if (chance(0.25)) params.push(`minYear=${2005 + Math.floor(random() * 18)}`);
+  if (chance(0.15)) params.push(`maxMileage=${(2 + Math.floor(random() * 20)) * 10000}`);
   let hasQ = false;
   if (chance(0.35)) {
     hasQ = true;
@@ -94,12 +128,47 @@ function searchQuery() {
   }
   if (!hasQ || chance(0.3)) params.push(`sort=${pick(SORTS)}`);
   if (chance(0.2)) params.push('facets=true');
-  params.push(`page=${1 + Math.floor(Math.random() * 3)}`, `pageSize=${pick([10, 20, 50])}`);
+  params.push(`page=${1 + Math.floor(random() * 3)}`, `pageSize=${pick([10, 20, 50])}`);
   return params.join('&');
 }
 
+/** The popular searches, built once in setup() from a fixed seed (building them in every VU cost k6 more CPU than the requests). */
+function buildPopular() {
+  random = seeded(20261123);
+  const queries = [];
+  for (let i = 0; i < POPULAR_QUERIES; i++) queries.push(searchQuery());
+  random = Math.random;
+  return queries;
+}
+
+let popularCumulative;
+
+/** Cumulative Zipf weights of the popular searches (once per VU). */
+function zipfCumulative(n) {
+  const cumulative = [];
+  let total = 0;
+  for (let k = 1; k <= n; k++) {
+    total += 1 / k;
+    cumulative.push(total);
+  }
+  return cumulative;
+}
+
+function popularQuery(queries) {
+  if (popularCumulative === undefined) popularCumulative = zipfCumulative(queries.length);
+  const target = Math.random() * popularCumulative[popularCumulative.length - 1];
+  let lo = 0;
+  let hi = popularCumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (popularCumulative[mid] < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return queries[lo];
+}
+
 function carId() {
-  return 1 + Math.floor(Math.random() * CAR_COUNT);
+  return 1 + Math.floor(random() * CAR_COUNT);
 }
 
 let setupMakes = ['Volkswagen', 'Toyota', 'BMW'];
@@ -107,13 +176,27 @@ let setupMakes = ['Volkswagen', 'Toyota', 'BMW'];
 export function setup() {
   const res = http.get(`${BASE_URL}/api/makes`, { responseType: 'text' });
   const makes = res.status === 200 ? res.json('makes') : undefined;
-  return { makes: Array.isArray(makes) && makes.length > 0 ? makes : setupMakes };
+  if (Array.isArray(makes) && makes.length > 0) setupMakes = makes;
+  const wantsPopular = Number(RATES.popular || 0) > 0 || __ENV.WARM_POPULAR === '1';
+  return { makes: setupMakes, popular: wantsPopular ? buildPopular() : [] };
 }
 
 export function search(data) {
   setupMakes = data.makes;
   http.get(`${BASE_URL}/api/cars?${searchQuery()}`, {
     tags: { endpoint: 'search', name: 'GET /api/cars' },
+  });
+}
+
+export function popular(data) {
+  http.get(`${BASE_URL}/api/cars?${popularQuery(data.popular)}`, {
+    tags: { endpoint: 'popular', name: 'GET /api/cars' },
+  });
+}
+
+export function warmPopular(data) {
+  http.get(`${BASE_URL}/api/cars?${data.popular[exec.scenario.iterationInTest]}`, {
+    tags: { endpoint: 'warm', name: 'GET /api/cars' },
   });
 }
 

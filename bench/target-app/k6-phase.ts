@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { type RunningTarget, round1 } from './target-process.ts';
 
-export const ENDPOINTS = ['search', 'details', 'recommendations', 'login'] as const;
+export const ENDPOINTS = ['search', 'popular', 'details', 'recommendations', 'login'] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 export type Rates = Partial<Record<Endpoint, number>>;
 
@@ -54,6 +54,8 @@ export type PhaseInput = {
   users: { email: string; password: string }[];
   workDir: string;
   log: (line: string) => void;
+  /** Extra k6 environment (e.g. WARM_POPULAR=1: ask every popular search once instead of the rates). */
+  env?: Record<string, string>;
 };
 
 export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
@@ -66,6 +68,7 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     CAR_COUNT: String(input.carCount),
     USERS: JSON.stringify(input.users),
     SUMMARY_PATH: summaryPath,
+    ...input.env,
   };
   const args = ['run', '--quiet', '--no-usage-report', '--no-color'];
   for (const [key, value] of Object.entries(env)) args.push('-e', `${key}=${value}`);

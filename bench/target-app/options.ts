@@ -10,6 +10,8 @@ export const USAGE = `usage: node bench/target-app/run.ts [options]
   --duration S         seconds per mix phase (default 60)
   --warmup S           unmeasured seconds before each mix phase (default 10)
   --search-rates LIST  step search ladder, req/s (default 50,100,200,400,800,1200)
+  --popular-rates LIST step ladder of popular searches (Zipf over 1,000, caches warmed), req/s
+                       (default 200,400,700,1000,1300)
   --step-duration S    seconds per step (default 20)
   --users N            users registered for login (default 5)
   --bcrypt-cost N      AUTH_BCRYPT_COST of the target (default 10, the product default)
@@ -43,6 +45,7 @@ const optionsSchema = z.strictObject({
   duration: seconds(1800).default(60),
   warmup: z.coerce.number().int().min(0).max(600).default(10),
   'search-rates': rateList.default([50, 100, 200, 400, 800, 1200]),
+  'popular-rates': rateList.default([200, 400, 700, 1000, 1300]),
   'step-duration': seconds(600).default(20),
   users: z.coerce.number().int().min(1).max(100).default(5),
   'bcrypt-cost': z.coerce.number().int().min(4).max(15).default(10),
@@ -68,7 +71,8 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
       args: argv,
       options: {
         ...Object.fromEntries(
-          ['cars', 'seed', 'rates', 'duration', 'warmup', 'search-rates', 'step-duration', 'users']
+          ['cars', 'seed', 'rates', 'duration', 'warmup', 'search-rates', 'popular-rates', 'step-duration']
+            .concat(['users'])
             .concat(['bcrypt-cost', 'pg-url', 'redis-url'])
             .map((name) => [name, { type: 'string' as const }]),
         ),

@@ -23,6 +23,9 @@ export type BenchReport = {
   mixOn: PhaseResult;
   steps: StepResult[];
   highestSearchRate: number | null;
+  /** Popular searches (Zipf over 1,000, caches warmed): a site's repeated traffic. */
+  popularSteps: StepResult[];
+  highestPopularRate: number | null;
   mixOff: PhaseResult;
   mixOnAgain: PhaseResult;
 };
@@ -54,22 +57,30 @@ export function telemetryOverhead(on1: PhaseResult, off: PhaseResult, on2: Phase
 }
 
 export function checkTargets(r: BenchReport): TargetCheck[] {
-  const best = r.steps.filter((s) => !s.breached).at(-1);
+  const bestRandom = r.steps.filter((s) => !s.breached).at(-1);
+  const bestPopular = r.popularSteps.filter((s) => !s.breached).at(-1);
   const search = r.mixOn.endpoints.search;
   const recs = r.mixOn.endpoints.recommendations;
   const peakRss = Math.max(
     r.mixOn.peakRssMb,
     r.mixOnAgain.peakRssMb,
     ...r.steps.map((s) => s.phase.peakRssMb),
+    ...r.popularSteps.map((s) => s.phase.peakRssMb),
   );
+  const kept = (step: StepResult | undefined, endpoint: 'search' | 'popular') =>
+    step === undefined
+      ? `no step kept p95 < ${SEARCH_P95_LIMIT_MS} ms`
+      : `${step.phase.endpoints[endpoint]?.achievedRate} req/s at p95 ${step.phase.endpoints[endpoint]?.p95Ms} ms`;
   return [
     {
-      target: 'p95 < 200 ms at > 1,000 req/s (search, step search)',
-      measured:
-        best === undefined
-          ? `no step kept p95 < ${SEARCH_P95_LIMIT_MS} ms`
-          : `${best.phase.endpoints.search?.achievedRate} req/s at p95 ${best.phase.endpoints.search?.p95Ms} ms`,
-      pass: best !== undefined && (best.phase.endpoints.search?.achievedRate ?? 0) > 1000,
+      target: 'p95 < 200 ms at > 1,000 req/s (popular searches)',
+      measured: kept(bestPopular, 'popular'),
+      pass: bestPopular !== undefined && (bestPopular.phase.endpoints.popular?.achievedRate ?? 0) > 1000,
+    },
+    {
+      target: 'p95 < 200 ms at > 1,000 req/s (random searches)',
+      measured: kept(bestRandom, 'search'),
+      pass: bestRandom !== undefined && (bestRandom.phase.endpoints.search?.achievedRate ?? 0) > 1000,
     },
     {
       target: 'search p95 < 300 ms (mix)',
@@ -111,6 +122,20 @@ function phaseRows(phase: PhaseResult): string[] {
   return rows;
 }
 
+function ladderRows(title: string, endpoint: 'search' | 'popular', steps: StepResult[]): string[] {
+  const lines = [
+    `\nstep ladder, ${title} (stop at p95 ≥ ${SEARCH_P95_LIMIT_MS} ms, errors > 1 % or dropped > 1 %):`,
+    `  ${padStart('rate', 6)} ${padStart('got', 8)} ${padStart('p50', 8)} ${padStart('p95', 8)} ${padStart('p99', 8)} ${padStart('err %', 7)} ${padStart('dropped', 7)} ${padStart('RSS MB', 7)}  verdict`,
+  ];
+  for (const step of steps) {
+    const s = step.phase.endpoints[endpoint];
+    lines.push(
+      `  ${padStart(step.rate, 6)} ${padStart(s?.achievedRate, 8)} ${padStart(s?.p50Ms, 8)} ${padStart(s?.p95Ms, 8)} ${padStart(s?.p99Ms, 8)} ${padStart(pct(s?.errorRate ?? 0), 7)} ${padStart(s?.droppedIterations, 7)} ${padStart(step.phase.peakRssMb, 7)}  ${step.breached ? `breach: ${step.reason}` : 'ok'}`,
+    );
+  }
+  return lines;
+}
+
 export function formatReport(r: BenchReport, overhead: Overhead, targets: TargetCheck[]): string {
   const lines: string[] = [];
   const l = r.load;
@@ -124,20 +149,13 @@ export function formatReport(r: BenchReport, overhead: Overhead, targets: Target
     `  ${pad('phase', 22)} ${pad('endpoint', 16)} ${padStart('req/s set→got', 12)} ${padStart('p50', 8)} ${padStart('p95', 8)} ${padStart('p99', 8)} ${padStart('err %', 7)} ${padStart('dropped', 7)}`,
   );
   for (const phase of [r.mixOn, r.mixOff, r.mixOnAgain]) lines.push(...phaseRows(phase));
-  lines.push(
-    `\nsearch step search (stop at p95 ≥ ${SEARCH_P95_LIMIT_MS} ms, errors > 1 % or dropped > 1 %):`,
-  );
-  lines.push(
-    `  ${padStart('rate', 6)} ${padStart('got', 8)} ${padStart('p50', 8)} ${padStart('p95', 8)} ${padStart('p99', 8)} ${padStart('err %', 7)} ${padStart('dropped', 7)} ${padStart('RSS MB', 7)}  verdict`,
-  );
-  for (const step of r.steps) {
-    const s = step.phase.endpoints.search;
-    lines.push(
-      `  ${padStart(step.rate, 6)} ${padStart(s?.achievedRate, 8)} ${padStart(s?.p50Ms, 8)} ${padStart(s?.p95Ms, 8)} ${padStart(s?.p99Ms, 8)} ${padStart(pct(s?.errorRate ?? 0), 7)} ${padStart(s?.droppedIterations, 7)} ${padStart(step.phase.peakRssMb, 7)}  ${step.breached ? `breach: ${step.reason}` : 'ok'}`,
-    );
-  }
+  lines.push(...ladderRows('random searches (nearly all miss the caches)', 'search', r.steps));
   lines.push(
     `  highest arrival rate keeping search p95 < ${SEARCH_P95_LIMIT_MS} ms: ${r.highestSearchRate === null ? 'none of the steps' : `${r.highestSearchRate} req/s`}`,
+  );
+  lines.push(...ladderRows('popular searches (Zipf over 1,000, caches warmed)', 'popular', r.popularSteps));
+  lines.push(
+    `  highest arrival rate keeping p95 < ${SEARCH_P95_LIMIT_MS} ms: ${r.highestPopularRate === null ? 'none of the steps' : `${r.highestPopularRate} req/s`}`,
   );
   lines.push(
     `\ntelemetry on / off at the same rates (on = mean of the runs before and after off): CPU per request ${overhead.cpuPerRequestRatio}×, p95 (all) ${overhead.totalP95Ratio}×, search p95 ${overhead.searchP95Ratio}×, peak RSS ${overhead.peakRssRatio}×`,

@@ -2,7 +2,8 @@
 // then the real target-app (PostgreSQL + Redis) driven by real k6 at fixed arrival rates:
 //   1. mix, telemetry on: search, details, recommendations, login at their own rates → p50/p95/p99,
 //      error rate per endpoint;
-//   2. search step search: rising search rates, stopping at the first breach of p95 < 200 ms;
+//   2. step ladders, stopping at the first breach of p95 < 200 ms: random searches (nearly all miss
+//      the caches), then popular searches (Zipf over 1,000, caches warmed first);
 //   3. mix, telemetry off (TELEMETRY_ENABLED=false), then on again: the overhead as a ratio;
 // each phase with the target's peak RSS and CPU per request (sampled from /proc). Each target process
 // starts with cold caches (its own Redis key prefix). Prints a table, writes
@@ -127,20 +128,21 @@ async function measuredMix(label: string): Promise<PhaseResult> {
   return result;
 }
 
-async function stepSearch(): Promise<StepResult[]> {
+/** Rising rates of one endpoint alone, stopping at the first breach of p95 < 200 ms, 1 % errors or 1 % dropped. */
+async function stepLadder(endpoint: 'search' | 'popular', rates: number[]): Promise<StepResult[]> {
   const steps: StepResult[] = [];
-  for (const rate of opts['search-rates']) {
+  for (const rate of rates) {
     const phase = await runPhase({
-      label: `search ${rate}/s`,
+      label: `${endpoint} ${rate}/s`,
       target: target!,
-      rates: { search: rate },
+      rates: { [endpoint]: rate },
       durationSeconds: opts['step-duration'],
       carCount: opts.cars,
       users,
       workDir,
       log: progress,
     });
-    const s = phase.endpoints.search!;
+    const s = phase.endpoints[endpoint]!;
     const expected = rate * opts['step-duration'];
     const reason =
       s.p95Ms >= SEARCH_P95_LIMIT_MS
@@ -151,10 +153,26 @@ async function stepSearch(): Promise<StepResult[]> {
             ? `${s.droppedIterations} dropped (k6 ran out of VUs: responses too slow)`
             : '';
     steps.push({ rate, phase, breached: reason !== '', reason });
-    progress(`search ${rate}/s: got ${s.achievedRate}/s, p95 ${s.p95Ms} ms → ${reason || 'ok'}`);
+    progress(`${endpoint} ${rate}/s: got ${s.achievedRate}/s, p95 ${s.p95Ms} ms → ${reason || 'ok'}`);
     if (reason !== '') break;
   }
   return steps;
+}
+
+/** Every popular search asked once, so the ladder measures a site's steady state, not the cold fill. */
+async function warmPopular(): Promise<void> {
+  progress('popular searches: warming the caches (each of the 1,000 asked once)');
+  await runPhase({
+    label: 'popular warm-up',
+    target: target!,
+    rates: {},
+    durationSeconds: 1,
+    carCount: opts.cars,
+    users,
+    workDir,
+    log: progress,
+    env: { WARM_POPULAR: '1' },
+  });
 }
 
 try {
@@ -177,7 +195,9 @@ try {
     if (res.status !== 201) throw new Error(`registering ${user.email}: ${res.status} ${await res.text()}`);
   }
   const mixOn = await measuredMix('mix, telemetry on');
-  const steps = await stepSearch();
+  const steps = await stepLadder('search', opts['search-rates']);
+  await warmPopular();
+  const popularSteps = await stepLadder('popular', opts['popular-rates']);
   await stopTarget();
   await startWithTelemetry(false, 'off');
   const mixOff = await measuredMix('mix, telemetry off');
@@ -193,6 +213,8 @@ try {
     mixOn,
     steps,
     highestSearchRate: passed.at(-1)?.rate ?? null,
+    popularSteps,
+    highestPopularRate: popularSteps.filter((s) => !s.breached).at(-1)?.rate ?? null,
     mixOff,
     mixOnAgain,
   };
