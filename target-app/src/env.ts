@@ -63,6 +63,14 @@ export const configSchema = z
       .optional(),
     dbPoolMax: z.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500').default(20),
     dbPoolMin: z.number().int().min(0).max(500, 'must be at most 500').default(5),
+    // Searches are the heavy queries (tens of ms each at 1 M cars): at most this many hold a pooled
+    // connection at once, so details, recommendations and logins still find one (a bulkhead).
+    dbSearchConcurrency: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(500, 'must be at most 500')
+      .default(4),
     dbPoolIdleTimeoutMs: z
       .number()
       .int()
@@ -167,6 +175,7 @@ export const ENV_VARIABLES = {
   databaseUrl: 'DATABASE_URL',
   dbPoolMax: 'DB_POOL_MAX',
   dbPoolMin: 'DB_POOL_MIN',
+  dbSearchConcurrency: 'DB_SEARCH_CONCURRENCY',
   dbPoolIdleTimeoutMs: 'DB_POOL_IDLE_TIMEOUT_MS',
   dbPoolAcquireTimeoutMs: 'DB_POOL_ACQUIRE_TIMEOUT_MS',
   redisUrl: 'REDIS_URL',
@@ -215,6 +224,7 @@ const envTypes = {
   databaseUrl: z.string(),
   dbPoolMax: wholeNumber,
   dbPoolMin: wholeNumber,
+  dbSearchConcurrency: wholeNumber,
   dbPoolIdleTimeoutMs: wholeNumber,
   dbPoolAcquireTimeoutMs: wholeNumber,
   redisUrl: z.string(),

@@ -62,6 +62,7 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
                 idleTimeoutMs: config.dbPoolIdleTimeoutMs,
                 acquireTimeoutMs: config.dbPoolAcquireTimeoutMs,
               },
+              searchConcurrency: config.dbSearchConcurrency,
             },
     });
     const database = store.database;

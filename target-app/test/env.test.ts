@@ -26,6 +26,7 @@ describe('parseConfig', () => {
       logLevel: 'info',
       dbPoolMax: 20,
       dbPoolMin: 5,
+      dbSearchConcurrency: 4,
       dbPoolIdleTimeoutMs: 10_000,
       dbPoolAcquireTimeoutMs: 30_000,
       redisCommandTimeoutMs: 250,

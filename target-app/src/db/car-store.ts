@@ -1,6 +1,7 @@
 // The car catalogue the API reads: opened on PostgreSQL (pool) or PGlite, loaded with the seeded
 // dataset, then searched. Each query runs inside a DB client span (telemetry/db-client.ts).
 import type { Context } from '@opentelemetry/api';
+import pLimit from 'p-limit';
 import type { Car } from '../cars/generate.ts';
 import type { DbInstrumentation, DbOperation } from '../telemetry/db-client.ts';
 import {
@@ -86,8 +87,11 @@ export type CarStoreOptions = {
   carSeed: number;
   instrumentation: DbInstrumentation;
   log: (message: string) => void;
-  /** PostgreSQL server; PGlite in memory when absent. */
-  postgres?: { url: string; pool: PoolOptions } | undefined;
+  /**
+   * PostgreSQL server; PGlite in memory when absent. `searchConcurrency` bounds the searches (count,
+   * page, facets) running at once: a bulkhead so the pool keeps connections for the light queries.
+   */
+  postgres?: { url: string; pool: PoolOptions; searchConcurrency?: number | undefined } | undefined;
   batchSize?: number;
 };
 
@@ -119,11 +123,15 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
         parent,
         async () => (await db.query<T>(query.text, query.values)).rows,
       );
+    // PGlite has one connection anyway; on PostgreSQL each search query waits for a slot.
+    const searchSlots = pLimit(options.postgres?.searchConcurrency ?? Number.POSITIVE_INFINITY);
+    const runSearch = <T>(query: SqlQuery, parent: Context | undefined) =>
+      searchSlots(() => run<T>('SELECT', query, parent));
 
     // The table never grows or shrinks while the app runs: no filter → the dataset's size.
     const countCars: MatchCounter = async (filters, mode, parent) =>
       hasConditions(filters)
-        ? ((await run<{ total: number }>('SELECT', countCarsQuery(filters, mode), parent))[0]?.total ?? 0)
+        ? ((await runSearch<{ total: number }>(countCarsQuery(filters, mode), parent))[0]?.total ?? 0)
         : load.carCount;
 
     async function searchIn(
@@ -135,8 +143,7 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
       const withMode = { ...search, textMode: mode };
       // How the page is read depends on how many match (searchCarsQuery): count first.
       const total = await count(search, mode, parent);
-      const rows = await run<CarRow>(
-        'SELECT',
+      const rows = await runSearch<CarRow>(
         searchCarsQuery(withMode, { matches: total, tableRows: load.carCount }),
         parent,
       );
@@ -167,8 +174,7 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
       },
       async facetCounts(filters, textMode, parent, overCap) {
         const sampled = overCap ?? (await countCars(filters, textMode, parent)) > COUNT_LIMIT;
-        const rows = await run<Record<Facet, string | null> & { n: number; sampled: number }>(
-          'SELECT',
+        const rows = await runSearch<Record<Facet, string | null> & { n: number; sampled: number }>(
           facetCountsQuery(filters, textMode, sampled ? facetSamplePercent(load.carCount) : undefined),
           parent,
         );

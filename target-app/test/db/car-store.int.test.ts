@@ -239,3 +239,42 @@ describe.each(['pglite', 'postgresql'] as const)('car store on %s', (engine) => 
     }
   });
 });
+
+describe('search bulkhead on postgresql', () => {
+  /** Most pooled connections in use at once while six slow searches run together. */
+  async function peakInUse(searchConcurrency: number | undefined): Promise<number> {
+    const database = await createTestDatabase('car_bulkhead');
+    const store = await openCarStore({
+      carCount: 1_000,
+      carSeed: SEED,
+      instrumentation,
+      log: () => {},
+      postgres: { url: database.url, pool: { ...pool, max: 8 }, searchConcurrency },
+    });
+    try {
+      store.database.setQueryDelay(() => 40);
+      let peak = 0;
+      let running = true;
+      const sampler = (async () => {
+        while (running) {
+          const stats = store.poolStats()!;
+          peak = Math.max(peak, stats.total - stats.idle);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+      })();
+      const makes = ['Toyota', 'BMW', 'Audi', 'Ford', 'Kia', 'Fiat'];
+      await Promise.all(makes.map((make) => store.searchCars(search({ make }))));
+      running = false;
+      await sampler;
+      return peak;
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  }
+
+  it('keeps at most searchConcurrency searches on pooled connections; unbounded, they take more', async () => {
+    expect(await peakInUse(2)).toBe(2);
+    expect(await peakInUse(undefined)).toBeGreaterThan(2);
+  });
+});
