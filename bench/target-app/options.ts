@@ -9,7 +9,8 @@ export const USAGE = `usage: node bench/target-app/run.ts [options]
   --rates LIST         mix rates, req/s (default search=30,details=60,recommendations=15,login=3)
   --duration S         seconds per mix phase (default 60)
   --warmup S           unmeasured seconds before each mix phase (default 10)
-  --search-rates LIST  step search ladder, req/s (default 50,100,200,400,800,1200)
+  --search-rates LIST  step ladder of random searches (nearly all miss the caches), req/s
+                       (default 20,30,45,60,80,120)
   --popular-rates LIST step ladder of popular searches (Zipf over 1,000, caches warmed), req/s
                        (default 200,400,700,1000,1300)
   --step-duration S    seconds per step (default 20)
@@ -44,7 +45,7 @@ const optionsSchema = z.strictObject({
   rates: mixRates.default({ search: 30, details: 60, recommendations: 15, login: 3 }),
   duration: seconds(1800).default(60),
   warmup: z.coerce.number().int().min(0).max(600).default(10),
-  'search-rates': rateList.default([50, 100, 200, 400, 800, 1200]),
+  'search-rates': rateList.default([20, 30, 45, 60, 80, 120]),
   'popular-rates': rateList.default([200, 400, 700, 1000, 1300]),
   'step-duration': seconds(600).default(20),
   users: z.coerce.number().int().min(1).max(100).default(5),

@@ -1,6 +1,7 @@
 // Search SQL: filters, free text, sort, keyset and offset paging (facets: facet-sql.ts). Plain PostgreSQL for both
 // engines; user input only ever travels as $n parameters — the text here is built from fixed pieces.
 import type { BodyType, Fuel, Transmission } from '../cars/catalog.ts';
+import { type TextTerms, textTermsSql } from './text-terms.ts';
 
 export const CAR_COLUMNS = `id, make, model, year, price, mileage_km AS "mileageKm", body_type AS "bodyType", fuel,
   transmission, colour, city, dealer_id AS "dealerId", features, favourite_count AS "favouriteCount"`;
@@ -23,6 +24,8 @@ export type CarFilters = {
   maxMileage?: number | undefined;
   /** Free text: full-text match on every text field, or trigram similarity to make + model when textMode is 'fuzzy'. */
   q?: string | undefined;
+  /** `q` as column conditions when it is plain words (resolved by the store; not an API input). */
+  textTerms?: TextTerms | null | undefined;
 };
 
 /** The fields that decide which cars match (not their order or page): what a count depends on. */
@@ -136,8 +139,10 @@ export function whereConditions(filters: CarFilters, mode: TextMode, params: Par
   range('year', filters.minYear, filters.maxYear);
   range('mileage_km', filters.minMileage, filters.maxMileage);
   // Fuzzy text is a join on the matched names (fromMatches), not a condition.
-  if (filters.q !== undefined && mode === 'fulltext')
-    conditions.push(fullTextQuery(params.add(filters.q)).match);
+  if (filters.q !== undefined && mode === 'fulltext') {
+    if (filters.textTerms) conditions.push(...textTermsSql(filters.textTerms, (v) => params.add(v)));
+    else conditions.push(fullTextQuery(params.add(filters.q)).match);
+  }
   return conditions;
 }
 

@@ -2,6 +2,7 @@
 // dataset, then searched. Each query runs inside a DB client span (telemetry/db-client.ts).
 import type { Context } from '@opentelemetry/api';
 import pLimit from 'p-limit';
+import { LruCache } from '../cache/lru.ts';
 import type { Car } from '../cars/generate.ts';
 import type { DbInstrumentation, DbOperation } from '../telemetry/db-client.ts';
 import {
@@ -28,6 +29,13 @@ import {
 import { FACETS, type Facet, facetCountsQuery, facetSamplePercent } from './facet-sql.ts';
 import { ensureCarDataset, type LoadResult } from './load-cars.ts';
 import { type Recommendations, recommendCars, type ScoredCar, similarCars } from './recommendations.ts';
+import {
+  buildVocabulary,
+  SELECT_SEARCH_TERMS,
+  SELECT_TSQUERY,
+  type TextTerms,
+  textTermsOf,
+} from './text-terms.ts';
 
 export type CarPage = {
   items: Car[];
@@ -111,6 +119,9 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     });
     const makes = (await db.query<{ make: string }>(SELECT_MAKES)).rows.map((row) => row.make);
+    const vocabulary = buildVocabulary(
+      (await db.query<{ lexeme: string; field: string; value: string }>(SELECT_SEARCH_TERMS)).rows,
+    );
     if (!load.reused) {
       log(
         `loaded ${load.carCount} cars (seed ${options.carSeed}, ${makes.length} makes) into ${db.engine === 'pglite' ? 'PGlite' : 'PostgreSQL'} with indexes in ${load.loadMs} ms`,
@@ -128,11 +139,33 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
     const runSearch = <T>(query: SqlQuery, parent: Context | undefined) =>
       searchSlots(() => run<T>('SELECT', query, parent));
 
+    // Free text as column conditions (text-terms.ts): PostgreSQL parses the query, once per text.
+    const parsedText = new LruCache<TextTerms | null>(1_000);
+    async function withTextTerms<F extends CarFilters>(
+      filters: F,
+      mode: TextMode,
+      parent?: Context,
+    ): Promise<F> {
+      if (filters.q === undefined || mode !== 'fulltext') return filters;
+      let terms = parsedText.get(filters.q);
+      if (terms === undefined) {
+        const rows = await run<{ query: string }>(
+          'SELECT',
+          { text: SELECT_TSQUERY, values: [filters.q] },
+          parent,
+        );
+        terms = textTermsOf(rows[0]?.query ?? '', vocabulary);
+        parsedText.set(filters.q, terms, 3_600_000);
+      }
+      return { ...filters, textTerms: terms };
+    }
+
     // The table never grows or shrinks while the app runs: no filter → the dataset's size.
-    const countCars: MatchCounter = async (filters, mode, parent) =>
-      hasConditions(filters)
-        ? ((await runSearch<{ total: number }>(countCarsQuery(filters, mode), parent))[0]?.total ?? 0)
-        : load.carCount;
+    const countCars: MatchCounter = async (filters, mode, parent) => {
+      if (!hasConditions(filters)) return load.carCount;
+      const resolved = await withTextTerms(filters, mode, parent);
+      return (await runSearch<{ total: number }>(countCarsQuery(resolved, mode), parent))[0]?.total ?? 0;
+    };
 
     async function searchIn(
       search: CarSearch,
@@ -140,7 +173,7 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
       parent: Context | undefined,
       count: MatchCounter,
     ): Promise<CarPage> {
-      const withMode = { ...search, textMode: mode };
+      const withMode = await withTextTerms({ ...search, textMode: mode }, mode, parent);
       // How the page is read depends on how many match (searchCarsQuery): count first.
       const total = await count(search, mode, parent);
       const rows = await runSearch<CarRow>(
@@ -174,8 +207,9 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
       },
       async facetCounts(filters, textMode, parent, overCap) {
         const sampled = overCap ?? (await countCars(filters, textMode, parent)) > COUNT_LIMIT;
+        const resolved = await withTextTerms(filters, textMode, parent);
         const rows = await runSearch<Record<Facet, string | null> & { n: number; sampled: number }>(
-          facetCountsQuery(filters, textMode, sampled ? facetSamplePercent(load.carCount) : undefined),
+          facetCountsQuery(resolved, textMode, sampled ? facetSamplePercent(load.carCount) : undefined),
           parent,
         );
         const read = rows.find((row) => FACETS.every((f) => row[f] === null))?.sampled ?? 0;

@@ -14,6 +14,7 @@ import {
   SCHEMA_VERSION,
   SELECT_DATASET,
 } from './schema.ts';
+import { FILL_SEARCH_TERMS } from './text-terms.ts';
 
 export type LoadOptions = {
   carCount: number;
@@ -100,6 +101,7 @@ async function rebuild(db: Database, session: Session, options: LoadOptions): Pr
   const rowsDone = performance.now();
   options.log(`loaded ${total} rows in ${Math.round(rowsDone - started)} ms; building indexes`);
   await session.exec(FILL_CAR_MODELS);
+  await session.exec(FILL_SEARCH_TERMS);
   await buildIndexes(db, session, maintenanceMemory);
   await session.exec(ANALYZE_CARS);
   await session.query(INSERT_DATASET, [total, options.carSeed, SCHEMA_VERSION]);

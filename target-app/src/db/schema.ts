@@ -4,7 +4,7 @@ import { PRICE_BANDS } from '../cars/features.ts';
 import { CREATE_AVATARS } from '../uploads/avatar-sql.ts';
 
 /** Bump when the table or its indexes change: a server database with another version is reloaded. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 const priceBandCase = `CASE ${PRICE_BANDS.slice(1)
   .reverse()
@@ -55,8 +55,12 @@ CREATE TABLE IF NOT EXISTS car_dataset (
 DELETE FROM car_dataset;
 `;
 
-/** The columns a search can filter on (free text aside), and the price band its facets count. */
+/**
+ * The columns a search can filter on, the price band its facets count, and colour: with the other
+ * text columns it lets plain free text be tested in the index too (text-terms.ts).
+ */
 const FILTER_COLUMNS = [
+  'colour',
   'make',
   'model',
   'body_type',

@@ -12,6 +12,12 @@ import {
   similarCarsQuery,
 } from '../../src/db/recommend-sql.ts';
 import { buildProfile } from '../../src/db/recommendations.ts';
+import {
+  buildVocabulary,
+  SELECT_SEARCH_TERMS,
+  SELECT_TSQUERY,
+  textTermsOf,
+} from '../../src/db/text-terms.ts';
 import { createDbInstrumentation } from '../../src/telemetry/db-client.ts';
 import { startTelemetry } from '../../src/telemetry/sdk.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -119,6 +125,42 @@ describe.each(['pglite', 'postgresql'] as const)('car store on %s', (engine) => 
     expect(typo.textMode).toBe('fuzzy');
     expect(typo.total).toBeGreaterThan(0);
     expect(typo.items.every((c) => c.make === 'Toyota')).toBe(true);
+  });
+
+  // Plain words run as column conditions (text-terms.ts); every form must find exactly the cars the
+  // full-text condition finds, with and without other filters.
+  it.each<[string, CarFilters]>([
+    ['a make', { q: 'Toyota' }],
+    ['a hyphenated make and part of it', { q: 'Mercedes-Benz' }],
+    ['part of a hyphenated make, filtered', { q: 'benz', maxPrice: 30_000 }],
+    ['make and model', { q: 'bmw x5' }],
+    ['a model of two words', { q: '3 Series' }],
+    ['a colour and a city', { q: 'red berlin' }],
+    ['a fuel word inside another fuel', { q: 'hybrid', bodyType: 'suv' }],
+    ['a word no car has', { q: 'toyota zeppelin' }],
+    ['a quoted phrase (full text kept)', { q: '"golf hatchback"' }],
+    ['or (full text kept)', { q: 'tesla or porsche' }],
+    ['a negation (full text kept)', { q: 'audi -diesel' }],
+  ])('free text as %s finds exactly what full text finds', async (name, filters) => {
+    const { q, ...rest } = filters;
+    // The real vocabulary and PostgreSQL's parse decide which path runs: plain words → columns.
+    const vocabulary = buildVocabulary(
+      (await store.database.query<{ lexeme: string; field: string; value: string }>(SELECT_SEARCH_TERMS))
+        .rows,
+    );
+    const tsquery = (await store.database.query<{ query: string }>(SELECT_TSQUERY, [q])).rows[0]!.query;
+    expect(textTermsOf(tsquery, vocabulary) === null, tsquery).toBe(name.includes('full text kept'));
+    const conditions = Object.entries(rest).map(([key, value]) => ({ key, value }));
+    const expected = await store.database.query<{ id: number }>(
+      `SELECT id FROM cars WHERE search_doc @@ websearch_to_tsquery('simple', $1) ORDER BY price, id`,
+      [q],
+    );
+    const want = expected.rows
+      .map((row) => cars[row.id - 1]!)
+      .filter((c) => conditions.length === 0 || matches(c, rest));
+    const found = await store.searchCars(search(filters, { pageSize: 100, textMode: 'fulltext' }));
+    expect(found.total).toBe(want.length);
+    expect(found.items.map((c) => c.id)).toEqual(want.slice(0, 100).map((c) => c.id));
   });
 
   it('counts facets under the filters, matching the data', async () => {
