@@ -1,6 +1,7 @@
 // End-to-end collector benchmark: OTLP/HTTP protobuf from the real OTel SDK encoder → collector →
 // embedded chDB, against the raw store insert of the same rows measured just before and just after
-// each case in the same run (ratio to their mean; also CPU per point, steadier on a busy machine),
+// each case in the same run (ratio to their mean; also CPU per point until the store's merges of
+// those rows are done, steadier on a busy machine; each phase starts with no merge running),
 // for several numbers of concurrent exporters and both acknowledgement modes (after the insert;
 // after the fsync'd queue append), with p50/p99 acknowledgement latency and the rows per store
 // insert; then an overload phase (store refusing, bounded queue) showing that memory stays bounded
@@ -8,13 +9,14 @@
 // Every case sends the same posts (split among its clients), so every case stores the same rows.
 // Run: node bench/collector-e2e.ts [clients=16,128] [posts=1280]   (clients: comma-separated list)
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CumulativeToDelta,
   createStore,
   decodeMetricsProto,
+  parseCollectorEnv,
   startCollector,
 } from '../collector/src/index.ts';
 import { insertBatch } from '../collector/src/write/insert.ts';
@@ -36,7 +38,12 @@ const tables = ['otel_metrics_histogram', 'otel_metrics_sum'] as const;
 const pointsPerPost = tables.reduce((n, t) => n + sample[t].length, 0);
 const points = pointsPerPost * totalPosts;
 const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
-const store = await createStore({ dataDir: join(dir, 'chdb') });
+// The store's memory cap as the collector takes it (COLLECTOR_STORE_MAX_MEMORY_MB, default 2048).
+const storeMaxMemoryMiB = parseCollectorEnv().COLLECTOR_STORE_MAX_MEMORY_MB;
+const store = await createStore({
+  dataDir: join(dir, 'chdb'),
+  maxMemoryBytes: storeMaxMemoryMiB * 1024 * 1024,
+});
 const load = () => loadavg()[0]?.toFixed(1) ?? '';
 
 /** CPU seconds of the whole process (JS and the embedded store's threads) since `from`. */
@@ -45,8 +52,30 @@ const cpuSince = (from: NodeJS.CpuUsage) => {
   return (used.user + used.system) / 1e6;
 };
 
-/** The same rows straight into the store (same tables and views) in 10k-row batches. */
+/**
+ * Waits until the store runs no background merge (seen twice in a row; at most 30 s), so that one
+ * phase's merges neither slow the next phase down nor land in its CPU figure.
+ */
+async function settleMerges(): Promise<void> {
+  const until = Date.now() + 30_000;
+  let quiet = 0;
+  while (quiet < 2 && Date.now() < until) {
+    const result = await store.client.query({
+      query: 'SELECT count() AS n FROM system.merges',
+      format: 'JSONEachRow',
+    });
+    const [{ n } = { n: '0' }] = await result.json<{ n: string }>();
+    quiet = Number(n) === 0 ? quiet + 1 : 0;
+    await sleep(100);
+  }
+}
+
+/**
+ * The same rows straight into the store (same tables and views) in 10k-row batches. CPU counts
+ * until the merges the inserts set off are done, as it does end to end.
+ */
 async function rawInsert(): Promise<{ pointsPerSec: number; cpuMsPer1k: number }> {
+  await settleMerges();
   const cpu = process.cpuUsage();
   const start = performance.now();
   for (const table of tables) {
@@ -55,10 +84,26 @@ async function rawInsert(): Promise<{ pointsPerSec: number; cpuMsPer1k: number }
     for (let i = 0; i < all.length; i += 10_000)
       await insertBatch(store.client, table, all.slice(i, i + 10_000), randomUUID());
   }
-  return {
-    pointsPerSec: points / ((performance.now() - start) / 1000),
-    cpuMsPer1k: cpuSince(cpu) / (points / 1e6),
-  };
+  const pointsPerSec = points / ((performance.now() - start) / 1000);
+  await settleMerges();
+  return { pointsPerSec, cpuMsPer1k: cpuSince(cpu) / (points / 1e6) };
+}
+
+/** Resident memory by kind, MiB: file-backed (mostly the mapped 540 MB engine library) and anonymous. */
+function residentMiB(): { file: number; anon: number } {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { file: Math.round(kib('RssFile') / 1024), anon: Math.round(kib('RssAnon') / 1024) };
+}
+
+/** Memory the embedded store accounts for itself (its server-wide tracker), MiB. */
+async function storeMemoryMiB(): Promise<number> {
+  const result = await store.client.query({
+    query: "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'",
+    format: 'JSONEachRow',
+  });
+  const [{ value } = { value: '0' }] = await result.json<{ value: string }>();
+  return Math.round(Number(value) / 1024 / 1024);
 }
 
 interface CaseResult {
@@ -82,7 +127,6 @@ const results: CaseResult[] = [];
 
 for (const clients of clientCounts)
   for (const ackAfter of ['insert', 'queue'] as const) {
-    await sleep(2000); // let the previous case's background merges settle
     const rawBefore = await rawInsert();
     const collector = await startCollector({
       store,
@@ -90,6 +134,7 @@ for (const clients of clientCounts)
       queueDir: join(dir, `queue-${clients}-${ackAfter}`),
       batch: { ackAfter },
     });
+    await settleMerges();
     const cpu = process.cpuUsage();
     const start = performance.now();
     const latencies = await postConcurrently(
@@ -101,11 +146,11 @@ for (const clients of clientCounts)
     const acked = (performance.now() - start) / 1000;
     while (collector.stats().queueBatches > 0) await sleep(20);
     const stored = (performance.now() - start) / 1000;
-    const cpuSeconds = cpuSince(cpu);
     const inserts = await storeInsertCount(collector.url);
     await collector.close();
+    await settleMerges();
+    const cpuSeconds = cpuSince(cpu);
     // The machine's load drifts: the reference is the mean of raw runs just before and after.
-    await sleep(2000);
     const rawAfter = await rawInsert();
     const raw = {
       pointsPerSec: (rawBefore.pointsPerSec + rawAfter.pointsPerSec) / 2,
@@ -146,10 +191,18 @@ for (const clients of clientCounts)
     pointsPerRequest: 200,
     maxRetryWaitMs: 200,
   });
+  const rssBefore = process.memoryUsage().rss;
   let peakRss = 0;
+  let atPeak = residentMiB();
+  let heapAtPeak = 0;
   const until = Date.now() + 8000;
   while (Date.now() < until) {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const { rss, heapTotal } = process.memoryUsage();
+    if (rss > peakRss) {
+      peakRss = rss;
+      atPeak = residentMiB();
+      heapAtPeak = heapTotal;
+    }
     await sleep(100);
   }
   faulty.fault = { type: 'none' };
@@ -166,7 +219,13 @@ for (const clients of clientCounts)
     statuses: ingest.statuses,
     acknowledgedPoints: ingest.acked.size,
     storedAfterwards: Number(n),
+    rssBeforeMiB: Math.round(rssBefore / 1024 / 1024),
     peakRssMiB: Math.round(peakRss / 1024 / 1024),
+    peakRssFileMiB: atPeak.file,
+    peakRssAnonMiB: atPeak.anon,
+    v8HeapAtPeakMiB: Math.round(heapAtPeak / 1024 / 1024),
+    storeMemoryTrackedMiB: await storeMemoryMiB(),
+    storeMaxMemoryMiB,
     loadAverage: load(),
   });
   await collector.close();

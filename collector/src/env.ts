@@ -33,6 +33,13 @@ const schema = z.object({
     .optional(),
   COLLECTOR_REPLICATED: z.enum(['true', 'false']).default('true'),
   COLLECTOR_ACK_AFTER: z.enum(['insert', 'queue']).default('insert'),
+  /** Memory the embedded store (chDB) may use in all, MiB; over it a statement fails instead. */
+  COLLECTOR_STORE_MAX_MEMORY_MB: z.coerce
+    .number()
+    .int()
+    .min(128)
+    .max(1024 * 1024)
+    .default(2048),
   /**
    * Prometheus targets to scrape, JSON: [{"job":"car-suggester","url":"http://127.0.0.1:8080/metrics",
    * "interval":"5s","timeout":"2s"}] (interval default 15s, timeout default 10s, at most the interval).

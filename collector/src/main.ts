@@ -8,6 +8,7 @@ const env = parseCollectorEnv();
 const store = await createStore({
   url: env.CLICKHOUSE_URL,
   dataDir: join(env.DATA_DIR, 'chdb'),
+  maxMemoryBytes: env.COLLECTOR_STORE_MAX_MEMORY_MB * 1024 * 1024,
   ttlDays: {
     metrics: env.COLLECTOR_TTL_DAYS_METRICS,
     traces: env.COLLECTOR_TTL_DAYS_TRACES,

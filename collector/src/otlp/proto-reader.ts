@@ -17,11 +17,12 @@ export class ProtoReader {
   readonly end: number;
   private readonly view: DataView;
 
-  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+  /** Sub-readers share their parent's view of the buffer (one per message would add up). */
+  constructor(buf: Uint8Array, start = 0, end = buf.length, view?: DataView) {
     this.buf = buf;
     this.pos = start;
     this.end = end;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   hasMore(): boolean {
@@ -37,6 +38,18 @@ export class ProtoReader {
   }
 
   varint(): number {
+    // Tags and lengths fit in 4 bytes (28 bits): read those as plain numbers, since going through
+    // BigInt for every one of them is a visible share of decoding; anything longer takes the
+    // exact 64-bit path (same result).
+    const start = this.pos;
+    let result = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (this.pos >= this.end) throw new OtlpDecodeError('truncated varint');
+      const byte = this.buf[this.pos++]!;
+      result |= (byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return result;
+    }
+    this.pos = start;
     return Number(this.varintBig());
   }
 
@@ -85,7 +98,7 @@ export class ProtoReader {
   sub(): ProtoReader {
     const length = this.varint();
     this.need(length);
-    const reader = new ProtoReader(this.buf, this.pos, this.pos + length);
+    const reader = new ProtoReader(this.buf, this.pos, this.pos + length, this.view);
     this.pos += length;
     return reader;
   }
@@ -122,7 +135,12 @@ export class ProtoReader {
       return;
     }
     const r = this.sub();
-    while (r.hasMore()) into.push(Number(r.fixed64()));
+    // Two 32-bit halves: the same (correctly rounded) number as Number(bigint), without a BigInt.
+    while (r.hasMore()) {
+      r.need(8);
+      into.push(r.view.getUint32(r.pos, true) + r.view.getUint32(r.pos + 4, true) * 4294967296);
+      r.pos += 8;
+    }
   }
 
   packedDouble(wire: number, into: number[]): void {

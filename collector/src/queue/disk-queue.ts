@@ -50,7 +50,13 @@ interface Position {
   length: number;
   rows: number;
   attempted: boolean;
+  /** The record as appended by this process, kept while the cache has room: no read back. */
+  record?: QueueRecord;
 }
+
+/** Frame bytes of appended records kept in memory for the replayer (the rest is read back); small,
+ * since rows as objects take a few times their JSON size and a full queue holds far more. */
+const CACHE_MAX_BYTES = 16 * 1024 * 1024;
 
 interface Cursor {
   segment: number;
@@ -69,8 +75,10 @@ export class DiskQueue {
   private oldestSegment = 0;
   private writeOffset = 0;
   private writer: FileHandle | undefined;
+  private cachedBytes = 0;
   private waiting: {
     frame: Buffer;
+    record: QueueRecord;
     rows: number;
     attempted: boolean;
     resolve: () => void;
@@ -121,6 +129,7 @@ export class DiskQueue {
     const done = new Promise<void>((resolve, reject) =>
       this.waiting.push({
         frame,
+        record,
         rows: record.rows.length,
         attempted: record.attempted === true,
         resolve,
@@ -144,12 +153,15 @@ export class DiskQueue {
         await writer.datasync();
         let offset = this.writeOffset;
         for (const w of round) {
+          const cached = this.cachedBytes + w.frame.length <= CACHE_MAX_BYTES;
+          if (cached) this.cachedBytes += w.frame.length;
           this.index.push({
             segment: this.writeSegment,
             offset,
             length: w.frame.length,
             rows: w.rows,
             attempted: w.attempted,
+            ...(cached ? { record: w.record } : {}),
           });
           offset += w.frame.length;
         }
@@ -199,6 +211,10 @@ export class DiskQueue {
   peek(count = 1): QueueRecord[] {
     const records: QueueRecord[] = [];
     for (const p of this.index.slice(0, count)) {
+      if (p.record) {
+        records.push(p.record);
+        continue;
+      }
       const fd = openSync(join(this.dir, segmentName(p.segment)), 'r');
       try {
         const buffer = Buffer.allocUnsafe(p.length - FRAME_HEADER);
@@ -224,7 +240,10 @@ export class DiskQueue {
     const last = done.at(-1);
     if (!last) return;
     this.refusing = false;
-    for (const p of done) this.bytes -= p.length;
+    for (const p of done) {
+      this.bytes -= p.length;
+      if (p.record) this.cachedBytes -= p.length;
+    }
     const next = this.index[0] ?? { segment: last.segment, offset: last.offset + last.length };
     await this.writeCursor({ segment: next.segment, offset: next.offset, plan: null }, false);
     for (; this.oldestSegment < next.segment; this.oldestSegment++)

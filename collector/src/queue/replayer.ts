@@ -41,6 +41,13 @@ export class Replayer {
   /** Bounds of one merged replay insert. */
   private readonly maxRecords = 256;
   private readonly maxRows = 20_000;
+  /**
+   * An insert costs much the same whatever its size (a part per table and per rollup view), so a
+   * short run (under half of maxRows) waits up to lingerMs from when it was first seen for more
+   * records to join it. Acknowledgements never wait for the replayer; only visibility does.
+   */
+  private readonly lingerMs: number;
+  private shortRunSince: number | undefined;
   private readonly health: StoreHealth;
   /** True for a batch whose direct insert is known to have landed after it was queued. */
   private readonly alreadyStored: (token: string) => boolean;
@@ -53,7 +60,9 @@ export class Replayer {
     health = new StoreHealth(),
     alreadyStored: (token: string) => boolean = () => false,
     latency?: InsertLatency,
+    lingerMs = 250,
   ) {
+    this.lingerMs = lingerMs;
     this.latency = latency;
     this.alreadyStored = alreadyStored;
     this.client = client;
@@ -89,6 +98,31 @@ export class Replayer {
     });
   }
 
+  /** True after waiting for more records to join a short run (the caller looks again). */
+  private async lingered(): Promise<boolean> {
+    if (this.stopped) return true;
+    if (this.queue.pendingRows >= this.maxRows / 2) {
+      this.shortRunSince = undefined;
+      return false;
+    }
+    this.shortRunSince ??= performance.now();
+    const left = this.shortRunSince + this.lingerMs - performance.now();
+    if (left <= 0) {
+      this.shortRunSince = undefined;
+      return false;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, left);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+      this.queue.onAppend(done);
+    });
+    return true;
+  }
+
   private async run(): Promise<void> {
     let backoff = this.minBackoffMs;
     let plan: ReplayPlan | null = this.queue.recoveredPlan;
@@ -105,6 +139,7 @@ export class Replayer {
           });
           continue;
         }
+        if (await this.lingered()) continue;
         plan = { count, token: randomUUID() };
         await this.queue.savePlan(plan);
       }
@@ -113,14 +148,23 @@ export class Replayer {
       const rows = records.reduce((n, r) => n + r.rows.length, 0);
       const stored = new Set<string>();
       try {
-        for (const [table, batch] of byTable(records, current)) {
-          if (split.remaining > 0 && split.storedTables.has(table)) continue;
-          if (records.length === 1 && this.alreadyStored(batch.token)) continue;
-          await timedInsert(this.latency, signalOfTable(table), () =>
-            insertBatch(this.client, table, batch.rows, batch.token),
-          );
-          stored.add(table);
-        }
+        const due = [...byTable(records, current)].filter(
+          ([table, batch]) =>
+            !(split.remaining > 0 && split.storedTables.has(table)) &&
+            !(records.length === 1 && this.alreadyStored(batch.token)),
+        );
+        // The tables go at once (the embedded store inserts on sessions of its own, in parallel);
+        // each is stored under its own token, so a table that landed is known when another fails.
+        const outcomes = await Promise.allSettled(
+          due.map(async ([table, batch]) => {
+            await timedInsert(this.latency, signalOfTable(table), () =>
+              insertBatch(this.client, table, batch.rows, batch.token),
+            );
+            stored.add(table);
+          }),
+        );
+        const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
         await this.queue.commit(current.count);
         split.remaining = Math.max(0, split.remaining - current.count);
         this.stats.replayedRows += rows;

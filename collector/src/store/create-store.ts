@@ -2,6 +2,7 @@
 // Both speak the same @clickhouse/client API, so every query is identical in both modes.
 import { mkdirSync } from 'node:fs';
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
+import { type ChdbInsertSession, withInsertSessions } from './chdb-insert-sessions.ts';
 import { scopeChdbSettings } from './chdb-settings-scope.ts';
 import type { ClusterOptions } from './cluster-ddl.ts';
 import { migrate } from './migrations.ts';
@@ -18,6 +19,31 @@ export interface StoreOptions {
   ttlDays?: TtlDays | undefined;
   /** Create the tables ON CLUSTER with Replicated engines (server mode with a cluster only). */
   cluster?: ClusterOptions | undefined;
+  /** Embedded store: chDB sessions running inserts beside each other and queries (default 2, at least 1). */
+  insertSessions?: number | undefined;
+  /**
+   * Embedded store: the memory the engine may track in all (its max_server_memory_usage; default
+   * 2 GiB, against the engine's own default of 90 % of the machine's RAM). A statement that would
+   * exceed it fails (an insert's batch then waits in the on-disk queue) instead of the process
+   * growing. Applies when this process first opens the data directory.
+   */
+  maxMemoryBytes?: number | undefined;
+}
+
+export const DEFAULT_STORE_MAX_MEMORY_BYTES = 2 * 1024 * 1024 * 1024;
+
+/**
+ * The engine's server settings for a memory cap: the cap itself, and the caches (5 GiB each by
+ * default, counted against the cap) sized within it.
+ */
+function chdbMemoryArgs(maxMemoryBytes: number): string[] {
+  const bytes = (share: number) => String(Math.floor(maxMemoryBytes * share));
+  return [
+    `--max_server_memory_usage=${bytes(1)}`,
+    `--mark_cache_size=${bytes(1 / 8)}`,
+    `--index_mark_cache_size=${bytes(1 / 16)}`,
+    `--primary_index_cache_size=${bytes(1 / 16)}`,
+  ];
 }
 
 export interface Store {
@@ -41,7 +67,13 @@ export class StoreLockedError extends Error {
 }
 
 export async function createStore(options: StoreOptions = {}): Promise<Store> {
-  const store = options.url ? openServer(options.url) : await openEmbedded(options.dataDir ?? '.data/chdb');
+  const store = options.url
+    ? openServer(options.url)
+    : await openEmbedded(
+        options.dataDir ?? '.data/chdb',
+        Math.max(1, options.insertSessions ?? 2),
+        options.maxMemoryBytes ?? DEFAULT_STORE_MAX_MEMORY_BYTES,
+      );
   if (options.migrate !== false) {
     try {
       await migrate(store.client, options.cluster);
@@ -69,18 +101,27 @@ function openServer(url: string): Store {
   };
 }
 
-async function openEmbedded(dataDir: string): Promise<Store> {
+async function openEmbedded(dataDir: string, insertSessions: number, maxMemoryBytes: number): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
   // chdb is loaded lazily so server mode never needs the 500 MB native library.
   const { createChdbConnection } = await import('chdb/connection');
+  const { Session } = await import('chdb');
   // @clickhouse/client bundles its own copy of the connection types chdb implements.
   let client: ClickHouseClient;
+  const sessions: ChdbInsertSession[] = [];
   try {
-    const connection = scopeChdbSettings(createChdbConnection({ path: dataDir }));
+    // The first session to open the directory starts the engine, so it carries the server settings.
+    const connectionArgs = chdbMemoryArgs(maxMemoryBytes);
+    for (let i = 0; i < insertSessions; i++) sessions.push(new Session(dataDir, { connectionArgs }));
+    const connection = withInsertSessions(
+      scopeChdbSettings(createChdbConnection({ path: dataDir })),
+      sessions,
+    );
     client = createClient({
       connection: connection as unknown as ClickHouseClientConfigOptions['connection'],
     });
   } catch (error) {
+    for (const session of sessions) session.close();
     throw new StoreLockedError(dataDir, error);
   }
   return {
@@ -88,6 +129,9 @@ async function openEmbedded(dataDir: string): Promise<Store> {
     mode: 'embedded',
     describe: `embedded chDB at ${dataDir}`,
     dataDir,
-    close: () => client.close(),
+    async close() {
+      await client.close();
+      for (const session of sessions) session.close();
+    },
   };
 }

@@ -15,7 +15,8 @@ export interface BatchWriterOptions {
   maxRows?: number;
   /**
    * Longest a row waits for its batch while the store is idle (default 100 ms): rows gather for up
-   * to this long so that many small requests share one insert. Batches bound for the on-disk queue
+   * to this long so that many small requests share one insert — or until the batch has as many
+   * writes as the last one carried (those callers are back). Batches bound for the on-disk queue
    * (an fsync'd append costs little) do not wait.
    */
   maxDelayMs?: number;
@@ -81,6 +82,12 @@ export class BatchWriter {
   private readonly ackAfter: 'insert' | 'queue';
   private readonly groupCommit: boolean;
   private idleFlush: NodeJS.Timeout | undefined;
+  /**
+   * Writes (one per table per request) the last group flush carried. Their callers, once
+   * acknowledged, tend to send again at once (an exporter sends its next batch after the ack), so
+   * a batch that has gathered as many writes has everyone it is likely to get and need not linger.
+   */
+  private lastFlushWrites = 0;
   readonly stats: BatchWriterStats = {
     batches: 0,
     rows: 0,
@@ -173,7 +180,9 @@ export class BatchWriter {
     this.idleFlush = setTimeout(
       () => {
         this.idleFlush = undefined;
-        if (this.inFlight.size === 0) for (const table of [...this.pending.keys()]) this.flushTable(table);
+        if (this.inFlight.size > 0) return;
+        this.lastFlushWrites = 0;
+        for (const table of [...this.pending.keys()]) this.lastFlushWrites += this.flushTable(table);
       },
       Math.max(0, wait),
     );
@@ -184,13 +193,16 @@ export class BatchWriter {
     if (this.pending.size === 0) return undefined;
     if (this.ackAfter === 'queue' || this.queue.pendingRecords > 0) return 0;
     let wait = Number.POSITIVE_INFINITY;
+    let writes = 0;
     for (const batches of this.pending.values()) {
       const oldest = batches[0];
       if (!oldest) continue;
       if (batches.length > 1 || oldest.rows.length >= this.maxRows) return 0;
       wait = Math.min(wait, oldest.since + this.maxDelayMs - performance.now());
+      writes += oldest.waiters.length;
     }
-    return wait === Number.POSITIVE_INFINITY ? undefined : wait;
+    if (wait === Number.POSITIVE_INFINITY) return undefined;
+    return this.lastFlushWrites > 0 && writes >= this.lastFlushWrites ? 0 : wait;
   }
 
   async flush(): Promise<void> {
@@ -200,11 +212,11 @@ export class BatchWriter {
     }
   }
 
-  /** Sends the table's oldest pending batch on its way to durability. */
-  private flushTable(table: string): void {
+  /** Sends the table's oldest pending batch on its way to durability; returns its writes. */
+  private flushTable(table: string): number {
     const batches = this.pending.get(table);
     const batch = batches?.shift();
-    if (!batches || !batch) return;
+    if (!batches || !batch) return 0;
     if (batches.length === 0) this.pending.delete(table);
     clearTimeout(batch.timer);
     const durable = this.makeDurable(table, batch.rows, randomUUID())
@@ -223,6 +235,7 @@ export class BatchWriter {
         if (this.pending.size > 0) this.flushWhenIdle();
       });
     this.inFlight.add(durable);
+    return batch.waiters.length;
   }
 
   private async makeDurable(table: string, rows: Row[], token: string): Promise<void> {

@@ -36,9 +36,9 @@ export interface MetricRows {
  * have at least 10 digits: shorter numbers are read as dates ("1.5" → 1 May).
  */
 export function nanosToDateTime64(nanos: bigint): string {
-  const seconds = (nanos / 1_000_000_000n).toString().padStart(10, '0');
-  const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0');
-  return `${seconds}.${fraction}`;
+  // Cut the decimal digits rather than divide: BigInt division per timestamp shows up in ingest CPU.
+  const digits = nanos.toString().padStart(19, '0');
+  return `${digits.slice(0, -9)}.${digits.slice(-9)}`;
 }
 
 export function exemplarColumns(exemplars: Exemplar[]): Row {

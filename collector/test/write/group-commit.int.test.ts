@@ -96,3 +96,36 @@ it('inserts one batch per table at a time, shared by the requests that arrived m
   expect(Number(row?.n)).toBe(ingest.acked.size);
   expect(Number(row?.u)).toBe(ingest.acked.size);
 }, 60_000);
+
+it('sends a batch without waiting out its timer once the previous batch’s clients are all back', async () => {
+  // A 5 s batch timer: only the first batch waits it out. Each later one goes as soon as as many
+  // requests have arrived as the previous batch carried, so the clients go round many times.
+  const direct = await startCollector({
+    store,
+    port: 0,
+    queueDir: join(dir, 'queue-linger'),
+    batch: { maxDelayMs: 5000, insertTimeoutMs: 60_000 },
+  });
+  const clients = 8;
+  const ingest = steadyIngest({
+    url: () => `http://127.0.0.1:${direct.port}`,
+    service: 'group-commit-linger',
+    clients,
+    pointsPerRequest: 20,
+  });
+  while (ingest.requests < clients) await sleep(20);
+  await sleep(4000);
+  await ingest.stop();
+  await direct.close();
+  expect(ingest.statuses[200]).toBe(ingest.requests);
+  // Waiting out the timer every time would allow one more round at most in these 4 s.
+  expect(ingest.requests).toBeGreaterThanOrEqual(4 * clients);
+  const result = await store.client.query({
+    query: `SELECT count() AS n, uniqExact(Attributes['seq']) AS u FROM otel_metrics_gauge
+      WHERE ServiceName = 'group-commit-linger'`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ n: string; u: string }>();
+  expect(Number(row?.n)).toBe(ingest.acked.size);
+  expect(Number(row?.u)).toBe(ingest.acked.size);
+}, 60_000);
