@@ -99,6 +99,10 @@ export const options = {
   scenarios,
   thresholds,
   discardResponseBodies: true,
+  // Only the tags the summary needs: by default k6 also tags every sample with its URL, and with a
+  // new URL per request (every search differs) building those tag sets cost k6 more CPU than the
+  // target spent answering — at 1,000 req/s k6 dropped 2.6 % of iterations while the target idled.
+  systemTags: ['status', 'method', 'name', 'scenario', 'expected_response'],
   // k6 keeps every sample of a Trend, so these percentiles are exact, not estimated.
   summaryTrendStats: ['avg', 'min', 'med', 'p(95)', 'p(99)', 'max', 'count'],
   // Hosts keep-alive like a browser or an API client; the bench measures the service, not TCP setup.
