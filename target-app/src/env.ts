@@ -94,7 +94,7 @@ export const configSchema = z
     cacheKeyPrefix: z.string().max(100).default('car-suggester:'),
     cacheL1MaxEntries: z.number().int().min(1).max(10_000_000).default(10_000),
     /** L1's memory budget in MB (estimated from each value's JSON), within the plan's 200 MB for the service. */
-    cacheL1MaxMb: z.number().int().min(1).max(64_000).default(24),
+    cacheL1MaxMb: z.number().int().min(1).max(64_000).default(16),
     cacheTtlCarMs: ttlMs(30 * 60_000),
     cacheTtlSearchMs: ttlMs(15 * 60_000),
     cacheTtlOtherMs: ttlMs(5 * 60_000),

@@ -32,7 +32,7 @@ describe('parseConfig', () => {
       redisCommandTimeoutMs: 250,
       cacheKeyPrefix: 'car-suggester:',
       cacheL1MaxEntries: 10_000,
-      cacheL1MaxMb: 24,
+      cacheL1MaxMb: 16,
       cacheTtlCarMs: 30 * 60_000,
       cacheTtlSearchMs: 15 * 60_000,
       cacheTtlOtherMs: 5 * 60_000,
