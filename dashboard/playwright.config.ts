@@ -57,7 +57,7 @@ export default defineConfig({
   webServer: [
     {
       name: 'target-app',
-      command: `${node} --max-semi-space-size=4 --max-old-space-size=112 target-app/src/main.ts`,
+      command: `${node} --max-semi-space-size=4 --max-old-space-size=120 target-app/src/main.ts`,
       cwd: repoRoot,
       url: `${targetUrl}/health`,
       env: {

@@ -31,9 +31,9 @@ trap cleanup EXIT INT TERM
 
 # The 200 MB memory budget (target-app/README.md): young generation capped at 4 MiB per semi-space
 # (V8 sizes it from machine memory and keeps it resident: RSS 270 → 190 MB at 1 M cars with 8, ~10 MB
-# less with 4), old generation at 112 MiB (otherwise garbage piles up to ~125 MB before a full GC;
+# less with 4), old generation at 120 MiB (otherwise garbage piles up to ~125 MB before a full GC;
 # the live heap under the bench mix is ~80 MB).
-PORT="${TARGET_PORT:-8080}" "$node_bin" --max-semi-space-size=4 --max-old-space-size=112 target-app/src/main.ts &
+PORT="${TARGET_PORT:-8080}" "$node_bin" --max-semi-space-size=4 --max-old-space-size=120 target-app/src/main.ts &
 pids+=($!)
 (cd dashboard && PORT="${DASHBOARD_PORT:-3000}" exec "$node_bin" server.ts) &
 pids+=($!)
