@@ -23,6 +23,19 @@ beforeAll(async () => {
     batch: { ackAfter: 'queue', maxDelayMs: 600_000 },
   });
 }, 60_000);
+/** Every acknowledged point of the service is in the store, each exactly once. */
+async function expectStoredOnce(service: string, acknowledged: number): Promise<void> {
+  const result = await store.client.query({
+    query: `SELECT count() AS n, uniqExact(Attributes['seq']) AS u FROM otel_metrics_gauge
+      WHERE ServiceName = {service:String}`,
+    query_params: { service },
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ n: string; u: string }>();
+  expect(Number(row?.n)).toBe(acknowledged);
+  expect(Number(row?.u)).toBe(acknowledged);
+}
+
 afterAll(async () => {
   await collector?.close();
   await store?.close();
@@ -42,14 +55,7 @@ it('acknowledges queued rows without waiting for the batch timer and stores each
   await ingest.stop();
   expect(ingest.statuses[200]).toBe(ingest.requests);
   while (collector.stats().queueBatches > 0) await sleep(20);
-  const result = await store.client.query({
-    query: `SELECT count() AS n, uniqExact(Attributes['seq']) AS u FROM otel_metrics_gauge
-      WHERE ServiceName = 'group-commit'`,
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ n: string; u: string }>();
-  expect(Number(row?.n)).toBe(ingest.acked.size);
-  expect(Number(row?.u)).toBe(ingest.acked.size);
+  await expectStoredOnce('group-commit', ingest.acked.size);
 }, 30_000);
 
 it('inserts one batch per table at a time, shared by the requests that arrived meanwhile', async () => {
@@ -87,14 +93,7 @@ it('inserts one batch per table at a time, shared by the requests that arrived m
   expect(ingest.statuses[200]).toBe(ingest.requests);
   expect(seen.maxRunning).toBe(1);
   expect(seen.inserts).toBeLessThan(ingest.requests / 2);
-  const result = await store.client.query({
-    query: `SELECT count() AS n, uniqExact(Attributes['seq']) AS u FROM otel_metrics_gauge
-      WHERE ServiceName = 'group-commit-direct'`,
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ n: string; u: string }>();
-  expect(Number(row?.n)).toBe(ingest.acked.size);
-  expect(Number(row?.u)).toBe(ingest.acked.size);
+  await expectStoredOnce('group-commit-direct', ingest.acked.size);
 }, 60_000);
 
 it('sends a batch without waiting out its timer once the previous batch’s clients are all back', async () => {
@@ -120,12 +119,5 @@ it('sends a batch without waiting out its timer once the previous batch’s clie
   expect(ingest.statuses[200]).toBe(ingest.requests);
   // Waiting out the timer every time would allow one more round at most in these 4 s.
   expect(ingest.requests).toBeGreaterThanOrEqual(4 * clients);
-  const result = await store.client.query({
-    query: `SELECT count() AS n, uniqExact(Attributes['seq']) AS u FROM otel_metrics_gauge
-      WHERE ServiceName = 'group-commit-linger'`,
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ n: string; u: string }>();
-  expect(Number(row?.n)).toBe(ingest.acked.size);
-  expect(Number(row?.u)).toBe(ingest.acked.size);
+  await expectStoredOnce('group-commit-linger', ingest.acked.size);
 }, 60_000);
