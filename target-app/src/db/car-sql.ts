@@ -171,6 +171,12 @@ function sortKey(search: CarSearch, params: Params): { expr: string; desc: boole
 }
 
 /**
+ * Totals are exact up to COUNT_LIMIT and reported as "at least" beyond (as Elasticsearch's
+ * track_total_hits does): counting 300 000 matches would cost more than the page itself.
+ */
+export const COUNT_LIMIT = 10_000;
+
+/**
  * How a page is read depends on how many rows match (counted first, bounded by COUNT_LIMIT):
  * - up to SORT_ALL_MATCHES (all the count knows exactly, and 5 % of the table): every match is read through the filter
  *   indexes and sorted (≤ 10 000 rows: 5–20 ms at 1 M cars). Walking the
@@ -182,7 +188,7 @@ function sortKey(search: CarSearch, params: Params): { expr: string; desc: boole
  *   takes ~10 ms. Ranks rarely differ here (each word appears once per car), so the window's order
  *   is the order overall; when they do differ, a better match outside it comes on a later page.
  */
-export const SORT_ALL_MATCHES = 10_000;
+export const SORT_ALL_MATCHES = COUNT_LIMIT;
 /** Matches (up to COUNT_LIMIT + 1) out of the table's rows; few is also at most 5 % of the table. */
 export type Counted = { matches: number; tableRows: number };
 export const RELEVANCE_WINDOW = 300;
@@ -227,12 +233,6 @@ export function searchCarsQuery(search: CarSearch, counted?: Counted): SqlQuery 
     values: params.values,
   };
 }
-
-/**
- * Totals are exact up to COUNT_LIMIT and reported as "at least" beyond (as Elasticsearch's
- * track_total_hits does): counting 300 000 matches would cost more than the page itself.
- */
-export const COUNT_LIMIT = 10_000;
 
 export function hasConditions(filters: CarFilters): boolean {
   return whereConditions(filters, 'fulltext', new Params()).length > 0;
