@@ -43,7 +43,7 @@ function chance(p) {
   return random() < p;
 }
 
-/** mulberry32: a small seeded generator, so every VU builds the same popular searches. */
+/** mulberry32 (as target-app's createRandom, which a k6 script cannot import): the same popular searches every run. */
 function seeded(seed) {
   let a = seed >>> 0;
   return () => {
