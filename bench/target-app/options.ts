@@ -12,7 +12,7 @@ export const USAGE = `usage: node bench/target-app/run.ts [options]
   --search-rates LIST  step ladder of random searches (nearly all miss the caches), req/s
                        (default 20,30,45,60,80,120)
   --popular-rates LIST step ladder of popular searches (Zipf over 1,000, caches warmed), req/s
-                       (default 200,400,700,1000,1200,1500)
+                       (default 250,500,1000,1500,2000,2500)
   --step-duration S    seconds per step (default 20)
   --users N            users registered for login (default 5)
   --bcrypt-cost N      AUTH_BCRYPT_COST of the target (default 10, the product default)
@@ -46,7 +46,7 @@ const optionsSchema = z.strictObject({
   duration: seconds(1800).default(60),
   warmup: z.coerce.number().int().min(0).max(600).default(10),
   'search-rates': rateList.default([20, 30, 45, 60, 80, 120]),
-  'popular-rates': rateList.default([200, 400, 700, 1000, 1200, 1500]),
+  'popular-rates': rateList.default([250, 500, 1000, 1500, 2000, 2500]),
   'step-duration': seconds(600).default(20),
   users: z.coerce.number().int().min(1).max(100).default(5),
   'bcrypt-cost': z.coerce.number().int().min(4).max(15).default(10),

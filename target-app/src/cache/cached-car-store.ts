@@ -36,8 +36,9 @@ export function cachedCarStore(store: CarStore, cache: TwoLevelCache): CarStore 
   return {
     ...store,
     countCars,
-    searchCars: (search, parent) =>
-      always('search', cacheKeyOf(search), () => store.searchCars(search, parent, countCars), parent),
+    // Pages are cached whole, as response bytes, by the search route (getOrLoadJson); here they
+    // only share the cached count.
+    searchCars: (search, parent) => store.searchCars(search, parent, countCars),
     facetCounts: (filters, textMode, parent, overCap) =>
       always(
         'search',

@@ -37,6 +37,18 @@ export type TwoLevelCache = {
     load: () => Promise<T | undefined>,
     parent?: Context,
   ): Promise<T | undefined>;
+  /**
+   * Like getOrLoad, but keeps the value's JSON as bytes in both levels and returns them: a cached
+   * response goes out without being serialised again (a search page with facets is tens of KB of
+   * JSON, and serialising it took a fifth of the CPU of a cached search). Same keys, TTLs,
+   * invalidation and metrics as getOrLoad under the same kind.
+   */
+  getOrLoadJson(
+    kind: CacheKind,
+    key: string,
+    load: () => Promise<unknown>,
+    parent?: Context,
+  ): Promise<Buffer | undefined>;
   /** Drops one entry from both levels (a write to one car). */
   invalidate(kind: CacheKind, key: string): Promise<void>;
   /**
@@ -85,22 +97,30 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     }
   }
 
-  /** The value and its JSON text (the L1 size estimate without serialising it again). */
+  /** An L2 entry as the caller keeps it in L1 (value and its size), from the bytes Redis holds. */
+  type Decode = (bytes: Buffer) => { value: unknown; bytes: number };
+  const decodeValue: Decode = (bytes) => {
+    const json = bytes.toString('utf8');
+    return { value: JSON.parse(json), bytes: bytesOfJson(json) };
+  };
+  const keepBytes: Decode = (bytes) => ({ value: bytes, bytes: bytes.length });
+
   async function readL2(
     kind: CacheKind,
     key: string,
+    decode: Decode,
     parent: Context | undefined,
-  ): Promise<{ value: unknown; json: string } | undefined> {
+  ): Promise<{ value: unknown; bytes: number } | undefined> {
     if (redis === undefined) return undefined;
     if (!redisUp()) {
       metrics.error(kind, 'get');
       return undefined;
     }
     try {
-      const text = await timed('l2', kind, 'get', () =>
-        withRedisSpan(options.tracer, parent, 'GET', target, () => redis.get(`${keyPrefix}${key}`)),
+      const stored = await timed('l2', kind, 'get', () =>
+        withRedisSpan(options.tracer, parent, 'GET', target, () => redis.getBuffer(`${keyPrefix}${key}`)),
       );
-      return text === null ? undefined : { value: JSON.parse(text), json: text };
+      return stored === null ? undefined : decode(stored);
     } catch {
       metrics.error(kind, 'get');
       return undefined;
@@ -110,7 +130,7 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
   async function writeL2(
     kind: CacheKind,
     key: string,
-    json: string,
+    json: string | Buffer,
     ttlMs: number,
     parent: Context | undefined,
   ): Promise<void> {
@@ -130,46 +150,70 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     }
   }
 
-  async function lookup<T>(
+  /** L2, else `load()` (stored in both levels unless undefined); `asBytes`: levels keep the JSON bytes. */
+  async function lookup(
     kind: CacheKind,
     key: string,
-    load: () => Promise<T | undefined>,
+    load: () => Promise<unknown>,
+    asBytes: boolean,
     parent: Context | undefined,
-  ) {
+  ): Promise<unknown> {
     const ttlMs = ttlOf(options.ttls, kind);
-    const fromL2 = await readL2(kind, key, parent);
+    const fromL2 = await readL2(kind, key, asBytes ? keepBytes : decodeValue, parent);
     if (fromL2 !== undefined) {
       metrics.hit('l2', kind);
-      l1.set(key, fromL2.value, ttlMs, bytesOfJson(fromL2.json));
-      return fromL2.value as T;
+      l1.set(key, fromL2.value, ttlMs, fromL2.bytes);
+      return fromL2.value;
     }
     if (redis !== undefined) metrics.miss('l2', kind);
-    const value = await load();
-    if (value !== undefined) {
-      // Serialised once, for both the L1 size estimate and the L2 copy (search pages are tens of KB).
-      const json =
-        redis === undefined && options.l1MaxBytes === undefined ? undefined : JSON.stringify(value);
-      l1.set(key, value, ttlMs, json === undefined ? undefined : bytesOfJson(json));
-      if (json !== undefined) await writeL2(kind, key, json, ttlMs, parent);
+    const loaded = await load();
+    if (loaded === undefined) return undefined;
+    if (asBytes) {
+      const bytes = Buffer.from(JSON.stringify(loaded));
+      l1.set(key, bytes, ttlMs, bytes.length);
+      await writeL2(kind, key, bytes, ttlMs, parent);
+      return bytes;
     }
-    return value;
+    // Serialised once, for both the L1 size estimate and the L2 copy.
+    const json = redis === undefined && options.l1MaxBytes === undefined ? undefined : JSON.stringify(loaded);
+    l1.set(key, loaded, ttlMs, json === undefined ? undefined : bytesOfJson(json));
+    if (json !== undefined) await writeL2(kind, key, json, ttlMs, parent);
+    return loaded;
+  }
+
+  /** L1, else one shared lookup per key (concurrent misses don't stampede the database). */
+  async function cached(
+    kind: CacheKind,
+    key: string,
+    load: () => Promise<unknown>,
+    asBytes: boolean,
+    parent: Context | undefined,
+  ): Promise<unknown> {
+    const fullKey = `${kind}:${key}`;
+    const fromL1 = await timed('l1', kind, 'get', () => l1.get(fullKey));
+    if (fromL1 !== undefined) {
+      metrics.hit('l1', kind);
+      return fromL1;
+    }
+    metrics.miss('l1', kind);
+    const pending = loading.get(fullKey);
+    if (pending !== undefined) return pending;
+    const started = lookup(kind, fullKey, load, asBytes, parent).finally(() => loading.delete(fullKey));
+    loading.set(fullKey, started);
+    return started;
   }
 
   return {
     async getOrLoad<T>(kind: CacheKind, key: string, load: () => Promise<T | undefined>, parent?: Context) {
       if (!options.enabled()) return load();
-      const fullKey = `${kind}:${key}`;
-      const fromL1 = await timed('l1', kind, 'get', () => l1.get(fullKey));
-      if (fromL1 !== undefined) {
-        metrics.hit('l1', kind);
-        return fromL1 as T;
+      return (await cached(kind, key, load, false, parent)) as T | undefined;
+    },
+    async getOrLoadJson(kind, key, load, parent) {
+      if (!options.enabled()) {
+        const loaded = await load();
+        return loaded === undefined ? undefined : Buffer.from(JSON.stringify(loaded));
       }
-      metrics.miss('l1', kind);
-      const pending = loading.get(fullKey);
-      if (pending !== undefined) return (await pending) as T | undefined;
-      const started = lookup(kind, fullKey, load, parent).finally(() => loading.delete(fullKey));
-      loading.set(fullKey, started);
-      return started;
+      return (await cached(kind, key, load, true, parent)) as Buffer | undefined;
     },
     async invalidate(kind, key) {
       const fullKey = `${kind}:${key}`;

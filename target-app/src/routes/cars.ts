@@ -1,7 +1,10 @@
 // The public car API: search (filters, free text, facets, sort, offset or cursor pages), details,
 // similar cars, recommendations, and the list of makes.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { z } from 'zod';
 import { rejectBadToken } from '../auth/request-auth.ts';
+import { cacheKeyOf } from '../cache/cached-car-store.ts';
+import { LruCache } from '../cache/lru.ts';
 import type { TwoLevelCache } from '../cache/two-level-cache.ts';
 import { PRICE_BANDS } from '../cars/features.ts';
 import type { Car } from '../cars/generate.ts';
@@ -23,6 +26,11 @@ export { MAX_PAGE_SIZE } from './car-queries.ts';
 
 type PriceBandCount = { value: string; label: string; min: number; max: number | null; count: number };
 export type CarFacets = Omit<FacetCounts, 'priceBand'> & { priceBand: PriceBandCount[] };
+
+type CarSearchInput = z.output<typeof carSearchQuerySchema>;
+/** Distinct search URLs whose validation is kept, and the longest kept (≤ ~2 MB in all). */
+const VALIDATED_SEARCHES_KEPT = 2000;
+const VALIDATED_URL_MAX = 400;
 
 export type CarSearchResponse = {
   items: Car[];
@@ -58,27 +66,49 @@ export function registerCarRoutes(
   /** Signed-in users' favourites seed their recommendations; absent → only `carIds`. */
   favourites?: Favourites,
 ): void {
-  api.get('/api/cars', async (request): Promise<CarSearchResponse> => {
-    const { search, facets, usesCursor } = parseInput(carSearchQuerySchema, request.query, 'query');
-    const found = await store.searchCars(search, request.otelContext);
-    const response: CarSearchResponse = {
-      items: found.items,
-      total: found.total,
-      totalRelation: found.totalRelation,
-      ...(usesCursor ? {} : { page: search.page }),
-      pageSize: search.pageSize,
-      nextCursor: found.next === undefined ? null : encodeCursor(search.sort, found.textMode, found.next),
-    };
-    if (found.textMode !== undefined) response.textMatch = found.textMode;
-    if (facets) {
-      const textMode = found.textMode ?? 'fulltext';
-      // The search has counted the matches: facets reuse that instead of counting again.
-      const overCap = found.totalRelation === 'gte' || found.total > COUNT_LIMIT;
-      const counted = await store.facetCounts(search, textMode, request.otelContext, overCap);
-      response.facets = withBandLabels(counted.counts);
-      response.facetsRelation = counted.relation;
+  // Popular searches arrive with the same query string again and again: its validated input and
+  // cache key are kept (bounded LRU, valid queries only), so a repeat skips validation and key
+  // building — they cost more CPU than answering a cached search.
+  const validatedSearches = new LruCache<{ input: CarSearchInput; key: string }>(VALIDATED_SEARCHES_KEPT);
+  api.get('/api/cars', async (request, reply) => {
+    let validated = validatedSearches.get(request.url);
+    if (validated === undefined) {
+      const input = parseInput(carSearchQuerySchema, request.query, 'query');
+      validated = { input, key: `response:${cacheKeyOf(input)}` };
+      if (request.url.length <= VALIDATED_URL_MAX) {
+        validatedSearches.set(request.url, validated, Number.POSITIVE_INFINITY);
+      }
     }
-    return response;
+    const { search, facets, usesCursor } = validated.input;
+    // The whole response is cached as JSON bytes (the inputs are normalised by validation, so
+    // equivalent queries share it): a popular search is answered without serialising it again.
+    const body = await cache.getOrLoadJson(
+      'search',
+      validated.key,
+      async (): Promise<CarSearchResponse> => {
+        const found = await store.searchCars(search, request.otelContext);
+        const response: CarSearchResponse = {
+          items: found.items,
+          total: found.total,
+          totalRelation: found.totalRelation,
+          ...(usesCursor ? {} : { page: search.page }),
+          pageSize: search.pageSize,
+          nextCursor: found.next === undefined ? null : encodeCursor(search.sort, found.textMode, found.next),
+        };
+        if (found.textMode !== undefined) response.textMatch = found.textMode;
+        if (facets) {
+          const textMode = found.textMode ?? 'fulltext';
+          // The search has counted the matches: facets reuse that instead of counting again.
+          const overCap = found.totalRelation === 'gte' || found.total > COUNT_LIMIT;
+          const counted = await store.facetCounts(search, textMode, request.otelContext, overCap);
+          response.facets = withBandLabels(counted.counts);
+          response.facetsRelation = counted.relation;
+        }
+        return response;
+      },
+      request.otelContext,
+    );
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 
   api.get('/api/cars/:id', async (request, reply) => {
