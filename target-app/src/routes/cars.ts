@@ -80,7 +80,7 @@ export function registerCarRoutes(
       }
     }
     const { search, facets, usesCursor } = validated.input;
-    // The whole response is cached as JSON bytes (the inputs are normalised by validation, so
+    // The whole response is cached as JSON text (the inputs are normalised by validation, so
     // equivalent queries share it): a popular search is answered without serialising it again.
     const body = await cache.getOrLoadJson(
       'search',

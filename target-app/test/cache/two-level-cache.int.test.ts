@@ -72,23 +72,23 @@ describe('TwoLevelCache invalidation', () => {
     expect(loads).toBe(1);
   });
 
-  it('keeps responses as JSON bytes in both levels, with the same invalidation', async () => {
+  it('keeps responses as JSON text in both levels, with the same invalidation', async () => {
     const cache = newCache();
     let loads = 0;
     const load = async () => ({ items: [{ id: 7, city: 'München' }], n: ++loads });
     const first = await cache.getOrLoadJson('search', 'response:q', load);
-    expect(JSON.parse(first!.toString('utf8'))).toEqual({ items: [{ id: 7, city: 'München' }], n: 1 });
-    // L1 hands back the very bytes it stored; Redis holds the same JSON for other instances.
+    expect(JSON.parse(first!)).toEqual({ items: [{ id: 7, city: 'München' }], n: 1 });
+    // L1 hands back the very text it stored; Redis holds the same JSON for other instances.
     expect(await cache.getOrLoadJson('search', 'response:q', load)).toBe(first);
-    expect(await redis.getBuffer(`${PREFIX}search:response:q`)).toEqual(first);
+    expect(await redis.get(`${PREFIX}search:response:q`)).toBe(first);
     const other = await newCache().getOrLoadJson('search', 'response:q', load);
-    expect(other).toEqual(first);
+    expect(other).toBe(first);
     expect(loads).toBe(1);
 
     await cache.invalidateKind('search');
     expect(await redis.exists(`${PREFIX}search:response:q`)).toBe(0);
     const again = await cache.getOrLoadJson('search', 'response:q', load);
-    expect(JSON.parse(again!.toString('utf8')).n).toBe(2);
+    expect(JSON.parse(again!).n).toBe(2);
     expect(await cache.getOrLoadJson('search', 'response:none', async () => undefined)).toBeUndefined();
   });
 });
