@@ -71,16 +71,17 @@ export function checkTargets(r: BenchReport): TargetCheck[] {
     step === undefined
       ? `no step kept p95 < ${SEARCH_P95_LIMIT_MS} ms`
       : `${step.phase.endpoints[endpoint]?.achievedRate} req/s at p95 ${step.phase.endpoints[endpoint]?.p95Ms} ms`;
+  // "> 1,000 req/s" needs a kept step SET above 1,000/s (a 1,000/s step getting 1,000.1 is not more).
   return [
     {
       target: 'p95 < 200 ms at > 1,000 req/s (popular searches)',
       measured: kept(bestPopular, 'popular'),
-      pass: bestPopular !== undefined && (bestPopular.phase.endpoints.popular?.achievedRate ?? 0) > 1000,
+      pass: bestPopular !== undefined && bestPopular.rate > 1000,
     },
     {
       target: 'p95 < 200 ms at > 1,000 req/s (random searches)',
       measured: kept(bestRandom, 'search'),
-      pass: bestRandom !== undefined && (bestRandom.phase.endpoints.search?.achievedRate ?? 0) > 1000,
+      pass: bestRandom !== undefined && bestRandom.rate > 1000,
     },
     {
       target: 'search p95 < 300 ms (mix)',
