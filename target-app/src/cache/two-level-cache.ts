@@ -148,38 +148,11 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     }
   }
 
-  /** L2, else `load()` (stored in both levels unless undefined); `asJson`: levels keep the JSON text. */
-  async function lookup(
-    kind: CacheKind,
-    key: string,
-    load: () => Promise<unknown>,
-    asJson: boolean,
-    parent: Context | undefined,
-  ): Promise<unknown> {
-    const ttlMs = ttlOf(options.ttls, kind);
-    const fromL2 = await readL2(kind, key, asJson ? keepJson : decodeValue, parent);
-    if (fromL2 !== undefined) {
-      metrics.hit('l2', kind);
-      l1.set(key, fromL2.value, ttlMs, fromL2.bytes);
-      return fromL2.value;
-    }
-    if (redis !== undefined) metrics.miss('l2', kind);
-    const loaded = await load();
-    if (loaded === undefined) return undefined;
-    if (asJson) {
-      const json = JSON.stringify(loaded);
-      l1.set(key, json, ttlMs, bytesOfJson(json));
-      await writeL2(kind, key, json, ttlMs, parent);
-      return json;
-    }
-    // Serialised once, for both the L1 size estimate and the L2 copy.
-    const json = redis === undefined && options.l1MaxBytes === undefined ? undefined : JSON.stringify(loaded);
-    l1.set(key, loaded, ttlMs, json === undefined ? undefined : bytesOfJson(json));
-    if (json !== undefined) await writeL2(kind, key, json, ttlMs, parent);
-    return loaded;
-  }
-
-  /** L1, else one shared lookup per key (concurrent misses don't stampede the database). */
+  /**
+   * L1, else one shared lookup per key (concurrent misses don't stampede the database): L2, else
+   * `load()`, stored in both levels unless undefined. `asJson`: `load` yields JSON text, which both
+   * levels keep as it is.
+   */
   async function cached(
     kind: CacheKind,
     key: string,
@@ -196,7 +169,28 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     metrics.miss('l1', kind);
     const pending = loading.get(fullKey);
     if (pending !== undefined) return pending;
-    const started = lookup(kind, fullKey, load, asJson, parent).finally(() => loading.delete(fullKey));
+    const ttlMs = ttlOf(options.ttls, kind);
+    const lookup = async (): Promise<unknown> => {
+      const fromL2 = await readL2(kind, fullKey, asJson ? keepJson : decodeValue, parent);
+      if (fromL2 !== undefined) {
+        metrics.hit('l2', kind);
+        l1.set(fullKey, fromL2.value, ttlMs, fromL2.bytes);
+        return fromL2.value;
+      }
+      if (redis !== undefined) metrics.miss('l2', kind);
+      const loaded = await load();
+      if (loaded === undefined) return undefined;
+      // Serialised once (if at all), for both the L1 size estimate and the L2 copy.
+      const json = asJson
+        ? (loaded as string)
+        : redis === undefined && options.l1MaxBytes === undefined
+          ? undefined
+          : JSON.stringify(loaded);
+      l1.set(fullKey, loaded, ttlMs, json === undefined ? undefined : bytesOfJson(json));
+      if (json !== undefined) await writeL2(kind, fullKey, json, ttlMs, parent);
+      return loaded;
+    };
+    const started = lookup().finally(() => loading.delete(fullKey));
     loading.set(fullKey, started);
     return started;
   }
@@ -207,11 +201,12 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
       return (await cached(kind, key, load, false, parent)) as T | undefined;
     },
     async getOrLoadJson(kind, key, load, parent) {
-      if (!options.enabled()) {
+      const loadJson = async () => {
         const loaded = await load();
         return loaded === undefined ? undefined : JSON.stringify(loaded);
-      }
-      return (await cached(kind, key, load, true, parent)) as string | undefined;
+      };
+      if (!options.enabled()) return loadJson();
+      return (await cached(kind, key, loadJson, true, parent)) as string | undefined;
     },
     async invalidate(kind, key) {
       const fullKey = `${kind}:${key}`;
