@@ -67,9 +67,9 @@ function vusFor(rate) {
 
 // Each scenario runs WARMUP_SECONDS at its rate before the measured DURATION, and requests in that
 // window are tagged endpoint 'warmup' (kept out of every figure the runner reads). k6 needs ~2 s to
-// get hundreds of pre-allocated VUs going (connections, copies of setup()'s data): at 1,200/s it
-// dropped ~1,000 iterations in the first 2 s of every scenario and none after, whatever the
-// scenario's length — also when a warm-up scenario at the same rate had just run before it.
+// get hundreds of pre-allocated VUs going: at 1,200/s it dropped ~1,000 iterations in the first 2 s
+// of every scenario and none after, whatever the scenario's length — also when a warm-up scenario
+// at the same rate had just run on the same VUs (so not connections or setup() data copies).
 const WARMUP_MS = Number(__ENV.WARMUP_SECONDS || 0) * 1000;
 const DURATION_S = Number.parseFloat(DURATION);
 
