@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { beginMachineWindow, type MachineWindow } from './machine-sampler.ts';
 import { type RunningTarget, round1 } from './target-process.ts';
 
 export const ENDPOINTS = ['search', 'popular', 'details', 'recommendations', 'login'] as const;
@@ -42,6 +43,8 @@ export type PhaseResult = {
   /** Target CPU time per request served (ms): the steadiest overhead figure on a noisy machine. */
   cpuMsPerRequest: number;
   cpuUtilisation: number;
+  /** Who else used the 2 cores meanwhile (PostgreSQL, Redis, k6) and the hypervisor's steal. */
+  machine: MachineWindow;
 };
 
 const values = z.record(z.string(), z.number().nullable());
@@ -80,6 +83,7 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
   args.push(SCRIPT);
 
   target.beginWindow();
+  const endMachineWindow = beginMachineWindow();
   const started = performance.now();
   // k6 shares the 2 cores with the target: a less eager Go GC (it keeps every Trend sample) leaves
   // the target ~15 % more CPU at 1,000 req/s; memory is not short here (k6 peaks under 1 GB).
@@ -100,6 +104,7 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
   clearInterval(ticker);
   const elapsedSeconds = (performance.now() - started) / 1000;
   const { peakRssMb, cpuSeconds } = target.window();
+  const machine = endMachineWindow();
   if (code !== 0 || !existsSync(summaryPath)) {
     throw new Error(`k6 (${label}) exited with ${code}:\n${stderr}`);
   }
@@ -138,6 +143,7 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     peakRssMb,
     cpuMsPerRequest: allRequests > 0 ? round2((cpuSeconds * 1000) / allRequests) : 0,
     cpuUtilisation: round2(cpuSeconds / elapsedSeconds),
+    machine,
   };
 }
 

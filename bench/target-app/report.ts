@@ -110,6 +110,13 @@ const pct = (rate: number): string => (rate * 100).toFixed(rate > 0 && rate < 0.
 const pad = (value: unknown, width: number): string => String(value).padEnd(width);
 const padStart = (value: unknown, width: number): string => String(value).padStart(width);
 
+/** The rest of the machine in the same window: a slow phase next to a busy PostgreSQL or high steal. */
+function machineLine(phase: PhaseResult): string {
+  const m = phase.machine;
+  if (m.busy === null) return 'machine: not sampled';
+  return `machine ${Math.round(m.busy * 100)} % busy (steal ${pct(m.steal ?? 0)} %), PostgreSQL ${m.postgresCores} cores, k6 ${m.k6Cores}, Redis ${m.redisCores}`;
+}
+
 function phaseRows(phase: PhaseResult): string[] {
   const rows: string[] = [];
   for (const [endpoint, s] of Object.entries(phase.endpoints)) {
@@ -118,7 +125,7 @@ function phaseRows(phase: PhaseResult): string[] {
     );
   }
   rows.push(
-    `  ${pad(phase.label, 22)} ${pad('(all)', 16)} ${padStart(phase.totalRate, 12)} ${padStart('', 8)} ${padStart(phase.totalP95Ms, 8)} ${padStart('', 8)} ${padStart(pct(phase.totalErrorRate), 7)} ${padStart('', 7)}   RSS ${phase.peakRssMb} MB, CPU ${phase.cpuMsPerRequest} ms/req (${Math.round(phase.cpuUtilisation * 100)} % of a core)`,
+    `  ${pad(phase.label, 22)} ${pad('(all)', 16)} ${padStart(phase.totalRate, 12)} ${padStart('', 8)} ${padStart(phase.totalP95Ms, 8)} ${padStart('', 8)} ${padStart(pct(phase.totalErrorRate), 7)} ${padStart('', 7)}   RSS ${phase.peakRssMb} MB, CPU ${phase.cpuMsPerRequest} ms/req (${Math.round(phase.cpuUtilisation * 100)} % of a core); ${machineLine(phase)}`,
   );
   return rows;
 }
@@ -131,7 +138,7 @@ function ladderRows(title: string, endpoint: 'search' | 'popular', steps: StepRe
   for (const step of steps) {
     const s = step.phase.endpoints[endpoint];
     lines.push(
-      `  ${padStart(step.rate, 6)} ${padStart(s?.achievedRate, 8)} ${padStart(s?.p50Ms, 8)} ${padStart(s?.p95Ms, 8)} ${padStart(s?.p99Ms, 8)} ${padStart(pct(s?.errorRate ?? 0), 7)} ${padStart(s?.droppedIterations, 7)} ${padStart(step.phase.peakRssMb, 7)}  ${step.breached ? `breach: ${step.reason}` : 'ok'}`,
+      `  ${padStart(step.rate, 6)} ${padStart(s?.achievedRate, 8)} ${padStart(s?.p50Ms, 8)} ${padStart(s?.p95Ms, 8)} ${padStart(s?.p99Ms, 8)} ${padStart(pct(s?.errorRate ?? 0), 7)} ${padStart(s?.droppedIterations, 7)} ${padStart(step.phase.peakRssMb, 7)}  ${pad(step.breached ? `breach: ${step.reason}` : 'ok', 14)} ${machineLine(step.phase)}`,
     );
   }
   return lines;

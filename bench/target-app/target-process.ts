@@ -7,7 +7,7 @@ import { join } from 'node:path';
 const MAIN = join(import.meta.dirname, '..', '..', 'target-app', 'src', 'main.ts');
 /** The V8 flags the target is deployed with (target-app/Dockerfile), so the RSS measured is the real one. */
 const NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=120'];
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+export const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const SAMPLE_MS = 200;
 
 export type RunningTarget = {

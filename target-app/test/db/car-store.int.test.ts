@@ -1,11 +1,13 @@
 // The car store on both engines — PGlite and a real PostgreSQL server (pg pool, COPY load): results
 // agree with the generator filtered in memory, and the planner reads the indexes, never scanning cars.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceBandOf } from '../../src/cars/features.ts';
 import { type Car, generateCars } from '../../src/cars/generate.ts';
 import { type CarFilters, type CarSearch, countCarsQuery, searchCarsQuery } from '../../src/db/car-sql.ts';
 import { type CarStore, openCarStore } from '../../src/db/car-store.ts';
 import { facetCountsQuery } from '../../src/db/facet-sql.ts';
+import { CARS_AUTOVACUUM } from '../../src/db/schema.ts';
 import {
   popularCarsQuery,
   profileRecommendationsQuery,
@@ -268,6 +270,22 @@ describe.each(['pglite', 'postgresql'] as const)('car store on %s', (engine) => 
       expect(plan, plan).not.toMatch(/Seq Scan on cars/);
     }
   });
+
+  it.runIf(engine === 'postgresql')(
+    'has the cars vacuumed after a few hundred price changes, not after 20 % of the table',
+    async () => {
+      const client = new pg.Client({ connectionString: database!.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ reloptions: string[] }>(
+          "SELECT reloptions FROM pg_class WHERE relname = 'cars'",
+        );
+        expect(rows[0]?.reloptions).toEqual(CARS_AUTOVACUUM.split(', ').map((o) => o.replace(/ = /, '=')));
+      } finally {
+        await client.end();
+      }
+    },
+  );
 
   it('plans similar cars and recommendations through indexes, with no sequential scan on cars', async () => {
     const seeds = cars.slice(0, 3).map((c) => ({ ...c, priceBand: priceBandOf(c.price) }));
