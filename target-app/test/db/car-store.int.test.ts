@@ -7,13 +7,13 @@ import { type Car, generateCars } from '../../src/cars/generate.ts';
 import { type CarFilters, type CarSearch, countCarsQuery, searchCarsQuery } from '../../src/db/car-sql.ts';
 import { type CarStore, openCarStore } from '../../src/db/car-store.ts';
 import { facetCountsQuery } from '../../src/db/facet-sql.ts';
-import { CARS_AUTOVACUUM } from '../../src/db/schema.ts';
 import {
   popularCarsQuery,
   profileRecommendationsQuery,
   similarCarsQuery,
 } from '../../src/db/recommend-sql.ts';
 import { buildProfile } from '../../src/db/recommendations.ts';
+import { CARS_AUTOVACUUM } from '../../src/db/schema.ts';
 import {
   buildVocabulary,
   SELECT_SEARCH_TERMS,
