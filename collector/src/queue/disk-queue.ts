@@ -4,20 +4,11 @@
 // plan (records merged into one insert, and its token) it is working on. A plan is fsync'd before
 // its insert, so after a crash the same records are replayed with the same token; the commit that
 // follows need not be fsync'd: a lagging cursor only repeats a plan the store has already seen.
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { type FileHandle, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Row } from '../write/rows.ts';
-import { encodeFrame, FRAME_HEADER, isSegmentName, scanFrames, segmentName } from './segment-file.ts';
+import { encodeFrame, readFrame, scanSegments, segmentName } from './segment-file.ts';
 
 export interface QueueRecord {
   table: string;
@@ -210,20 +201,10 @@ export class DiskQueue {
   /** Reads the oldest `count` records not yet replayed. */
   peek(count = 1): QueueRecord[] {
     const records: QueueRecord[] = [];
-    for (const p of this.index.slice(0, count)) {
-      if (p.record) {
-        records.push(p.record);
-        continue;
-      }
-      const fd = openSync(join(this.dir, segmentName(p.segment)), 'r');
-      try {
-        const buffer = Buffer.allocUnsafe(p.length - FRAME_HEADER);
-        readSync(fd, buffer, 0, buffer.length, p.offset + FRAME_HEADER);
-        records.push(JSON.parse(buffer.toString('utf8')) as QueueRecord);
-      } finally {
-        closeSync(fd);
-      }
-    }
+    for (const p of this.index.slice(0, count))
+      records.push(
+        p.record ?? readFrame<QueueRecord>(join(this.dir, segmentName(p.segment)), p.offset, p.length),
+      );
     return records;
   }
 
@@ -292,34 +273,20 @@ export class DiskQueue {
     } catch {}
     this.recoveredPlan = cursor.plan ?? null;
     this.oldestSegment = cursor.segment;
-    const segments = readdirSync(this.dir)
-      .filter(isSegmentName)
-      .map((f) => Number(f.slice(0, 10)))
-      .sort((a, b) => a - b);
-    for (const segment of segments) {
-      const path = join(this.dir, segmentName(segment));
-      if (segment < cursor.segment) {
-        rmSync(path, { force: true });
-        continue;
-      }
-      const scanned = scanFrames<QueueRecord>(
-        readFileSync(path),
-        segment === cursor.segment ? cursor.offset : 0,
-      );
-      for (const { offset, length, record } of scanned.frames) {
-        this.index.push({
-          segment,
-          offset,
-          length,
-          rows: record.rows.length,
-          attempted: record.attempted === true,
-        });
-        this.bytes += length;
-      }
-      if (scanned.corrupt) this.corruptRecords++;
+    const scanned = scanSegments<QueueRecord>(this.dir, cursor);
+    for (const { segment, offset, length, record } of scanned.frames) {
+      this.index.push({
+        segment,
+        offset,
+        length,
+        rows: record.rows.length,
+        attempted: record.attempted === true,
+      });
+      this.bytes += length;
     }
+    this.corruptRecords += scanned.corrupt;
     // New records always go to a fresh segment, so a torn tail is never appended to.
-    this.writeSegment = (segments.at(-1) ?? -1) + 1;
+    this.writeSegment = (scanned.lastSegment ?? -1) + 1;
     this.writeOffset = 0;
   }
 }

@@ -1,6 +1,9 @@
 // The queue's file format: segment files of framed records — magic, payload length, crc32 of the
 // payload (little-endian u32 each), then the record as JSON. A frame that is short or fails its
-// checksum ends the readable part of a segment (a crash mid-append leaves exactly that).
+// checksum ends the readable part of a segment (a crash mid-append leaves exactly that). Also
+// reading them back: one frame, or every segment of a queue directory on open.
+import { closeSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
 export const FRAME_HEADER = 12;
@@ -38,4 +41,47 @@ export function scanFrames<T>(data: Buffer, offset: number): { frames: ScannedFr
     offset = end;
   }
   return { frames, corrupt: offset < data.length };
+}
+
+/** The payload of one frame read back from its segment file. */
+export function readFrame<T>(path: string, offset: number, length: number): T {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(length - FRAME_HEADER);
+    readSync(fd, buffer, 0, buffer.length, offset + FRAME_HEADER);
+    return JSON.parse(buffer.toString('utf8')) as T;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface QueuedFrame<T> extends ScannedFrame<T> {
+  segment: number;
+}
+
+/**
+ * Every whole frame of the directory's segments from (segment, offset) on, oldest first; segments
+ * before it are deleted (fully replayed). `corrupt` counts segments whose tail was unreadable.
+ */
+export function scanSegments<T>(
+  dir: string,
+  from: { segment: number; offset: number },
+): { frames: QueuedFrame<T>[]; corrupt: number; lastSegment: number | undefined } {
+  const segments = readdirSync(dir)
+    .filter(isSegmentName)
+    .map((f) => Number(f.slice(0, 10)))
+    .sort((a, b) => a - b);
+  const frames: QueuedFrame<T>[] = [];
+  let corrupt = 0;
+  for (const segment of segments) {
+    const path = join(dir, segmentName(segment));
+    if (segment < from.segment) {
+      rmSync(path, { force: true });
+      continue;
+    }
+    const scanned = scanFrames<T>(readFileSync(path), segment === from.segment ? from.offset : 0);
+    for (const frame of scanned.frames) frames.push({ ...frame, segment });
+    if (scanned.corrupt) corrupt++;
+  }
+  return { frames, corrupt, lastSegment: segments.at(-1) };
 }
