@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { beginDatabaseWindow, type DatabaseWindow } from './db-sampler.ts';
 import { beginMachineWindow, type MachineWindow } from './machine-sampler.ts';
 import { type RunningTarget, round1 } from './target-process.ts';
 
@@ -45,6 +46,8 @@ export type PhaseResult = {
   cpuUtilisation: number;
   /** Who else used the 2 cores meanwhile (PostgreSQL, Redis, k6) and the hypervisor's steal. */
   machine: MachineWindow;
+  /** PostgreSQL's side of the window, with its buffer pages per request served. */
+  database: (DatabaseWindow & { buffersPerRequest: number }) | null;
 };
 
 const values = z.record(z.string(), z.number().nullable());
@@ -58,6 +61,8 @@ export type PhaseInput = {
   rates: Rates;
   durationSeconds: number;
   carCount: number;
+  /** The bench database (its statistics are read around the window). */
+  databaseUrl: string;
   users: { email: string; password: string }[];
   workDir: string;
   log: (line: string) => void;
@@ -83,6 +88,7 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
   args.push(SCRIPT);
 
   target.beginWindow();
+  const endDatabaseWindow = await beginDatabaseWindow(input.databaseUrl);
   const endMachineWindow = beginMachineWindow();
   const started = performance.now();
   // k6 shares the 2 cores with the target: a less eager Go GC (it keeps every Trend sample) leaves
@@ -105,6 +111,7 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
   const elapsedSeconds = (performance.now() - started) / 1000;
   const { peakRssMb, cpuSeconds } = target.window();
   const machine = endMachineWindow();
+  const database = await endDatabaseWindow();
   if (code !== 0 || !existsSync(summaryPath)) {
     throw new Error(`k6 (${label}) exited with ${code}:\n${stderr}`);
   }
@@ -144,6 +151,10 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     cpuMsPerRequest: allRequests > 0 ? round2((cpuSeconds * 1000) / allRequests) : 0,
     cpuUtilisation: round2(cpuSeconds / elapsedSeconds),
     machine,
+    database: database && {
+      ...database,
+      buffersPerRequest: allRequests > 0 ? Math.round(database.buffers / allRequests) : 0,
+    },
   };
 }
 

@@ -26,6 +26,8 @@ export type MachineWindow = {
   postgresCores: number | null;
   redisCores: number | null;
   k6Cores: number | null;
+  /** cpuReferenceMs() just before the window: the machine's speed at the time. */
+  referenceMs: number;
 };
 
 const WATCHED = ['postgres', 'redis-server'] as const;
@@ -67,13 +69,49 @@ function read(): Totals | null {
   };
 }
 
-/** Starts a window now; the returned function ends it. */
+/** Car-like records (~1.5 MB as JSON) for the reference work. */
+const REFERENCE_INPUT = Array.from({ length: 10_000 }, (_, i) => ({
+  id: i,
+  make: `Make ${i % 40}`,
+  model: `Model ${i % 300}`,
+  price: i * 13.7,
+  year: 2000 + (i % 25),
+  features: ['sunroof', 'heated seats', 'tow bar'].slice(i % 3),
+  dealer: { name: `Dealer ${i % 500}`, city: `City ${i % 90}` },
+}));
+
+/**
+ * Median milliseconds of a fixed piece of single-threaded work like the service's (a JSON round
+ * trip of 10,000 car-like records, 5 times; allocation and GC included). Two runs of this bench
+ * had k6 spend 30–40 % more CPU on the same request rates with ~0 steal reported, so the host's
+ * speed varies; taken while the target is idle, this tells a slow machine from a slow service.
+ */
+export function cpuReferenceMs(): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    JSON.parse(JSON.stringify(REFERENCE_INPUT));
+    times.push(performance.now() - started);
+  }
+  return round2(times.sort((a, b) => a - b)[2]!);
+}
+
+/** Starts a window now (after measuring the machine's speed); the returned function ends it. */
 export function beginMachineWindow(): () => MachineWindow {
+  const referenceMs = cpuReferenceMs();
   const start = read();
   return () => {
     const end = read();
     if (start === null || end === null || end.all <= start.all)
-      return { busy: null, steal: null, iowait: null, postgresCores: null, redisCores: null, k6Cores: null };
+      return {
+        busy: null,
+        steal: null,
+        iowait: null,
+        postgresCores: null,
+        redisCores: null,
+        k6Cores: null,
+        referenceMs,
+      };
     const ticks = end.all - start.all;
     const seconds = (end.at - start.at) / 1000;
     const share = (field: 'steal' | 'iowait' | 'idle') => round3((end[field] - start[field]) / ticks);
@@ -85,6 +123,7 @@ export function beginMachineWindow(): () => MachineWindow {
       postgresCores: cores('postgres'),
       redisCores: cores('redis-server'),
       k6Cores: round2((end.reapedChildren - start.reapedChildren) / seconds),
+      referenceMs,
     };
   };
 }

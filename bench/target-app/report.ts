@@ -114,7 +114,10 @@ const padStart = (value: unknown, width: number): string => String(value).padSta
 function machineLine(phase: PhaseResult): string {
   const m = phase.machine;
   if (m.busy === null) return 'machine: not sampled';
-  return `machine ${Math.round(m.busy * 100)} % busy (steal ${pct(m.steal ?? 0)} %), PostgreSQL ${m.postgresCores} cores, k6 ${m.k6Cores}, Redis ${m.redisCores}`;
+  const machine = `CPU reference ${m.referenceMs} ms; machine ${Math.round(m.busy * 100)} % busy (steal ${pct(m.steal ?? 0)} %), PostgreSQL ${m.postgresCores} cores, k6 ${m.k6Cores}, Redis ${m.redisCores}`;
+  const d = phase.database;
+  if (d === null) return machine;
+  return `${machine}; PostgreSQL ${d.buffersPerRequest} buffers/req, cars ${d.carUpdates} updates, ${d.carVacuums} vacuums, ${d.carDeadRows} dead rows`;
 }
 
 function phaseRows(phase: PhaseResult): string[] {

@@ -110,7 +110,7 @@ async function stopTarget(): Promise<void> {
 }
 
 async function measuredMix(label: string): Promise<PhaseResult> {
-  const common = { target: target!, carCount: opts.cars, users, workDir, log: progress };
+  const common = { target: target!, carCount: opts.cars, databaseUrl: dbUrl!, users, workDir, log: progress };
   if (opts.warmup > 0) {
     progress(`${label}: warm-up ${opts.warmup} s (not measured)`);
     await runPhase({ ...common, label: `${label} warm-up`, rates: opts.rates, durationSeconds: opts.warmup });
@@ -138,6 +138,7 @@ async function stepLadder(endpoint: 'search' | 'popular', rates: number[]): Prom
       rates: { [endpoint]: rate },
       durationSeconds: opts['step-duration'],
       carCount: opts.cars,
+      databaseUrl: dbUrl!,
       users,
       workDir,
       log: progress,
@@ -168,6 +169,7 @@ async function warmPopular(): Promise<void> {
     rates: {},
     durationSeconds: 1,
     carCount: opts.cars,
+    databaseUrl: dbUrl!,
     users,
     workDir,
     log: progress,
