@@ -82,9 +82,10 @@ const REFERENCE_INPUT = Array.from({ length: 10_000 }, (_, i) => ({
 
 /**
  * Median milliseconds of a fixed piece of single-threaded work like the service's (a JSON round
- * trip of 10,000 car-like records, 5 times; allocation and GC included). Two runs of this bench
- * had k6 spend 30–40 % more CPU on the same request rates with ~0 steal reported, so the host's
- * speed varies; taken while the target is idle, this tells a slow machine from a slow service.
+ * trip of 10,000 car-like records, 5 times; allocation and GC included), taken while the target is
+ * idle: it tells a slow machine from a slow service. Seen: before a mix phase that ran slow it took
+ * 38 ms against 30–31 ms before the others, while PostgreSQL spent 28 % more CPU on the same
+ * buffer pages per request — and the hypervisor reported ~0 steal.
  */
 export function cpuReferenceMs(): number {
   const times: number[] = [];
