@@ -110,17 +110,40 @@ const pct = (rate: number): string => (rate * 100).toFixed(rate > 0 && rate < 0.
 const pad = (value: unknown, width: number): string => String(value).padEnd(width);
 const padStart = (value: unknown, width: number): string => String(value).padStart(width);
 
-/** The rest of the machine in the same window: a slow phase next to a busy PostgreSQL or high steal. */
-function machineLine(phase: PhaseResult): string {
+/** Reference times more than this much above the run's median mark a phase run on a slower machine. */
+const SLOW_HOST = 1.1;
+
+/** The run's median CPU reference (each phase's is taken just before it). */
+function medianReference(r: BenchReport): number {
+  const phases = [r.mixOn, r.mixOff, r.mixOnAgain, ...r.steps, ...r.popularSteps].map((p) =>
+    'phase' in p ? p.phase : p,
+  );
+  const refs = phases.map((p) => p.machine.referenceMs).sort((a, b) => a - b);
+  return refs[Math.floor(refs.length / 2)] ?? 0;
+}
+
+/** "+24 %" when the phase's reference is well above the run's median, else null. */
+function hostSlowdown(phase: PhaseResult, median: number): string | null {
+  const ref = phase.machine.referenceMs;
+  return median > 0 && ref > median * SLOW_HOST ? `+${Math.round((ref / median - 1) * 100)} %` : null;
+}
+
+/**
+ * The rest of the machine in the same window: a slow phase next to a busy PostgreSQL, high steal,
+ * or a CPU reference well above the run's median (the host itself was slower).
+ */
+function machineLine(phase: PhaseResult, median: number): string {
   const m = phase.machine;
   if (m.busy === null) return 'machine: not sampled';
-  const machine = `CPU reference ${m.referenceMs} ms; machine ${Math.round(m.busy * 100)} % busy (steal ${pct(m.steal ?? 0)} %), PostgreSQL ${m.postgresCores} cores, k6 ${m.k6Cores}, Redis ${m.redisCores}`;
+  const slower = hostSlowdown(phase, median);
+  const reference = `CPU reference ${m.referenceMs} ms${slower ? ` (${slower} vs the run's median: the host was slower just before)` : ''}`;
+  const machine = `${reference}; machine ${Math.round(m.busy * 100)} % busy (steal ${pct(m.steal ?? 0)} %), PostgreSQL ${m.postgresCores} cores, k6 ${m.k6Cores}, Redis ${m.redisCores}`;
   const d = phase.database;
   if (d === null) return machine;
   return `${machine}; PostgreSQL ${d.buffersPerRequest} buffers/req, cars ${d.carUpdates} updates, ${d.carVacuums} vacuums, ${d.carDeadRows} dead rows`;
 }
 
-function phaseRows(phase: PhaseResult): string[] {
+function phaseRows(phase: PhaseResult, median: number): string[] {
   const rows: string[] = [];
   for (const [endpoint, s] of Object.entries(phase.endpoints)) {
     rows.push(
@@ -128,12 +151,17 @@ function phaseRows(phase: PhaseResult): string[] {
     );
   }
   rows.push(
-    `  ${pad(phase.label, 22)} ${pad('(all)', 16)} ${padStart(phase.totalRate, 12)} ${padStart('', 8)} ${padStart(phase.totalP95Ms, 8)} ${padStart('', 8)} ${padStart(pct(phase.totalErrorRate), 7)} ${padStart('', 7)}   RSS ${phase.peakRssMb} MB, CPU ${phase.cpuMsPerRequest} ms/req (${Math.round(phase.cpuUtilisation * 100)} % of a core); ${machineLine(phase)}`,
+    `  ${pad(phase.label, 22)} ${pad('(all)', 16)} ${padStart(phase.totalRate, 12)} ${padStart('', 8)} ${padStart(phase.totalP95Ms, 8)} ${padStart('', 8)} ${padStart(pct(phase.totalErrorRate), 7)} ${padStart('', 7)}   RSS ${phase.peakRssMb} MB, CPU ${phase.cpuMsPerRequest} ms/req (${Math.round(phase.cpuUtilisation * 100)} % of a core); ${machineLine(phase, median)}`,
   );
   return rows;
 }
 
-function ladderRows(title: string, endpoint: 'search' | 'popular', steps: StepResult[]): string[] {
+function ladderRows(
+  title: string,
+  endpoint: 'search' | 'popular',
+  steps: StepResult[],
+  median: number,
+): string[] {
   const lines = [
     `\nstep ladder, ${title} (stop at p95 ≥ ${SEARCH_P95_LIMIT_MS} ms, errors > 1 % or dropped > 1 %):`,
     `  ${padStart('rate', 6)} ${padStart('got', 8)} ${padStart('p50', 8)} ${padStart('p95', 8)} ${padStart('p99', 8)} ${padStart('err %', 7)} ${padStart('dropped', 7)} ${padStart('RSS MB', 7)}  verdict`,
@@ -141,7 +169,7 @@ function ladderRows(title: string, endpoint: 'search' | 'popular', steps: StepRe
   for (const step of steps) {
     const s = step.phase.endpoints[endpoint];
     lines.push(
-      `  ${padStart(step.rate, 6)} ${padStart(s?.achievedRate, 8)} ${padStart(s?.p50Ms, 8)} ${padStart(s?.p95Ms, 8)} ${padStart(s?.p99Ms, 8)} ${padStart(pct(s?.errorRate ?? 0), 7)} ${padStart(s?.droppedIterations, 7)} ${padStart(step.phase.peakRssMb, 7)}  ${pad(step.breached ? `breach: ${step.reason}` : 'ok', 14)} ${machineLine(step.phase)}`,
+      `  ${padStart(step.rate, 6)} ${padStart(s?.achievedRate, 8)} ${padStart(s?.p50Ms, 8)} ${padStart(s?.p95Ms, 8)} ${padStart(s?.p99Ms, 8)} ${padStart(pct(s?.errorRate ?? 0), 7)} ${padStart(s?.droppedIterations, 7)} ${padStart(step.phase.peakRssMb, 7)}  ${pad(step.breached ? `breach: ${step.reason}` : 'ok', 14)} ${machineLine(step.phase, median)}`,
     );
   }
   return lines;
@@ -149,6 +177,7 @@ function ladderRows(title: string, endpoint: 'search' | 'popular', steps: StepRe
 
 export function formatReport(r: BenchReport, overhead: Overhead, targets: TargetCheck[]): string {
   const lines: string[] = [];
+  const median = medianReference(r);
   const l = r.load;
   lines.push(
     `\nload: ${l.cars.toLocaleString('en')} cars into PostgreSQL in ${l.loadSeconds ?? l.wallSeconds} s` +
@@ -159,12 +188,14 @@ export function formatReport(r: BenchReport, overhead: Overhead, targets: Target
   lines.push(
     `  ${pad('phase', 22)} ${pad('endpoint', 16)} ${padStart('req/s set→got', 12)} ${padStart('p50', 8)} ${padStart('p95', 8)} ${padStart('p99', 8)} ${padStart('err %', 7)} ${padStart('dropped', 7)}`,
   );
-  for (const phase of [r.mixOn, r.mixOff, r.mixOnAgain]) lines.push(...phaseRows(phase));
-  lines.push(...ladderRows('random searches (nearly all miss the caches)', 'search', r.steps));
+  for (const phase of [r.mixOn, r.mixOff, r.mixOnAgain]) lines.push(...phaseRows(phase, median));
+  lines.push(...ladderRows('random searches (nearly all miss the caches)', 'search', r.steps, median));
   lines.push(
     `  highest arrival rate keeping search p95 < ${SEARCH_P95_LIMIT_MS} ms: ${r.highestSearchRate === null ? 'none of the steps' : `${r.highestSearchRate} req/s`}`,
   );
-  lines.push(...ladderRows('popular searches (Zipf over 1,000, caches warmed)', 'popular', r.popularSteps));
+  lines.push(
+    ...ladderRows('popular searches (Zipf over 1,000, caches warmed)', 'popular', r.popularSteps, median),
+  );
   lines.push(
     `  highest arrival rate keeping p95 < ${SEARCH_P95_LIMIT_MS} ms: ${r.highestPopularRate === null ? 'none of the steps' : `${r.highestPopularRate} req/s`}`,
   );
@@ -179,6 +210,11 @@ export function formatReport(r: BenchReport, overhead: Overhead, targets: Target
   for (const t of targets)
     lines.push(
       `  ${t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'FAIL'}  ${pad(t.target, 52)} ${t.measured}`,
+    );
+  const firstMixSlower = hostSlowdown(r.mixOn, median);
+  if (firstMixSlower)
+    lines.push(
+      `  note: the mix targets are judged on "${r.mixOn.label}", which ran on a slower host (CPU reference ${firstMixSlower} vs the run's median): run again before trusting a FAIL there`,
     );
   return lines.join('\n');
 }
