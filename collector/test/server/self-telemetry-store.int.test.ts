@@ -26,7 +26,9 @@ beforeAll(async () => {
   collector = await startCollector({
     store,
     port: 0,
-    batch: { maxDelayMs: 10 },
+    // A loaded CI machine has taken over 2 s (the default) for an insert here, which queues the
+    // batch (as it should) and leaves the counters unreadable until the replay: not this test's subject.
+    batch: { maxDelayMs: 10, insertTimeoutMs: 60_000 },
     selfTelemetry: { intervalMs: 60_000, serviceName: 'collector-under-test' },
   });
   url = `http://127.0.0.1:${collector.port}`;
