@@ -109,15 +109,29 @@ async function stopTarget(): Promise<void> {
   target = undefined;
 }
 
+/** What every phase runs against: the running target, its database and the registered users. */
+const common = () => ({
+  target: target!,
+  carCount: opts.cars,
+  databaseUrl: dbUrl!,
+  users,
+  workDir,
+  log: progress,
+});
+
 async function measuredMix(label: string): Promise<PhaseResult> {
-  const common = { target: target!, carCount: opts.cars, databaseUrl: dbUrl!, users, workDir, log: progress };
   if (opts.warmup > 0) {
     progress(`${label}: warm-up ${opts.warmup} s (not measured)`);
-    await runPhase({ ...common, label: `${label} warm-up`, rates: opts.rates, durationSeconds: opts.warmup });
+    await runPhase({
+      ...common(),
+      label: `${label} warm-up`,
+      rates: opts.rates,
+      durationSeconds: opts.warmup,
+    });
   }
   const before = sink.counts().bytes;
   const result = await runPhase({
-    ...common,
+    ...common(),
     label,
     rates: opts.rates as Rates,
     durationSeconds: opts.duration,
@@ -133,15 +147,10 @@ async function stepLadder(endpoint: 'search' | 'popular', rates: number[]): Prom
   const steps: StepResult[] = [];
   for (const rate of rates) {
     const phase = await runPhase({
+      ...common(),
       label: `${endpoint} ${rate}/s`,
-      target: target!,
       rates: { [endpoint]: rate },
       durationSeconds: opts['step-duration'],
-      carCount: opts.cars,
-      databaseUrl: dbUrl!,
-      users,
-      workDir,
-      log: progress,
     });
     const s = phase.endpoints[endpoint]!;
     const expected = rate * opts['step-duration'];
@@ -164,15 +173,10 @@ async function stepLadder(endpoint: 'search' | 'popular', rates: number[]): Prom
 async function warmPopular(): Promise<void> {
   progress('popular searches: warming the caches (each of the 1,000 asked once)');
   await runPhase({
+    ...common(),
     label: 'popular warm-up',
-    target: target!,
     rates: {},
     durationSeconds: 1,
-    carCount: opts.cars,
-    databaseUrl: dbUrl!,
-    users,
-    workDir,
-    log: progress,
     env: { WARM_POPULAR: '1' },
   });
 }
