@@ -115,10 +115,10 @@ const SLOW_HOST = 1.1;
 
 /** The run's median CPU reference (each phase's is taken just before it). */
 function medianReference(r: BenchReport): number {
-  const phases = [r.mixOn, r.mixOff, r.mixOnAgain, ...r.steps, ...r.popularSteps].map((p) =>
-    'phase' in p ? p.phase : p,
-  );
-  const refs = phases.map((p) => p.machine.referenceMs).sort((a, b) => a - b);
+  const steps = [...r.steps, ...r.popularSteps].map((s) => s.phase);
+  const refs = [r.mixOn, r.mixOff, r.mixOnAgain, ...steps]
+    .map((p) => p.machine.referenceMs)
+    .sort((a, b) => a - b);
   return refs[Math.floor(refs.length / 2)] ?? 0;
 }
 
