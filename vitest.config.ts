@@ -4,6 +4,8 @@
 import { defineConfig } from 'vitest/config';
 
 const workspaces = ['target-app', 'collector', 'load-tests', 'alert-rules', 'dashboard'];
+// scripts/ is not a workspace, but its tests (the test command's own summary line) run here too.
+const testTrees = [...workspaces, 'scripts'];
 
 export default defineConfig({
   test: {
@@ -11,7 +13,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: workspaces.map((w) => `${w}/test/**/*.test.ts`),
+          include: testTrees.map((w) => `${w}/test/**/*.test.ts`),
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
           pool: 'forks',
         },
@@ -19,7 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: workspaces.map((w) => `${w}/test/**/*.int.test.ts`),
+          include: testTrees.map((w) => `${w}/test/**/*.int.test.ts`),
           pool: 'forks',
           fileParallelism: false,
           testTimeout: 120_000,
