@@ -20,6 +20,13 @@ if [ -z "${JWT_SECRET:-}" ]; then
   JWT_SECRET="$(cat "$DATA_DIR/jwt-secret")"
   export JWT_SECRET
 fi
+# Likewise the admin token (the target keeps its admin API off in production with the public default);
+# the dashboard drives the target's chaos controls with the same token.
+if [ -z "${ADMIN_TOKEN:-}" ]; then
+  [ -s "$DATA_DIR/admin-token" ] || (umask 077 && head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$DATA_DIR/admin-token")
+  ADMIN_TOKEN="$(cat "$DATA_DIR/admin-token")"
+fi
+export ADMIN_TOKEN TARGET_ADMIN_TOKEN="${TARGET_ADMIN_TOKEN:-$ADMIN_TOKEN}"
 
 pids=()
 cleanup() {

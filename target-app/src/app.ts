@@ -10,7 +10,7 @@ import { cachedCarStore } from './cache/cached-car-store.ts';
 import type { TwoLevelCache } from './cache/two-level-cache.ts';
 import { type ChaosController, registerChaosHook } from './chaos.ts';
 import type { CarStore } from './db/car-store.ts';
-import type { Config } from './env.ts';
+import { adminTokenRefusal, type Config } from './env.ts';
 import { createFavourites } from './favourites/favourites.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import type { PromMetrics } from './metrics.ts';
@@ -116,6 +116,7 @@ export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<
   await app.register(async (admin) => {
     registerAdminRoutes(admin, {
       adminToken: deps.config.adminToken,
+      offBecause: adminTokenRefusal(deps.config),
       chaos: deps.chaos,
       apiRoutes: () => [...apiRoutes],
       poolResizable: deps.store.database.resizePool !== undefined,

@@ -16,10 +16,29 @@ export const TRACES_SAMPLERS = [
 ] as const;
 
 /**
- * ADMIN_TOKEN guards the chaos controls. The default only suits a laptop: production deployments must
- * set their own (at least 8 characters); the process logs a warning while the default is in use.
+ * ADMIN_TOKEN guards the chaos controls. The default only suits a laptop: the process logs a warning
+ * while it is in use, and with NODE_ENV=production it is refused (see adminTokenRefusal).
  */
 export const DEFAULT_ADMIN_TOKEN = 'dev-admin-token';
+
+/** With NODE_ENV=production an admin token must be this long (256 bits as base64 is 43 characters). */
+export const PRODUCTION_ADMIN_TOKEN_MIN_LENGTH = 32;
+
+/**
+ * Why the admin API stays off, or undefined when the token may open it. The default is public (it is in
+ * this file), so in production it — or any short token — would hand chaos, rate limits and prices to
+ * anyone; the target still starts and serves the API under test, with /admin answering 503.
+ */
+export function adminTokenRefusal(config: Pick<Config, 'adminToken' | 'nodeEnv'>): string | undefined {
+  if (config.nodeEnv !== 'production') return undefined;
+  if (config.adminToken === DEFAULT_ADMIN_TOKEN) {
+    return 'ADMIN_TOKEN is the public development default, refused with NODE_ENV=production';
+  }
+  if (config.adminToken.length < PRODUCTION_ADMIN_TOKEN_MIN_LENGTH) {
+    return `ADMIN_TOKEN is shorter than ${PRODUCTION_ADMIN_TOKEN_MIN_LENGTH} characters, refused with NODE_ENV=production`;
+  }
+  return undefined;
+}
 
 const ttlMs = (fallback: number) =>
   z
@@ -114,7 +133,7 @@ export const configSchema = z
       .min(0, 'must be between 0 and 1')
       .max(1, 'must be between 0 and 1')
       .default(1),
-    /** 'production' makes JWT_SECRET mandatory (no development default). */
+    /** 'production' makes JWT_SECRET mandatory and refuses a default or short ADMIN_TOKEN. */
     nodeEnv: z.string().trim().toLowerCase().max(50).default('development'),
     // HS256 key: at least 32 characters (256 bits), as RFC 7518 asks of HMAC keys.
     jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),

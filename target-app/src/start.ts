@@ -9,7 +9,13 @@ import { createTwoLevelCache } from './cache/two-level-cache.ts';
 import { type ChaosEffects, startChaosEffects } from './chaos/effects.ts';
 import { createChaosController, observeChaos } from './chaos.ts';
 import { type CarStore, openCarStore } from './db/car-store.ts';
-import { type Config, DEFAULT_ADMIN_TOKEN, parseConfig } from './env.ts';
+import {
+  adminTokenRefusal,
+  type Config,
+  DEFAULT_ADMIN_TOKEN,
+  PRODUCTION_ADMIN_TOKEN_MIN_LENGTH,
+  parseConfig,
+} from './env.ts';
 import { createPromMetrics } from './metrics.ts';
 import { type Realtime, startRealtime } from './realtime/realtime.ts';
 import { createDbInstrumentation } from './telemetry/db-client.ts';
@@ -39,7 +45,12 @@ export async function startTargetApp(options: Partial<Config> = {}): Promise<Tar
   let redis: Redis | undefined;
   let realtime: Realtime | undefined;
   try {
-    if (config.adminToken === DEFAULT_ADMIN_TOKEN) {
+    const adminRefusal = adminTokenRefusal(config);
+    if (adminRefusal !== undefined) {
+      app.log.error(
+        `admin API off (/admin answers 503): ${adminRefusal}; set ADMIN_TOKEN to a random secret of at least ${PRODUCTION_ADMIN_TOKEN_MIN_LENGTH} characters (npm start generates one per data directory)`,
+      );
+    } else if (config.adminToken === DEFAULT_ADMIN_TOKEN) {
       app.log.warn('ADMIN_TOKEN is the development default; set your own outside a laptop');
     }
     const prom = createPromMetrics();

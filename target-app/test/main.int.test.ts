@@ -69,6 +69,36 @@ describe('node target-app/src/main.ts', () => {
     }
   });
 
+  it('with NODE_ENV=production and the default ADMIN_TOKEN, says why at start and keeps /admin off', async () => {
+    const proc = run({
+      PORT: '0',
+      CAR_COUNT: '200',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'main-test-jwt-secret-of-at-least-32-characters',
+      TELEMETRY_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+    });
+    const deadline = Date.now() + 30_000;
+    let url: string | undefined;
+    while (url === undefined && Date.now() < deadline) {
+      url = /^target-app listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(proc.output().stdout)?.[1];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(url, proc.output().stderr).toBeDefined();
+    expect(proc.output().stdout).toMatch(
+      /admin API off \(\/admin answers 503\): ADMIN_TOKEN is the public development default/,
+    );
+    const chaos = await fetch(`${url}/admin/chaos`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer dev-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRate: 1 }),
+    });
+    expect(chaos.status).toBe(503);
+    expect((await fetch(`${url}/api/cars/7`)).status).toBe(200);
+    proc.child.kill('SIGTERM');
+    expect((await proc.exited)[0]).toBe(0);
+  });
+
   it('exits 1 with a clear message for an invalid environment', async () => {
     const proc = run({ OTEL_METRIC_EXPORT_INTERVAL: '60000', ADMIN_TOKEN: 'short' });
     const [code] = await proc.exited;

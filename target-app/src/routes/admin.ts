@@ -1,4 +1,5 @@
-// Admin chaos controls behind a bearer token. Every change is logged with the previous settings.
+// Admin chaos controls behind a bearer token (off when the token is refused, see adminTokenRefusal).
+// Every change is logged with the previous settings.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +8,8 @@ import { type ErrorBody, InputError, parseInput } from '../http/errors.ts';
 
 export type AdminRouteDeps = {
   adminToken: string;
+  /** Set → the admin API is off: every /admin route answers 503 with this reason, whatever the token. */
+  offBecause?: string | undefined;
   chaos: ChaosController;
   /** Route patterns chaos may target; a PUT naming any other route is rejected. */
   apiRoutes: () => readonly string[];
@@ -29,7 +32,12 @@ export function isAuthorized(header: string | undefined, adminToken: string): bo
 
 export function registerAdminRoutes(admin: FastifyInstance, deps: AdminRouteDeps): void {
   const expected = deps.adminToken;
+  const off = deps.offBecause;
+  // Added to the admin plugin, so it guards the rate-limit and price-changer routes registered beside these.
   admin.addHook('onRequest', async (request, reply) => {
+    if (off !== undefined) {
+      return reply.code(503).send({ error: `admin API off: ${off}` } satisfies ErrorBody);
+    }
     if (isAuthorized(request.headers.authorization, expected)) return;
     return reply
       .code(401)
