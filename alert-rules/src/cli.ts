@@ -1,5 +1,6 @@
 // Command line:
-//   node alert-rules/src/cli.ts check [dir]      validate every rule file (default: rules/), `file:line: reason`
+//   node alert-rules/src/cli.ts check [dir]      validate every rule file (default: rules/), `file:line: reason`;
+//                                                raw `sql:` rules are judged by ClickHouse's parser in a throwaway embedded store
 //   node alert-rules/src/cli.ts test [files…]    run rule tests (default: tests/*.yaml), promtool style
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -12,22 +13,26 @@ const defaultTestsDir = fileURLToPath(new URL('../tests', import.meta.url));
 
 type Print = (line: string) => void;
 
-/** `check` answers synchronously; `test` needs the store, so it returns a promise. */
-export function runCli(args: string[], out: Print, err: Print): number | Promise<number> {
+export function runCli(args: string[], out: Print, err: Print): Promise<number> {
   const [command, ...rest] = args;
   if (command === 'check' && rest.length <= 1) return check(rest[0] ?? defaultDir, out, err);
   if (command === 'test') return test(rest.length > 0 ? rest : shippedTests(), out, err);
   err(usage);
-  return 2;
+  return Promise.resolve(2);
 }
 
-function check(dir: string, out: Print, err: Print): number {
+async function check(dir: string, out: Print, err: Print): Promise<number> {
   const loaded = loadRules(dir);
-  if (loaded.errors.length > 0) {
-    for (const e of loaded.errors) err(formatRuleError(e));
-    err(
-      `${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'} in ${loaded.files.length} files`,
-    );
+  const errors = [...loaded.errors];
+  const sqlRules = loaded.rules.filter((r) => r.type === 'sql');
+  if (sqlRules.length > 0) {
+    // Loaded on demand: files without SQL rules are checked without opening a store.
+    const { judgeSqlRulesOffline } = await import('./query/judge-offline.ts');
+    errors.push(...(await judgeSqlRulesOffline(sqlRules)));
+  }
+  if (errors.length > 0) {
+    for (const e of errors) err(formatRuleError(e));
+    err(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${loaded.files.length} files`);
     return 1;
   }
   out(`ok: ${loaded.rules.length} rules in ${loaded.files.length} files`);

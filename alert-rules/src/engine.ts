@@ -33,6 +33,7 @@ export const shippedRoutingFile = fileURLToPath(new URL('../routing.yaml', impor
 
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const { client } = options;
+  const sqlRuleClient = options.sqlRuleClient ?? client;
   const rules = options.rules ?? loadOrThrow(options.rulesDir);
   const clock = options.now ?? Date.now;
   const log = options.log ?? ((message: string) => console.warn(`[alert-rules] ${message}`));
@@ -45,7 +46,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       : typeof options.routing === 'string'
         ? loadRoutingConfig(options.routing)
         : options.routing;
-  const suppression = createSuppression(client);
+  const suppression = createSuppression(client, log);
   const dispatcher: Dispatcher | null = routing
     ? createDispatcher({
         client,
@@ -154,7 +155,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         .refresh(now)
         .catch((e: unknown) => log(`reading silences and acknowledgements failed: ${String(e)}`));
       for (const set of groups.get(name) ?? []) {
-        for (const transition of await set.evaluate(client, now)) await handle(transition, now);
+        const ruleClient = set.rule.type === 'sql' ? sqlRuleClient : client;
+        for (const transition of await set.evaluate(ruleClient, now)) await handle(transition, now);
       }
       await dispatcher?.flush(now);
     });

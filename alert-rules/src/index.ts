@@ -54,8 +54,9 @@ export { buildWebhookPayload, parseRetryAfter, postJson, sendWebhook, zeroTime }
 export type { GroupedStatRequest, GroupValue } from './query/grouped-stat.ts';
 export { queryGroupedStat } from './query/grouped-stat.ts';
 export type { SqlRuleRow } from './query/sql-rule.ts';
-export { querySqlRule, SqlRuleError } from './query/sql-rule.ts';
-export { sqlRuleParams, sqlRuleProblems } from './query/sql-rule-check.ts';
+export { querySqlRule, SqlRuleError, sqlRuleVerdict } from './query/sql-rule.ts';
+export type { SqlRuleVerdict } from './query/sql-rule-judge.ts';
+export { judgeSqlRule, ruleReadableTables, sqlRuleParams } from './query/sql-rule-judge.ts';
 export type { CompareOp, Rule, RuleFile, SqlRule, StatRule } from './rule-schema.ts';
 export {
   compareOps,

@@ -11,7 +11,6 @@ import {
 } from 'collector';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
-import { sqlRuleProblems } from './query/sql-rule-check.ts';
 
 export const compareOps = ['>', '>=', '<', '<=', '==', '!='] as const;
 /** What an unknown condition (no data, or a failed query) means for a rule. */
@@ -122,14 +121,10 @@ export const sqlRuleSchema = z
   .strictObject({
     type: z.literal('sql').default('sql'),
     alert: alertName,
-    sql: z
-      .string()
-      .min(1)
-      .superRefine((sql, ctx) => {
-        for (const message of sqlRuleProblems(sql)) ctx.addIssue({ code: 'custom', message });
-      }),
-    /** The query's max_execution_time (default 5s). */
-    timeout: positiveDuration.default(5_000),
+    /** Judged by ClickHouse's own parser in the store it runs in (query/sql-rule-judge.ts), not here. */
+    sql: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20,000 characters'),
+    /** The query's max_execution_time (default 5s, at most 30s: no rule holds the store for long). */
+    timeout: positiveDuration.refine((ms) => ms <= 30_000, 'must be at most 30s').default(5_000),
     ...commonRuleFields,
   })
   .superRefine(checkPolicies);

@@ -14,6 +14,11 @@ type Client = Store['client'];
 
 export interface AlertEngineOptions {
   client: Client;
+  /**
+   * Runs the raw `sql:` rules: on a ClickHouse server, a user granted SELECT on the tables rules may
+   * read and nothing else (CLICKHOUSE_RULES_URL). Default: `client`.
+   */
+  sqlRuleClient?: Client | undefined;
   /** Directory of rule files; or pass `rules` already loaded. */
   rulesDir?: string | undefined;
   rules?: Rule[] | undefined;
