@@ -123,8 +123,8 @@ export const sqlRuleSchema = z
     alert: alertName,
     /** Judged by ClickHouse's own parser in the store it runs in (query/sql-rule-judge.ts), not here. */
     sql: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20,000 characters'),
-    /** The query's max_execution_time (default 5s, at most 30s: no rule holds the store for long). */
-    timeout: positiveDuration.refine((ms) => ms <= 30_000, 'must be at most 30s').default(5_000),
+    /** The query's max_execution_time (default 5s, at most 10s: the embedded store runs one query at a time). */
+    timeout: positiveDuration.refine((ms) => ms <= 10_000, 'must be at most 10s').default(5_000),
     ...commonRuleFields,
   })
   .superRefine(checkPolicies);

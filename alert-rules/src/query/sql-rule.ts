@@ -20,7 +20,7 @@ export class SqlRuleError extends Error {
 }
 
 /** The most a rule may take, whatever its `timeout` says: no rule holds the store for long. */
-export const SQL_RULE_MAX_TIMEOUT_MS = 30_000;
+export const SQL_RULE_MAX_TIMEOUT_MS = 10_000;
 /** Memory one evaluation may use, and the rows it may return (one alert instance per row). */
 const MAX_MEMORY_BYTES = 512 * 1024 * 1024;
 const MAX_RESULT_ROWS = 1_000;
