@@ -13,6 +13,7 @@ import type { CarStore } from './db/car-store.ts';
 import { adminTokenRefusal, type Config } from './env.ts';
 import { createFavourites } from './favourites/favourites.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { registerTextInputChecks } from './http/text-input.ts';
 import type { PromMetrics } from './metrics.ts';
 import { createAppApiDocs } from './openapi/api-docs.ts';
 import { registerOpenApi } from './openapi/openapi-routes.ts';
@@ -65,6 +66,7 @@ export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<
   });
 
   registerErrorHandling(app);
+  registerTextInputChecks(app);
   registerHttpServerTelemetry(app, {
     tracer: deps.telemetry.tracer,
     meter: deps.telemetry.meter,
