@@ -1,14 +1,41 @@
-// The collector's environment, parsed once with clear messages.
+// The collector's environment, parsed once with clear messages, and the options the store and the
+// collector are built from. Both entry points — the collector's own process (main.ts) and the
+// dashboard's all-in-one process — take these, so every variable means the same in both.
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseScrapeTargets } from './scrape/scrape-config.ts';
+import type { CollectorOptions } from './server/collector-server.ts';
+import type { StoreOptions } from './store/create-store.ts';
 
-const schema = z.object({
+/** A relative DATA_DIR is taken from the repository root, whichever process or folder reads it. */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a port number` })
+    .int(`${name} must be a whole number`)
+    .min(0, `${name} must be 0..65535`)
+    .max(65_535, `${name} must be 0..65535`)
+    .default(fallback);
+
+/** The collector's variables; the dashboard's schema extends this one, so they parse alike. */
+export const collectorEnvSchema = z.object({
   CLICKHOUSE_URL: z
-    .url({ message: 'CLICKHOUSE_URL must be a URL such as http://default:@127.0.0.1:8123/default' })
+    .url({
+      protocol: /^https?$/,
+      error: 'must be an http(s) URL such as http://default:@127.0.0.1:8123/default',
+    })
+    .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
-  DATA_DIR: z.string().min(1).default('.data'),
-  COLLECTOR_HOST: z.string().min(1).default('127.0.0.1'),
-  COLLECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  DATA_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .default('.data')
+    .transform((dir) => (isAbsolute(dir) ? dir : resolve(REPO_ROOT, dir))),
+  COLLECTOR_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  COLLECTOR_PORT: port('COLLECTOR_PORT', 4318),
   COLLECTOR_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -21,7 +48,6 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024 * 1024),
-  /** 'insert': acknowledge once inserted (queue only on store trouble); 'queue': once fsync'd to the queue. */
   /** Retention in days (unset: keep forever) of the metric, trace and log tables. */
   COLLECTOR_TTL_DAYS_METRICS: z.coerce.number().int().min(1).optional(),
   COLLECTOR_TTL_DAYS_TRACES: z.coerce.number().int().min(1).optional(),
@@ -29,9 +55,10 @@ const schema = z.object({
   /** Create the tables ON CLUSTER (server mode); Replicated engines unless COLLECTOR_REPLICATED=false. */
   COLLECTOR_CLUSTER: z
     .string()
-    .regex(/^[A-Za-z0-9_.{}-]+$/, { message: 'COLLECTOR_CLUSTER must be a cluster name or macro' })
+    .regex(/^[A-Za-z0-9_.{}-]+$/, { message: 'must be a cluster name or macro' })
     .optional(),
   COLLECTOR_REPLICATED: z.enum(['true', 'false']).default('true'),
+  /** 'insert': acknowledge once inserted (queue only on store trouble); 'queue': once fsync'd to the queue. */
   COLLECTOR_ACK_AFTER: z.enum(['insert', 'queue']).default('insert'),
   /** Memory the embedded store (chDB) may use in all, MiB; over it a statement fails instead. */
   COLLECTOR_STORE_MAX_MEMORY_MB: z.coerce
@@ -66,18 +93,27 @@ const schema = z.object({
         .filter((k) => k !== ''),
     )
     .refine((keys) => keys.every((k) => k.length >= 16 && /^[\x21-\x7e]+$/.test(k)), {
-      message: 'each COLLECTOR_API_KEYS key must be at least 16 printable characters without spaces',
+      message: 'each key must be at least 16 printable characters without spaces',
     }),
   /** Seconds between writes of the collector's own counters into the store (0 = off). */
   COLLECTOR_SELF_TELEMETRY_INTERVAL: z.coerce.number().min(0).max(3600).default(10),
-  /** ServiceName of the collector's own metrics in the store. */
-  COLLECTOR_SERVICE_NAME: z.string().min(1).max(100).default('collector'),
+  /** ServiceName of the collector's own metrics in the store (the dashboard's System page reads it). */
+  COLLECTOR_SERVICE_NAME: z.string().trim().min(1).max(100).default('collector'),
 });
 
-export type CollectorEnv = z.infer<typeof schema>;
+export type CollectorEnv = z.output<typeof collectorEnvSchema>;
 
-export function parseCollectorEnv(source: NodeJS.ProcessEnv = process.env): CollectorEnv {
-  const result = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')));
+/** An empty variable means "use the default", as in a docker-compose file with `FOO=`. */
+function definedVariables(source: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => (entry[1] ?? '').trim() !== ''),
+  );
+}
+
+export function parseCollectorEnv(
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): CollectorEnv {
+  const result = collectorEnvSchema.safeParse(definedVariables(source));
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid collector environment:\n${lines.join('\n')}`);
@@ -85,9 +121,32 @@ export function parseCollectorEnv(source: NodeJS.ProcessEnv = process.env): Coll
   return result.data;
 }
 
-/** The collector options that come from the environment beyond store, host and port. */
-export function collectorOptionsFromEnv(env: CollectorEnv) {
+/** The store as the environment describes it: server or embedded, memory cap, retention, cluster. */
+export function storeOptionsFromEnv(env: CollectorEnv): StoreOptions {
   return {
+    url: env.CLICKHOUSE_URL,
+    dataDir: join(env.DATA_DIR, 'chdb'),
+    maxMemoryBytes: env.COLLECTOR_STORE_MAX_MEMORY_MB * 1024 * 1024,
+    ttlDays: {
+      metrics: env.COLLECTOR_TTL_DAYS_METRICS,
+      traces: env.COLLECTOR_TTL_DAYS_TRACES,
+      logs: env.COLLECTOR_TTL_DAYS_LOGS,
+    },
+    cluster: env.COLLECTOR_CLUSTER
+      ? { cluster: env.COLLECTOR_CLUSTER, replicated: env.COLLECTOR_REPLICATED === 'true' }
+      : undefined,
+  };
+}
+
+/** Every collector option the environment sets; the caller adds the store it opened. */
+export function collectorOptionsFromEnv(env: CollectorEnv): Omit<CollectorOptions, 'store'> {
+  return {
+    host: env.COLLECTOR_HOST,
+    port: env.COLLECTOR_PORT,
+    maxBodyBytes: env.COLLECTOR_MAX_BODY_BYTES,
+    queueDir: join(env.DATA_DIR, 'collector-queue'),
+    queue: { maxBytes: env.COLLECTOR_QUEUE_MAX_BYTES },
+    batch: { ackAfter: env.COLLECTOR_ACK_AFTER },
     scrapeTargets: env.COLLECTOR_SCRAPE_TARGETS,
     apiKeys: env.COLLECTOR_API_KEYS,
     selfTelemetry:
@@ -96,6 +155,6 @@ export function collectorOptionsFromEnv(env: CollectorEnv) {
             intervalMs: env.COLLECTOR_SELF_TELEMETRY_INTERVAL * 1000,
             serviceName: env.COLLECTOR_SERVICE_NAME,
           }
-        : (false as const),
+        : false,
   };
 }

@@ -1,7 +1,12 @@
 // Public surface of the collector: the store factory, the OTLP receiver and the shared queries.
 
 export type { CollectorEnv } from './env.ts';
-export { collectorOptionsFromEnv, parseCollectorEnv } from './env.ts';
+export {
+  collectorEnvSchema,
+  collectorOptionsFromEnv,
+  parseCollectorEnv,
+  storeOptionsFromEnv,
+} from './env.ts';
 export { CumulativeToDelta } from './normalise/cumulative-to-delta.ts';
 export { decodeMetricsJson, decodeTracesJson } from './otlp/json.ts';
 export { decodeLogsJson } from './otlp/json-logs.ts';

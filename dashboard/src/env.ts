@@ -1,7 +1,10 @@
 // The dashboard process's environment, parsed once with zod (create-t3-app style): every variable
-// is validated at start and a bad one stops the process with a message naming it.
+// is validated at start and a bad one stops the process with a message naming it. The collector's
+// variables (store, OTLP receiver) are the collector's own schema, extended here, so the all-in-one
+// process and the collector process read them by the same rules.
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectorEnvSchema } from 'collector';
 import { z } from 'zod';
 import { oidcRolesSchema } from './server/auth/oidc.ts';
 import { parseUsers } from './server/auth/users.ts';
@@ -22,14 +25,10 @@ const httpUrl = (example: string) =>
     .url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` })
     .transform((u) => u.replace(/\/+$/, ''));
 
-const schema = z.object({
+const schema = collectorEnvSchema.extend({
   PORT: port('PORT', 3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
-  DATA_DIR: z.string().trim().min(1).default('.data'),
-  CLICKHOUSE_URL: httpUrl('http://default:@127.0.0.1:8123/default').optional(),
   COLLECTOR_ENABLED: z.stringbool({ error: 'must be true or false' }).default(true),
-  COLLECTOR_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  COLLECTOR_PORT: port('COLLECTOR_PORT', 4318),
   /** host:port k6 sends OTLP to; defaults to the embedded collector. */
   OTLP_ENDPOINT: z
     .string()
@@ -48,6 +47,8 @@ const schema = z.object({
     )
     .pipe(z.array(httpUrl('http://127.0.0.1:8080'))),
   TARGET_SERVICE_NAME: z.string().trim().min(1).default('car-suggester'),
+  /** ClickHouse server only: the user raw `sql:` alert rules run as (SELECT on their tables only). */
+  CLICKHOUSE_RULES_URL: httpUrl('http://rules:secret@clickhouse:8123/default').optional(),
   ALERT_WEBHOOK_URL: httpUrl('https://hooks.example.com/alerts').optional(),
   RULES_DIR: z.string().trim().min(1).default('alert-rules/rules'),
   K6_PATH: z.string().trim().min(1).optional(),
@@ -63,8 +64,6 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
-  /** service.name the collector writes its own telemetry under (the System page reads it). */
-  COLLECTOR_SERVICE_NAME: z.string().trim().min(1).max(100).default('collector'),
   /** The target's ADMIN_TOKEN, for the chaos controls admins use from the dashboard. */
   TARGET_ADMIN_TOKEN: z.string().trim().min(8, 'must be at least 8 characters').default('dev-admin-token'),
   /** Optional OpenID Connect sign-in: the provider's issuer URL and this client's registration. */
@@ -141,6 +140,7 @@ const SECRET_VARIABLES = new Set([
   'SESSION_SECRET',
   'TARGET_ADMIN_TOKEN',
   'OIDC_CLIENT_SECRET',
+  'COLLECTOR_API_KEYS',
 ]);
 
 export class EnvError extends Error {
@@ -180,7 +180,6 @@ export function parseDashboardEnv(
     env.COLLECTOR_HOST === '0.0.0.0' || env.COLLECTOR_HOST === '::' ? '127.0.0.1' : env.COLLECTOR_HOST;
   return {
     ...env,
-    DATA_DIR: fromRepo(env.DATA_DIR),
     RULES_DIR: fromRepo(env.RULES_DIR),
     K6_PATH: env.K6_PATH === undefined ? undefined : fromRepo(env.K6_PATH),
     LOAD_TARGETS: [...new Set([env.TARGET_URL, ...env.LOAD_TARGETS])],
@@ -188,7 +187,5 @@ export function parseDashboardEnv(
   };
 }
 
-/** Where the embedded store keeps its data, and where runs keep their k6 logs and summaries. */
-export const storeDirOf = (env: DashboardEnv) => join(env.DATA_DIR, 'chdb');
+/** Where runs keep their k6 logs and summaries (the store's folders: `storeOptionsFromEnv`). */
 export const runsDirOf = (env: DashboardEnv) => join(env.DATA_DIR, 'runs');
-export const collectorQueueDirOf = (env: DashboardEnv) => join(env.DATA_DIR, 'collector-queue');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { collectorOptionsFromEnv, parseCollectorEnv, storeOptionsFromEnv } from 'collector';
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseDashboardEnv, REPO_ROOT, runsDirOf, storeDirOf } from '../src/env.ts';
+import { EnvError, parseDashboardEnv, REPO_ROOT, runsDirOf } from '../src/env.ts';
 
 describe('parseDashboardEnv', () => {
   it('has embedded, all-in-one defaults', () => {
@@ -18,7 +19,7 @@ describe('parseDashboardEnv', () => {
       RULES_DIR: join(REPO_ROOT, 'alert-rules/rules'),
     });
     expect(env.CLICKHOUSE_URL).toBeUndefined();
-    expect(storeDirOf(env)).toBe(join(REPO_ROOT, '.data', 'chdb'));
+    expect(storeOptionsFromEnv(env).dataDir).toBe(join(REPO_ROOT, '.data', 'chdb'));
     expect(runsDirOf(env)).toBe(join(REPO_ROOT, '.data', 'runs'));
   });
 
@@ -47,6 +48,31 @@ describe('parseDashboardEnv', () => {
     expect(parseDashboardEnv({ COLLECTOR_HOST: '0.0.0.0', COLLECTOR_PORT: '5000' }).OTLP_ENDPOINT).toBe(
       '127.0.0.1:5000',
     );
+  });
+
+  it('reads the collector’s variables by the collector’s own rules', () => {
+    const source = {
+      CLICKHOUSE_URL: 'http://default:pw@ch:8123/perf/',
+      DATA_DIR: ' relative/data ',
+      COLLECTOR_HOST: ' 0.0.0.0 ',
+      COLLECTOR_PORT: '5318',
+      COLLECTOR_TTL_DAYS_METRICS: '30',
+      COLLECTOR_ACK_AFTER: 'queue',
+      COLLECTOR_QUEUE_MAX_BYTES: '4096',
+      COLLECTOR_SERVICE_NAME: 'edge',
+    };
+    const dashboard = parseDashboardEnv(source);
+    const collector = parseCollectorEnv(source);
+    expect(storeOptionsFromEnv(dashboard)).toEqual(storeOptionsFromEnv(collector));
+    expect(collectorOptionsFromEnv(dashboard)).toEqual(collectorOptionsFromEnv(collector));
+    expect(dashboard.DATA_DIR).toBe(join(REPO_ROOT, 'relative/data'));
+  });
+
+  it('never echoes the ingest API keys in an error', () => {
+    expect(() => parseDashboardEnv({ COLLECTOR_API_KEYS: 'short-secret' })).toThrow(
+      /COLLECTOR_API_KEYS: each key/,
+    );
+    expect(() => parseDashboardEnv({ COLLECTOR_API_KEYS: 'short-secret' })).not.toThrow(/short-secret/);
   });
 
   it('treats empty variables as unset', () => {

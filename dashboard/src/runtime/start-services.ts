@@ -7,7 +7,6 @@ import {
   type CollectorServer,
   collectorOptionsFromEnv,
   createStore,
-  parseCollectorEnv,
   quantileOf,
   queryHistogramBatch,
   queryHistogramBatches,
@@ -21,12 +20,13 @@ import {
   startCollector,
   statOfHistogram,
   statOfValues,
+  storeOptionsFromEnv,
   summarise,
   valueAggregates,
   whereClause,
 } from 'collector';
 import { createClickHouseRunRecorder, createLauncher, scenarios } from 'load-tests';
-import { collectorQueueDirOf, type DashboardEnv, runsDirOf, storeDirOf } from '../env.ts';
+import { type DashboardEnv, runsDirOf } from '../env.ts';
 import { createAuditLog } from '../server/audit.ts';
 import { createAuth } from '../server/auth/auth.ts';
 import { loadAuthConfig } from '../server/auth/bootstrap.ts';
@@ -70,18 +70,20 @@ export async function startServices(
         cookieSecure: (headers) => auth.cookieSecureFor(headers),
       })
     : null;
-  const store: Store = await createStore({ url: env.CLICKHOUSE_URL, dataDir: storeDirOf(env) });
-  const opened: { collector: CollectorServer | null } = { collector: null };
+  // The same store and collector the collector's own process builds from the same variables.
+  const store: Store = await createStore(storeOptionsFromEnv(env));
+  const opened: { collector: CollectorServer | null; rulesStore: Store | null } = {
+    collector: null,
+    rulesStore: null,
+  };
   try {
+    // On a ClickHouse server, raw SQL rules run as a user that may only read their tables.
+    opened.rulesStore =
+      env.CLICKHOUSE_URL && env.CLICKHOUSE_RULES_URL
+        ? await createStore({ url: env.CLICKHOUSE_RULES_URL, migrate: false })
+        : null;
     opened.collector = env.COLLECTOR_ENABLED
-      ? await startCollector({
-          store,
-          host: env.COLLECTOR_HOST,
-          port: env.COLLECTOR_PORT,
-          queueDir: collectorQueueDirOf(env),
-          // Scrape targets, ingest API keys and self-telemetry: the collector's own env settings.
-          ...collectorOptionsFromEnv(parseCollectorEnv()),
-        })
+      ? await startCollector({ store, ...collectorOptionsFromEnv(env) })
       : null;
     const launcher = createLauncher({
       ...(env.K6_PATH ? { k6Path: env.K6_PATH } : {}),
@@ -91,14 +93,16 @@ export async function startServices(
       recorder: createClickHouseRunRecorder(store.client),
     });
     const otlpUrl = opened.collector?.url ?? `http://${env.OTLP_ENDPOINT}`;
-    // With ingest keys configured, the engine's own telemetry needs one like any other sender.
-    const apiKey = parseCollectorEnv().COLLECTOR_API_KEYS[0];
+    // With ingest keys configured, our own telemetry (alert engine, page check) needs one like any other sender.
+    const apiKey = env.COLLECTOR_API_KEYS[0];
+    const otlpHeaders = apiKey ? { authorization: `Bearer ${apiKey}` } : undefined;
     const alertMetrics = createAlertEngineMetrics({
       otlpUrl,
-      ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}),
+      ...(otlpHeaders ? { headers: otlpHeaders } : {}),
     });
     const alerts = createAlertEngine({
       client: store.client,
+      sqlRuleClient: opened.rulesStore?.client,
       onEvaluated: alertMetrics.onEvaluated,
       rulesDir: env.RULES_DIR,
       webhookUrl: env.ALERT_WEBHOOK_URL,
@@ -147,6 +151,7 @@ export async function startServices(
       env.PAGE_CHECK_INTERVAL > 0
         ? (await import('./page-check/start-page-check.ts')).startPageCheck(env, {
             otlpUrl,
+            otlpHeaders,
             activeRunId: () => launcher.list().find((run) => run.state === 'running')?.id,
             log,
           })
@@ -159,11 +164,13 @@ export async function startServices(
         await Promise.allSettled([launcher.close(), alerts.stop(), pageCheck?.stop()]);
         await alertMetrics.shutdown().catch(() => undefined);
         await opened.collector?.close();
+        await opened.rulesStore?.close();
         await store.close();
       },
     };
   } catch (error) {
     await opened.collector?.close().catch(() => undefined);
+    await opened.rulesStore?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

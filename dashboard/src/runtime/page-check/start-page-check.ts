@@ -1,6 +1,5 @@
 // Builds the page check from the dashboard's environment and starts its schedule (the first check
 // comes one interval after start, once the target has had time to come up).
-import { parseCollectorEnv } from 'collector';
 import type { DashboardEnv } from '../../env.ts';
 import { createPageCheck, type PageCheck } from './page-check.ts';
 import { createPageCheckMetrics } from './page-metrics.ts';
@@ -36,13 +35,13 @@ export function startPageCheck(
   deps: {
     /** The collector's OTLP/HTTP base URL (the in-process one when the dashboard hosts it). */
     otlpUrl: string;
+    /** Headers of its OTLP exports (the ingest API key when the collector asks for one). */
+    otlpHeaders?: Record<string, string> | undefined;
     activeRunId: () => string | undefined;
     log: (line: string) => void;
   },
 ): PageCheck {
   const urls = pageCheckUrls(env);
-  // When the collector asks for ingest keys, the check presents one like any other client.
-  const apiKey = parseCollectorEnv().COLLECTOR_API_KEYS[0];
   const check = createPageCheck({
     urls,
     intervalMs: env.PAGE_CHECK_INTERVAL * 1000,
@@ -50,7 +49,7 @@ export function startPageCheck(
     executablePath: env.PAGE_CHECK_CHROMIUM,
     metrics: createPageCheckMetrics({
       otlpUrl: deps.otlpUrl,
-      ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}),
+      ...(deps.otlpHeaders ? { headers: deps.otlpHeaders } : {}),
     }),
     activeRunId: deps.activeRunId,
     log: deps.log,
