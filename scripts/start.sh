@@ -13,6 +13,13 @@ export TARGET_URL="${TARGET_URL:-http://127.0.0.1:${TARGET_PORT:-8080}}"
 # The collector (inside the dashboard) scrapes the target's prom-client /metrics into the store.
 default_scrape="[{\"job\":\"car-suggester\",\"url\":\"$TARGET_URL/metrics\",\"interval\":\"5s\",\"timeout\":\"2s\"}]"
 export COLLECTOR_SCRAPE_TARGETS="${COLLECTOR_SCRAPE_TARGETS:-$default_scrape}"
+# The target exports OTLP to that collector, wherever COLLECTOR_HOST and COLLECTOR_PORT put it.
+collector_host="${COLLECTOR_HOST:-127.0.0.1}"
+case "$collector_host" in
+  0.0.0.0 | ::) collector_host=127.0.0.1 ;;
+  *:*) collector_host="[$collector_host]" ;;
+esac
+collector_url="http://$collector_host:${COLLECTOR_PORT:-4318}"
 mkdir -p "$DATA_DIR"
 # The target refuses to start in production without a JWT secret: generate one once per data dir.
 if [ -z "${JWT_SECRET:-}" ]; then
@@ -40,7 +47,8 @@ trap cleanup EXIT INT TERM
 # (V8 sizes it from machine memory and keeps it resident: RSS 270 → 190 MB at 1 M cars with 8, ~10 MB
 # less with 4), old generation at 120 MiB (otherwise garbage piles up to ~125 MB before a full GC;
 # the live heap under the bench mix is ~80 MB).
-PORT="${TARGET_PORT:-8080}" "$node_bin" --max-semi-space-size=4 --max-old-space-size=120 target-app/src/main.ts &
+PORT="${TARGET_PORT:-8080}" OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-$collector_url}" \
+  "$node_bin" --max-semi-space-size=4 --max-old-space-size=120 target-app/src/main.ts &
 pids+=($!)
 (cd dashboard && PORT="${DASHBOARD_PORT:-3000}" exec "$node_bin" server.ts) &
 pids+=($!)
@@ -55,7 +63,7 @@ cat <<TXT
   CarSuggester performance control plane is up ($(( $(date +%s) - started )) s)
     dashboard        $dashboard_url   (sign in: DASHBOARD_USERS, or 'admin' with the password printed once at first start)
     target app       $TARGET_URL   (API under test)
-    collector OTLP   http://127.0.0.1:${COLLECTOR_PORT:-4318}/v1/metrics, /v1/traces
+    collector OTLP   $collector_url/v1/metrics, /v1/traces
     scraping         $TARGET_URL/metrics every 5 s (COLLECTOR_SCRAPE_TARGETS)
     data             $DATA_DIR
   Ctrl-C stops everything.
