@@ -20,7 +20,8 @@ import {
   startCollector,
 } from '../collector/src/index.ts';
 import { insertBatch } from '../collector/src/write/insert.ts';
-import { metricRows, type Row } from '../collector/src/write/rows.ts';
+import type { Row } from '../collector/src/write/row-columns.ts';
+import { metricRows } from '../collector/src/write/rows.ts';
 import { faultyStore } from '../collector/test/support/faulty-store.ts';
 import { steadyIngest } from '../collector/test/support/steady-ingest.ts';
 import { postConcurrently, storeInsertCount } from './support/otlp-clients.ts';

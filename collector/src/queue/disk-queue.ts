@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { type FileHandle, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Row } from '../write/rows.ts';
+import type { Row } from '../write/row-columns.ts';
 import { encodeFrame, readFrame, scanSegments, segmentName } from './segment-file.ts';
 
 export interface QueueRecord {

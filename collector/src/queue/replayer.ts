@@ -8,7 +8,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { addTo, signalOfTable } from '../write/batch-writer.ts';
 import { insertBatch, isPermanentInsertError, StoreHealth, timedInsert } from '../write/insert.ts';
 import type { InsertLatency } from '../write/insert-latency.ts';
-import type { Row } from '../write/rows.ts';
+import type { Row } from '../write/row-columns.ts';
 import type { DiskQueue, QueueRecord, ReplayPlan } from './disk-queue.ts';
 
 export interface ReplayStats {

@@ -29,7 +29,7 @@ import { requireApiKeys } from './api-keys.ts';
 import { createMetricIngest } from './ingest-metrics.ts';
 import { exportResponse, statusResponse } from './otlp-response.ts';
 import { acceptOtlpContentTypes, bodyOf, encodingOf, HttpError } from './request-body.ts';
-import type { CollectorStats } from './self-telemetry.ts';
+import { type CollectorCounters, type CollectorStats, zeroCounters } from './self-telemetry.ts';
 import { selfSnapshot, startSelfTelemetry } from './self-telemetry-loop.ts';
 import { registerStatusRoutes } from './status-routes.ts';
 
@@ -55,23 +55,6 @@ export interface CollectorOptions {
   apiKeys?: string[];
   /** Write the collector's own counters into the store every intervalMs; false or unset: off. */
   selfTelemetry?: { intervalMs: number; serviceName?: string } | false;
-}
-
-export interface CollectorCounters {
-  requests: number;
-  acceptedPoints: number;
-  rejectedPoints: number;
-  acceptedSpans: number;
-  rejectedSpans: number;
-  badRequests: number;
-  storeErrors: number;
-  receivedPoints: number;
-  receivedSpans: number;
-  throttledRequests: number;
-  receivedLogs: number;
-  acceptedLogs: number;
-  rejectedLogs: number;
-  unauthorizedRequests: number;
 }
 
 export interface CollectorServer {
@@ -116,22 +99,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const startedAtNanos = BigInt(Date.now()) * 1_000_000n;
   const deltas = new CumulativeToDelta({ startedAtUnixNano: startedAtNanos });
   let inFlightBytes = 0;
-  const counters: CollectorCounters = {
-    requests: 0,
-    acceptedPoints: 0,
-    rejectedPoints: 0,
-    acceptedSpans: 0,
-    rejectedSpans: 0,
-    badRequests: 0,
-    storeErrors: 0,
-    receivedPoints: 0,
-    receivedSpans: 0,
-    throttledRequests: 0,
-    receivedLogs: 0,
-    acceptedLogs: 0,
-    rejectedLogs: 0,
-    unauthorizedRequests: 0,
-  };
+  const counters = zeroCounters();
   const ingestMetrics = createMetricIngest(writer, deltas, counters);
   const stats = (): CollectorStats => ({
     ...counters,

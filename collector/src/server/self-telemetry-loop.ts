@@ -5,8 +5,7 @@ import type { ResourceMetrics } from '../otlp/model.ts';
 import type { ReplayStats } from '../queue/replayer.ts';
 import type { BatchWriterStats } from '../write/batch-writer.ts';
 import type { InsertLatencySeries } from '../write/insert-latency.ts';
-import type { CollectorCounters } from './collector-server.ts';
-import type { CollectorStats } from './self-telemetry.ts';
+import type { CollectorCounters, CollectorStats } from './self-telemetry.ts';
 import { type SelfTelemetrySnapshot, selfTelemetryMetrics } from './self-telemetry-store.ts';
 
 export function selfSnapshot(

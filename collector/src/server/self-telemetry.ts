@@ -8,6 +8,43 @@ import {
   type RecentInsertLatency,
 } from '../write/insert-latency.ts';
 
+/** What the receiver counts as requests arrive (CollectorStats adds the writer's and queue's). */
+export interface CollectorCounters {
+  requests: number;
+  acceptedPoints: number;
+  rejectedPoints: number;
+  acceptedSpans: number;
+  rejectedSpans: number;
+  badRequests: number;
+  storeErrors: number;
+  receivedPoints: number;
+  receivedSpans: number;
+  throttledRequests: number;
+  receivedLogs: number;
+  acceptedLogs: number;
+  rejectedLogs: number;
+  unauthorizedRequests: number;
+}
+
+export function zeroCounters(): CollectorCounters {
+  return {
+    requests: 0,
+    acceptedPoints: 0,
+    rejectedPoints: 0,
+    acceptedSpans: 0,
+    rejectedSpans: 0,
+    badRequests: 0,
+    storeErrors: 0,
+    receivedPoints: 0,
+    receivedSpans: 0,
+    throttledRequests: 0,
+    receivedLogs: 0,
+    acceptedLogs: 0,
+    rejectedLogs: 0,
+    unauthorizedRequests: 0,
+  };
+}
+
 export interface CollectorStats {
   receivedPoints: number;
   receivedSpans: number;

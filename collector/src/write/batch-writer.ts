@@ -9,7 +9,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { DiskQueue } from '../queue/disk-queue.ts';
 import { insertWithin, StoreHealth, timedInsert } from './insert.ts';
 import type { InsertLatency } from './insert-latency.ts';
-import type { Row } from './rows.ts';
+import type { Row } from './row-columns.ts';
 
 export interface BatchWriterOptions {
   maxRows?: number;

@@ -2,7 +2,7 @@
 // same batch (a replay, or a retry after a timeout whose insert did land) a no-op in the store.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { InsertLatency } from './insert-latency.ts';
-import type { Row } from './rows.ts';
+import type { Row } from './row-columns.ts';
 
 export class InsertTimeoutError extends Error {
   override name = 'InsertTimeoutError';

@@ -2,7 +2,7 @@
 // takes its observed time (as the exporter does); one with none at all, or beyond what
 // DateTime64(9) holds, is rejected (→ partial_success) rather than failing the whole insert.
 import type { ResourceLogs } from '../otlp/model.ts';
-import { MAX_STORABLE_NANOS, nanosToDateTime64, type Row } from './rows.ts';
+import { MAX_STORABLE_NANOS, nanosToDateTime64, type Row } from './row-columns.ts';
 
 export function logRows(data: ResourceLogs[]): { rows: Row[]; rejected: number; rejectReasons: string[] } {
   const rows: Row[] = [];

@@ -2,7 +2,7 @@
 // received, as the OTel Collector's exporter does; cumulative exponential histograms arrive here
 // already converted to delta by the normaliser (see rows.ts).
 import type { ExponentialHistogramPoint, SummaryPoint } from '../otlp/model.ts';
-import { exemplarColumns, invalidTimes, isCount, nanosToDateTime64, type Row } from './rows.ts';
+import { exemplarColumns, invalidTimes, isCount, nanosToDateTime64, type Row } from './row-columns.ts';
 
 export function validExponentialPoint(p: ExponentialHistogramPoint): string | null {
   const times = invalidTimes(p);

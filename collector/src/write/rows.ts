@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import type { CumulativeToDelta } from '../normalise/cumulative-to-delta.ts';
 import {
   type Attributes,
-  type Exemplar,
   type HistogramPoint,
   type NumberPoint,
   type ResourceMetrics,
@@ -18,8 +17,14 @@ import {
   validExponentialPoint,
   validSummaryPoint,
 } from './metric-rows-more.ts';
-
-export type Row = Record<string, unknown>;
+import {
+  exemplarColumns,
+  invalidTimes,
+  isCount,
+  MAX_STORABLE_NANOS,
+  nanosToDateTime64,
+  type Row,
+} from './row-columns.ts';
 
 export interface MetricRows {
   otel_metrics_gauge: Row[];
@@ -31,26 +36,6 @@ export interface MetricRows {
   rejectReasons: string[];
 }
 
-/**
- * DateTime64(9) as "seconds.nanoseconds", which ClickHouse parses exactly — provided the seconds
- * have at least 10 digits: shorter numbers are read as dates ("1.5" → 1 May).
- */
-export function nanosToDateTime64(nanos: bigint): string {
-  // Cut the decimal digits rather than divide: BigInt division per timestamp shows up in ingest CPU.
-  const digits = nanos.toString().padStart(19, '0');
-  return `${digits.slice(0, -9)}.${digits.slice(-9)}`;
-}
-
-export function exemplarColumns(exemplars: Exemplar[]): Row {
-  return {
-    'Exemplars.FilteredAttributes': exemplars.map((e) => e.filteredAttributes),
-    'Exemplars.TimeUnix': exemplars.map((e) => nanosToDateTime64(e.timeUnixNano)),
-    'Exemplars.Value': exemplars.map((e) => e.value),
-    'Exemplars.SpanId': exemplars.map((e) => e.spanId),
-    'Exemplars.TraceId': exemplars.map((e) => e.traceId),
-  };
-}
-
 function seriesKey(resource: Attributes, scope: Scope, metric: string, attributes: Attributes): string {
   const canonical = JSON.stringify([sorted(resource), scope.name, scope.version, metric, sorted(attributes)]);
   return createHash('sha1').update(canonical).digest('base64');
@@ -60,27 +45,12 @@ function sorted(attributes: Attributes): [string, string][] {
   return Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The last instant DateTime64(9) can hold (2262-04-11): later times would fail the whole insert. */
-export const MAX_STORABLE_NANOS = 9_223_372_036_854_775_807n;
-
-export function invalidTimes(p: { timeUnixNano: bigint; startTimeUnixNano: bigint; exemplars: Exemplar[] }) {
-  if (p.timeUnixNano <= 0n) return 'data point without time_unix_nano';
-  if (p.timeUnixNano > MAX_STORABLE_NANOS) return 'time_unix_nano after 2262-04-11';
-  if (p.startTimeUnixNano < 0n || p.startTimeUnixNano > MAX_STORABLE_NANOS)
-    return 'start_time_unix_nano after 2262-04-11';
-  if (p.exemplars.some((e) => e.timeUnixNano < 0n || e.timeUnixNano > MAX_STORABLE_NANOS))
-    return 'exemplar time after 2262-04-11';
-  return null;
-}
-
 function validNumberPoint(p: NumberPoint): string | null {
   const times = invalidTimes(p);
   if (times) return times;
   if (!Number.isFinite(p.value)) return 'non-finite value';
   return null;
 }
-
-export const isCount = (n: number) => Number.isSafeInteger(n) && n >= 0;
 
 function validHistogramPoint(p: HistogramPoint): string | null {
   const times = invalidTimes(p);
