@@ -13,9 +13,38 @@ export const INSERT_USER_WITH_MAIL = `WITH new_user AS (
 )
 SELECT id FROM new_user`;
 
-export const SELECT_LOGIN = 'SELECT id, password_hash AS "passwordHash" FROM users WHERE email = $1';
+export const SELECT_LOGIN =
+  'SELECT id, public_id AS "publicId", password_hash AS "passwordHash" FROM users WHERE email = $1';
 
-export const SELECT_USER = 'SELECT id, email, verified_at IS NOT NULL AS verified FROM users WHERE id = $1';
+/** A token's user, by the public id it names (never by the serial id, which a new database reuses). */
+export const SELECT_USER =
+  'SELECT id, email, verified_at IS NOT NULL AS verified FROM users WHERE public_id = $1';
+
+/** A login's refresh token ($1 = jti); the user's expired ones are cleared on the way. */
+export const INSERT_REFRESH_TOKEN = `WITH expired AS (
+  DELETE FROM refresh_tokens WHERE user_id = $2 AND expires_at <= now()
+)
+INSERT INTO refresh_tokens (id, user_id, session_id, expires_at) VALUES ($1, $2, $3, to_timestamp($4))`;
+
+/**
+ * Rotation in one statement: spends refresh token $1 (of session $2, user $3 by public id) and stores
+ * its successor $4 in the same session. A token that is not a row — spent, its session ended, or from
+ * another database — returns no row (→ 401). Of concurrent uses, the row lock lets exactly one delete it.
+ */
+export const ROTATE_REFRESH_TOKEN = `WITH spent AS (
+  DELETE FROM refresh_tokens AS r USING users AS u
+  WHERE r.id = $1 AND r.session_id = $2 AND r.expires_at > now() AND u.id = r.user_id AND u.public_id = $3
+  RETURNING r.user_id, r.session_id
+)
+INSERT INTO refresh_tokens (id, user_id, session_id, expires_at)
+SELECT $4, user_id, session_id, to_timestamp($5) FROM spent
+RETURNING user_id AS "userId"`;
+
+/** Logout: every refresh token of the session ($1) of user $2. */
+export const END_SESSION = 'DELETE FROM refresh_tokens WHERE session_id = $1 AND user_id = $2';
+
+/** Logout with a refresh token of another session of the same user: that one goes too. */
+export const DELETE_REFRESH_TOKEN = 'DELETE FROM refresh_tokens WHERE id = $1 AND user_id = $2';
 
 export const VERIFY_EMAIL = `UPDATE users SET verified_at = now(), verify_token_hash = NULL
 WHERE verify_token_hash = $1 AND verified_at IS NULL RETURNING id`;

@@ -1,19 +1,29 @@
 // Accounts: register (bcrypt, verification mail queued in the same statement and sent in the
-// background), login (access + refresh JWTs), refresh with rotation, logout (revocation), e-mail
-// verification, and the access-token validator the API's auth hook uses.
-import { createHash, randomBytes } from 'node:crypto';
+// background), login (a new session: access + refresh JWTs, the refresh token stored), refresh with
+// rotation (the stored token is spent), logout (the session ends), e-mail verification, and the
+// access-token validator the API's auth hook uses.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { Database } from '../db/database.ts';
 import { CREATE_ACCOUNT_TABLES } from '../db/schema.ts';
 import type { DbInstrumentation, DbOperation } from '../telemetry/db-client.ts';
-import { INSERT_USER_WITH_MAIL, SELECT_LOGIN, SELECT_USER, VERIFY_EMAIL } from './account-sql.ts';
+import {
+  DELETE_REFRESH_TOKEN,
+  END_SESSION,
+  INSERT_REFRESH_TOKEN,
+  INSERT_USER_WITH_MAIL,
+  ROTATE_REFRESH_TOKEN,
+  SELECT_LOGIN,
+  SELECT_USER,
+  VERIFY_EMAIL,
+} from './account-sql.ts';
 import type { AuthMetrics } from './auth-metrics.ts';
 import { startMailSender } from './mail-sender.ts';
 import { createPasswordHasher } from './passwords.ts';
 import { createRevocationStore } from './revocations.ts';
-import { type AuthUser, createTokenValidator, type TokenValidator } from './token-validator.ts';
-import { ACCESS_TOKEN_TTL_S, createTokenIssuer, type TokenClaims, TokenError } from './tokens.ts';
+import { type AuthUser, createTokenValidator, type Session, type TokenValidator } from './token-validator.ts';
+import { ACCESS_TOKEN_TTL_S, createTokenIssuer, TokenError } from './tokens.ts';
 
 export type TokenPair = {
   accessToken: string;
@@ -28,10 +38,16 @@ export type Accounts = {
   register(email: string, password: string, parent?: Context): Promise<{ id: number } | 'taken'>;
   /** Tokens, or undefined for a wrong e-mail or password (the two are indistinguishable). */
   login(email: string, password: string, parent?: Context): Promise<TokenPair | undefined>;
-  /** New tokens for a refresh token, which is consumed: a second use throws TokenError. */
+  /**
+   * New tokens for a stored refresh token, which is spent: a second use, a token of an ended session
+   * or one this database never issued throws TokenError.
+   */
   refresh(refreshToken: string): Promise<TokenPair>;
-  /** Revokes the access token (and the refresh token when given and valid for the same user). */
-  logout(accessToken: string, access: TokenClaims, refreshToken?: string): Promise<void>;
+  /**
+   * Ends the access token's session: its access tokens are revoked and its refresh tokens deleted,
+   * with or without the refresh token (a given one of another session of the same user goes too).
+   */
+  logout(accessToken: string, session: Session, refreshToken?: string): Promise<void>;
   verifyEmail(token: string, parent?: Context): Promise<boolean>;
   readonly validator: TokenValidator;
   close(): Promise<void>;
@@ -70,12 +86,14 @@ export async function openAccounts(options: AccountsOptions): Promise<Accounts> 
     text: string,
     values: unknown[],
     parent: Context | undefined,
+    collection = 'users',
   ) =>
-    instrumentation.run({ operation, collection: 'users', text }, parent, async () => {
+    instrumentation.run({ operation, collection, text }, parent, async () => {
       return (await db.query<T>(text, values)).rows;
     });
 
-  const loadUser = async (id: number) => (await run<AuthUser>('SELECT', SELECT_USER, [id], undefined))[0];
+  const loadUser = async (subject: string) =>
+    (await run<AuthUser>('SELECT', SELECT_USER, [subject], undefined))[0];
   const passwords = await createPasswordHasher(options.bcryptCost);
   const tokens = createTokenIssuer(options.jwtSecret);
   const revocations = createRevocationStore(options.redis, options.keyPrefix);
@@ -93,17 +111,18 @@ export async function openAccounts(options: AccountsOptions): Promise<Accounts> 
     ...(options.mailPollIntervalMs === undefined ? {} : { pollIntervalMs: options.mailPollIntervalMs }),
   });
 
-  async function issuePair(userId: number): Promise<TokenPair> {
+  async function signPair(subject: string, sessionId: string) {
     const [access, refresh] = await Promise.all([
-      tokens.issue(userId, 'access'),
-      tokens.issue(userId, 'refresh'),
+      tokens.issue(subject, sessionId, 'access'),
+      tokens.issue(subject, sessionId, 'refresh'),
     ]);
-    return {
+    const pair: TokenPair = {
       accessToken: access.token,
       refreshToken: refresh.token,
       tokenType: 'Bearer',
       expiresIn: ACCESS_TOKEN_TTL_S,
     };
+    return { pair, refresh: refresh.claims };
   }
 
   return {
@@ -127,30 +146,53 @@ export async function openAccounts(options: AccountsOptions): Promise<Accounts> 
       let ok = false;
       try {
         const user = (
-          await run<{ id: number; passwordHash: string }>('SELECT', SELECT_LOGIN, [email], parent)
+          await run<{ id: number; publicId: string; passwordHash: string }>(
+            'SELECT',
+            SELECT_LOGIN,
+            [email],
+            parent,
+          )
         )[0];
         ok = await passwords.verify(password, user?.passwordHash);
-        return ok && user !== undefined ? await issuePair(user.id) : undefined;
+        if (!ok || user === undefined) return undefined;
+        const { pair, refresh } = await signPair(user.publicId, randomUUID());
+        await run(
+          'INSERT',
+          INSERT_REFRESH_TOKEN,
+          [refresh.jti, user.id, refresh.sessionId, refresh.expiresAt],
+          parent,
+          'refresh_tokens',
+        );
+        return pair;
       } finally {
         metrics.login(ok ? 'success' : 'failure', (performance.now() - started) / 1000);
       }
     },
     async refresh(refreshToken) {
       const claims = await tokens.verify(refreshToken, 'refresh');
-      if (!(await revocations.consume(claims.jti, claims.expiresAt))) {
-        throw new TokenError('revoked', 'refresh token already used or revoked');
+      const next = await signPair(claims.subject, claims.sessionId);
+      const stored = await run(
+        'DELETE',
+        ROTATE_REFRESH_TOKEN,
+        [claims.jti, claims.sessionId, claims.subject, next.refresh.jti, next.refresh.expiresAt],
+        undefined,
+        'refresh_tokens',
+      );
+      if (stored.length === 0) {
+        throw new TokenError('revoked', 'refresh token unknown, already used, or its session ended');
       }
-      const user = await loadUser(claims.userId);
-      if (user === undefined) throw new TokenError('invalid', 'unknown user');
-      return issuePair(claims.userId);
+      return next.pair;
     },
-    async logout(accessToken, access, refreshToken) {
+    async logout(accessToken, session, refreshToken) {
+      const { user, claims } = session;
       validator.forget(accessToken);
-      await revocations.revoke(access.jti, access.expiresAt);
+      // Every access token of the session expires within ACCESS_TOKEN_TTL_S from now.
+      await revocations.revoke(claims.sessionId, Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_S);
+      await run('DELETE', END_SESSION, [claims.sessionId, user.id], undefined, 'refresh_tokens');
       if (refreshToken === undefined) return;
       const refresh = await tokens.verify(refreshToken, 'refresh').catch(() => undefined);
-      if (refresh !== undefined && refresh.userId === access.userId) {
-        await revocations.revoke(refresh.jti, refresh.expiresAt);
+      if (refresh !== undefined && refresh.subject === claims.subject) {
+        await run('DELETE', DELETE_REFRESH_TOKEN, [refresh.jti, user.id], undefined, 'refresh_tokens');
       }
     },
     async verifyEmail(token, parent) {

@@ -1,14 +1,13 @@
-// Revoked token ids (logout) and consumed refresh tokens (rotation), kept until the token would have
-// expired anyway: in Redis when REDIS_URL is set (shared by every instance), and always in-process, so
-// revocation still holds on this instance while Redis is down.
+// Ended sign-in sessions (logout), kept until the last access token of the session would have expired
+// anyway: in Redis when REDIS_URL is set (shared by every instance), and always in-process, so
+// revocation still holds on this instance while Redis is down. Refresh tokens need none of this: they
+// are rows in refresh_tokens, deleted when spent or when their session ends.
 import type { Redis } from 'ioredis';
 
 export type RevocationStore = {
-  /** Revokes `jti` until `expiresAt` (epoch seconds). */
-  revoke(jti: string, expiresAt: number): Promise<void>;
-  isRevoked(jti: string): Promise<boolean>;
-  /** Atomically marks `jti` used: true the first time, false for every later call (reuse). */
-  consume(jti: string, expiresAt: number): Promise<boolean>;
+  /** Revokes `id` (a session id) until `expiresAt` (epoch seconds). */
+  revoke(id: string, expiresAt: number): Promise<void>;
+  isRevoked(id: string): Promise<boolean>;
 };
 
 export function createRevocationStore(
@@ -18,50 +17,37 @@ export function createRevocationStore(
 ): RevocationStore {
   const local = new Map<string, number>();
   const redisUp = () => redis?.status === 'ready';
-  const keyOf = (jti: string) => `${keyPrefix}revoked:${jti}`;
+  const keyOf = (id: string) => `${keyPrefix}revoked:${id}`;
   const ttlMs = (expiresAt: number) => Math.max(1, expiresAt * 1000 - now());
   let lastSweep = now();
 
   function sweep(): void {
-    // Expired entries are dropped at most once a minute: the map only holds live tokens' ids.
+    // Expired entries are dropped at most once a minute: the map only holds live sessions' ids.
     if (now() - lastSweep < 60_000) return;
     lastSweep = now();
-    for (const [jti, expiresAt] of local) if (expiresAt * 1000 <= lastSweep) local.delete(jti);
+    for (const [id, expiresAt] of local) if (expiresAt * 1000 <= lastSweep) local.delete(id);
   }
 
-  function localHas(jti: string): boolean {
-    const expiresAt = local.get(jti);
+  function localHas(id: string): boolean {
+    const expiresAt = local.get(id);
     return expiresAt !== undefined && expiresAt * 1000 > now();
   }
 
   return {
-    async revoke(jti, expiresAt) {
+    async revoke(id, expiresAt) {
       sweep();
-      local.set(jti, expiresAt);
+      local.set(id, expiresAt);
       if (redis !== undefined && redisUp()) {
-        await redis.set(keyOf(jti), '1', 'PX', ttlMs(expiresAt)).catch(() => undefined);
+        await redis.set(keyOf(id), '1', 'PX', ttlMs(expiresAt)).catch(() => undefined);
       }
     },
-    async isRevoked(jti) {
-      if (localHas(jti)) return true;
+    async isRevoked(id) {
+      if (localHas(id)) return true;
       if (redis === undefined || !redisUp()) return false;
       try {
-        return (await redis.exists(keyOf(jti))) === 1;
+        return (await redis.exists(keyOf(id))) === 1;
       } catch {
         return false;
-      }
-    },
-    async consume(jti, expiresAt) {
-      sweep();
-      // Checked and set in one synchronous step: two concurrent uses in this process cannot both win.
-      if (localHas(jti)) return false;
-      local.set(jti, expiresAt);
-      if (redis === undefined || !redisUp()) return true;
-      try {
-        // SET NX: of several instances racing with the same token, exactly one gets 'OK'.
-        return (await redis.set(keyOf(jti), '1', 'PX', ttlMs(expiresAt), 'NX')) === 'OK';
-      } catch {
-        return true;
       }
     },
   };

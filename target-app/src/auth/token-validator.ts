@@ -1,6 +1,6 @@
 // Access-token validation behind a session cache: a miss verifies the JWT and loads the user; a hit
-// (same token string, so a tampered token can never hit) skips both. Revocation is checked on every
-// call, so logout takes effect at once even for cached sessions.
+// (same token string, so a tampered token can never hit) skips both. The session's revocation is
+// checked on every call, so logout takes effect at once for every access token of that session.
 import { LruCache } from '../cache/lru.ts';
 import type { AuthMetrics, ValidationOutcome } from './auth-metrics.ts';
 import type { RevocationStore } from './revocations.ts';
@@ -22,7 +22,8 @@ export type TokenValidator = {
 export type TokenValidatorDeps = {
   tokens: TokenIssuer;
   revocations: RevocationStore;
-  loadUser(id: number): Promise<AuthUser | undefined>;
+  /** The user with this public id (the token's subject). */
+  loadUser(subject: string): Promise<AuthUser | undefined>;
   metrics: AuthMetrics;
   maxEntries?: number;
   now?: () => number;
@@ -36,7 +37,7 @@ export function createTokenValidator(deps: TokenValidatorDeps): TokenValidator {
     const cached = cache.get(token);
     deps.metrics.tokenCache(cached === undefined ? 'miss' : 'hit');
     const session = cached ?? (await load(token));
-    if (await deps.revocations.isRevoked(session.claims.jti)) {
+    if (await deps.revocations.isRevoked(session.claims.sessionId)) {
       cache.delete(token);
       throw new TokenError('revoked', 'token revoked');
     }
@@ -45,7 +46,7 @@ export function createTokenValidator(deps: TokenValidatorDeps): TokenValidator {
 
   async function load(token: string): Promise<Session> {
     const claims = await deps.tokens.verify(token, 'access');
-    const user = await deps.loadUser(claims.userId);
+    const user = await deps.loadUser(claims.subject);
     if (user === undefined) throw new TokenError('invalid', 'unknown user');
     const session = { user, claims };
     const ttlMs = Math.min(SESSION_CACHE_TTL_MS, claims.expiresAt * 1000 - now());

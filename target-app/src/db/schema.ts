@@ -145,19 +145,35 @@ FROM unnest(
   features, favourite_count)`;
 
 /**
- * Accounts, the verification-mail outbox, favourites and profile pictures. Created after the cars
+ * Accounts, their refresh tokens, the verification-mail outbox, favourites and profile pictures. Created after the cars
  * (favourites reference them) and kept across restarts on a server; idempotent, so a table added here
  * (as avatars were) appears in an existing database at the next start without reloading the cars.
  */
 export const CREATE_ACCOUNT_TABLES = `
 CREATE TABLE IF NOT EXISTS users (
   id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id uuid NOT NULL DEFAULT gen_random_uuid(),
   email text NOT NULL UNIQUE,
   password_hash text NOT NULL,
   verify_token_hash text,
   verified_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+-- Tokens name users by public_id: a random UUID is never handed out again, as the serial id is by a
+-- new (or forgotten embedded) database. Added to databases created before it, one UUID per row.
+ALTER TABLE users ADD COLUMN IF NOT EXISTS public_id uuid NOT NULL DEFAULT gen_random_uuid();
+CREATE UNIQUE INDEX IF NOT EXISTS users_public_id_idx ON users (public_id);
+-- A refresh token is good only while its jti is a row here: spent by rotation, removed with its
+-- session at logout, unknown to any other database.
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+  id uuid PRIMARY KEY,
+  user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  session_id uuid NOT NULL,
+  expires_at timestamptz NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS refresh_tokens_session_idx ON refresh_tokens (session_id);
+CREATE INDEX IF NOT EXISTS refresh_tokens_user_idx ON refresh_tokens (user_id, expires_at);
 CREATE TABLE IF NOT EXISTS email_outbox (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   recipient text NOT NULL,

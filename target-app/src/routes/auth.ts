@@ -68,7 +68,7 @@ export function registerAuthRoutes(api: FastifyInstance, accounts: Accounts): vo
     const body = parseInput(logoutBodySchema.optional(), request.body ?? undefined, 'logout');
     const caller = requireSession(request, reply);
     if (!('session' in caller)) return caller;
-    await accounts.logout(caller.token, caller.session.claims, body?.refreshToken);
+    await accounts.logout(caller.token, caller.session, body?.refreshToken);
     return reply.code(204).send();
   });
 

@@ -39,7 +39,9 @@ export async function signUp(baseUrl: string, tag: string, password = 'correct h
   if (registered.status !== 201) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
   const login = await call<TokenPair>(baseUrl, 'POST', '/api/auth/login', { body: { email, password } });
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-  return { email, password, id: registered.body.id as number, ...login.body };
+  // Registration does not say whether it created an account (nor its id): the account says.
+  const me = await call(baseUrl, 'GET', '/api/auth/me', { token: login.body.accessToken });
+  return { email, password, id: me.body.id as number, ...login.body };
 }
 
 /** Polls an async probe until it returns a value (background work completes later). */

@@ -1,4 +1,5 @@
 // Access and refresh JWTs: what a valid token carries, and every way a bad one is refused.
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { jwtSecretOf } from '../../src/auth/jwt-secret.ts';
@@ -6,6 +7,7 @@ import {
   ACCESS_TOKEN_TTL_S,
   createTokenIssuer,
   REFRESH_TOKEN_TTL_S,
+  TOKEN_ISSUER,
   TokenError,
 } from '../../src/auth/tokens.ts';
 import { ConfigError, parseConfig } from '../../src/env.ts';
@@ -26,8 +28,10 @@ describe('tokens', () => {
   it('issues access tokens for 15 minutes and refresh tokens for 7 days, each with its own jti', async () => {
     const now = Date.UTC(2026, 0, 1);
     const tokens = createTokenIssuer(SECRET, () => now);
-    const access = await tokens.issue(42, 'access');
-    const refresh = await tokens.issue(42, 'refresh');
+    const [user, session] = [randomUUID(), randomUUID()];
+    const access = await tokens.issue(user, session, 'access');
+    const refresh = await tokens.issue(user, session, 'refresh');
+    expect(access.claims).toMatchObject({ subject: user, sessionId: session });
     expect(access.claims.expiresAt - now / 1000).toBe(ACCESS_TOKEN_TTL_S);
     expect(refresh.claims.expiresAt - now / 1000).toBe(REFRESH_TOKEN_TTL_S);
     expect(access.claims.jti).not.toBe(refresh.claims.jti);
@@ -38,11 +42,11 @@ describe('tokens', () => {
   it('refuses expired, tampered, foreign-key, wrong-type and none-algorithm tokens', async () => {
     let now = Date.UTC(2026, 0, 1);
     const tokens = createTokenIssuer(SECRET, () => now);
-    const { token } = await tokens.issue(7, 'access');
+    const { token } = await tokens.issue(randomUUID(), randomUUID(), 'access');
 
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const forged = Buffer.from(JSON.stringify({ ...claims, sub: '1' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: randomUUID() })).toString('base64url');
     expect(await refusal(tokens.verify(`${header}.${forged}.${signature}`, 'access'))).toBe('invalid');
     // A different first signature character always changes the signature's first 6 bits.
     const badSignature = `${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
@@ -58,6 +62,23 @@ describe('tokens', () => {
 
     now += (ACCESS_TOKEN_TTL_S + 1) * 1000;
     expect(await refusal(tokens.verify(token, 'access'))).toBe('expired');
+  });
+
+  it('refuses a correctly signed token that names its user by number or has no session', async () => {
+    // The format before public ids: a serial user id, which a new database hands to someone else.
+    const sign = (sub: string, sid?: string) =>
+      new SignJWT({ typ: 'access', ...(sid === undefined ? {} : { sid }) })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setJti(randomUUID())
+        .setIssuer(TOKEN_ISSUER)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(SECRET));
+    const tokens = createTokenIssuer(SECRET);
+    expect(await refusal(tokens.verify(await sign('1', randomUUID()), 'access'))).toBe('invalid');
+    expect(await refusal(tokens.verify(await sign(randomUUID()), 'access'))).toBe('invalid');
+    const valid = await tokens.verify(await sign(randomUUID(), randomUUID()), 'access');
+    expect(valid.type).toBe('access');
   });
 
   it('refuses a correctly signed token from another issuer', async () => {
