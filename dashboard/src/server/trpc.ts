@@ -18,10 +18,16 @@ export interface TRPCContext {
   resHeaders?: Headers;
   /** 'http' when the call came over the network: mutations then pass the CSRF check. */
   via?: 'http';
+  /** Whether the call came in a batch (sign-in refuses to: one request, one password). */
+  batched?: boolean;
 }
 
 /** Context for a request through the route handler: the user comes from the session cookie. */
-export function createTRPCContext(opts: { headers: Headers; resHeaders?: Headers }): TRPCContext {
+export function createTRPCContext(opts: {
+  headers: Headers;
+  resHeaders?: Headers;
+  batched?: boolean;
+}): TRPCContext {
   const services = getServices();
   return {
     services,
@@ -29,6 +35,7 @@ export function createTRPCContext(opts: { headers: Headers; resHeaders?: Headers
     user: services.auth.userFromCookieHeader(opts.headers.get('cookie')),
     ...(opts.resHeaders ? { resHeaders: opts.resHeaders } : {}),
     via: 'http',
+    batched: opts.batched ?? false,
   };
 }
 

@@ -1,10 +1,12 @@
 'use client';
 // The browser half of tRPC: one QueryClient and one tRPC client per page load. Subscriptions go
-// over SSE (httpSubscriptionLink), everything else through the batching HTTP link.
+// over SSE (httpSubscriptionLink), sign-in alone (the server refuses it in a batch), everything
+// else through the batching HTTP link.
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import {
   createTRPCClient,
   httpBatchLink,
+  httpLink,
   httpSubscriptionLink,
   splitLink,
   TRPCClientError,
@@ -59,7 +61,11 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: API_PATH }),
-          false: httpBatchLink({ url: API_PATH, headers: CSRF_HEADERS }),
+          false: splitLink({
+            condition: (op) => op.path === 'auth.signIn',
+            true: httpLink({ url: API_PATH, headers: CSRF_HEADERS }),
+            false: httpBatchLink({ url: API_PATH, headers: CSRF_HEADERS }),
+          }),
         }),
       ],
     }),

@@ -1,6 +1,8 @@
 // Sign-in, sessions and sign-out for local users. Lives in the dashboard's process (registered in
 // the services facade); the tRPC context asks it who a request's cookie belongs to.
 import type { SessionUser } from '../../lib/roles.ts';
+import { clientKey } from './client-address.ts';
+import { createHashQueue, type HashQueue, type Queued } from './hash-queue.ts';
 import { verifyAgainstNothing, verifyPassword } from './password.ts';
 import {
   clearSessionCookie,
@@ -11,6 +13,7 @@ import {
   SESSION_COOKIE,
   sessionSetCookie,
 } from './session-cookie.ts';
+import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
 import type { LocalUser } from './users.ts';
 
 export interface AuthOptions {
@@ -21,12 +24,19 @@ export interface AuthOptions {
   /** 'auto': Secure when the request came over https (directly or per X-Forwarded-Proto). */
   cookieSecure: 'auto' | boolean;
   now?: () => number;
+  /** Failed sign-ins per (account, client) and per client (default: sign-in-throttle.ts's limits). */
+  throttle?: SignInThrottle;
+  /** Where password hashing waits its turn (default: one at a time, four waiting). */
+  hashQueue?: HashQueue;
 }
 
 export type SignInResult =
   | { type: 'signed-in'; user: SessionUser; setCookie: string }
   | { type: 'refused'; reason: 'bad-credentials' }
-  | { type: 'refused'; reason: 'throttled'; retryAfterSeconds: number };
+  /** Too many failures from this client (for this account or any): `first` since the last failure. */
+  | { type: 'refused'; reason: 'throttled'; retryAfterSeconds: number; first: boolean }
+  /** Password hashing is saturated: refused before any work. */
+  | { type: 'refused'; reason: 'busy'; retryAfterSeconds: number };
 
 export interface Auth {
   /** The user a request's Cookie header names, or null (none, forged, expired, signed out, removed). */
@@ -41,16 +51,13 @@ export interface Auth {
   readonly userCount: number;
 }
 
-// Failed sign-ins per user name: after this many within the window, refuse until it passes.
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MS = 15 * 60_000;
-
 export function createAuth(options: AuthOptions): Auth {
   const now = options.now ?? Date.now;
   const users = new Map(options.users.map((u) => [u.name, u]));
   /** Signed-out session ids → their expiry (kept only until then). */
   const revoked = new Map<string, number>();
-  const failures = new Map<string, { count: number; since: number }>();
+  const throttle = options.throttle ?? createSignInThrottle(now);
+  const hashQueue = options.hashQueue ?? createHashQueue();
 
   const secureFor = (headers: Headers) =>
     options.cookieSecure === 'auto'
@@ -69,7 +76,6 @@ export function createAuth(options: AuthOptions): Auth {
   function prune() {
     const t = now();
     for (const [sid, exp] of revoked) if (exp <= t) revoked.delete(sid);
-    for (const [name, f] of failures) if (t - f.since > FAILURE_WINDOW_MS) failures.delete(name);
   }
 
   return {
@@ -99,21 +105,31 @@ export function createAuth(options: AuthOptions): Auth {
     cookieSecureFor: (headers) => secureFor(headers),
 
     async signIn(name, password, requestHeaders) {
-      prune();
-      const failed = failures.get(name);
-      if (failed && failed.count >= MAX_FAILURES) {
-        const retryAfterSeconds = Math.ceil((failed.since + FAILURE_WINDOW_MS - now()) / 1000);
-        return { type: 'refused', reason: 'throttled', retryAfterSeconds };
+      // Refused before counting when hashing is saturated (no password is tried), then counted
+      // before any await, so concurrent attempts see each other.
+      const busy = hashQueue.busyFor();
+      if (busy !== null) return { type: 'refused', reason: 'busy', retryAfterSeconds: busy };
+      const attempt = throttle.begin(name, clientKey(requestHeaders));
+      if (attempt.type === 'wait') {
+        const { retryAfterSeconds, first } = attempt;
+        return { type: 'refused', reason: 'throttled', retryAfterSeconds, first };
       }
       const user = users.get(name);
-      const ok = user
-        ? await verifyPassword(password, user.passwordHash)
-        : await verifyAgainstNothing(password);
-      if (!ok || !user) {
-        failures.set(name, { count: (failed?.count ?? 0) + 1, since: failed?.since ?? now() });
-        return { type: 'refused', reason: 'bad-credentials' };
+      let checked: Queued<boolean>;
+      try {
+        checked = await hashQueue.run(() =>
+          user ? verifyPassword(password, user.passwordHash) : verifyAgainstNothing(password),
+        );
+      } catch (error) {
+        attempt.settle('failed');
+        throw error;
       }
-      failures.delete(name);
+      if (checked.type === 'busy') {
+        attempt.settle('not-tried');
+        return { type: 'refused', reason: 'busy', retryAfterSeconds: checked.retryAfterSeconds };
+      }
+      attempt.settle(checked.value && user ? 'signed-in' : 'failed');
+      if (!checked.value || !user) return { type: 'refused', reason: 'bad-credentials' };
       const exp = now() + options.sessionTtlMs;
       const token = encodeSession({ sid: newSessionId(), name: user.name, exp }, options.secret);
       return {

@@ -9,10 +9,16 @@ const signInInput = z.object({
   password: z.string().min(1, 'enter your password').max(1024),
 });
 
+const waitText = (seconds: number) => (seconds < 90 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`);
+
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }): SessionUser | null => ctx.user),
 
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }): Promise<SessionUser> => {
+    // A batch would carry many passwords in one request, past the per-request limits.
+    if (ctx.batched) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: 'sign in with a request of its own, not a batch' });
+    }
     const { auth, audit } = ctx.services;
     const result = await auth.signIn(input.name, input.password, ctx.headers);
     switch (result.type) {
@@ -26,20 +32,27 @@ export const authRouter = router({
         });
         return result.user;
       case 'refused': {
-        await audit.record({
-          actor: input.name,
-          role: '',
-          action: 'sign-in-failed',
-          target: '',
-          details: { reason: result.reason },
-        });
-        if (result.reason === 'throttled') {
-          throw new TRPCError({
-            code: 'TOO_MANY_REQUESTS',
-            message: `too many failed sign-ins for ${input.name}: try again in ${Math.ceil(result.retryAfterSeconds / 60)} min`,
+        // Refusals before any password check are cheap to send: audited once per wait, not each.
+        if (result.reason === 'bad-credentials' || (result.reason === 'throttled' && result.first)) {
+          await audit.record({
+            actor: input.name,
+            role: '',
+            action: 'sign-in-failed',
+            target: '',
+            details: { reason: result.reason },
           });
         }
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong user name or password' });
+        if (result.reason === 'bad-credentials') {
+          throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong user name or password' });
+        }
+        ctx.resHeaders?.set('retry-after', String(result.retryAfterSeconds));
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message:
+            result.reason === 'throttled'
+              ? `too many failed sign-ins: try again in ${waitText(result.retryAfterSeconds)}`
+              : `sign-in is busy: try again in ${waitText(result.retryAfterSeconds)}`,
+        });
       }
       default: {
         const unknownResult: never = result;

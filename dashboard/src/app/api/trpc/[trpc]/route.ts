@@ -8,7 +8,8 @@ const handler = (req: Request) =>
     endpoint: '/api/trpc',
     req,
     router: appRouter,
-    createContext: ({ resHeaders }) => createTRPCContext({ headers: req.headers, resHeaders }),
+    createContext: ({ resHeaders, info }) =>
+      createTRPCContext({ headers: req.headers, resHeaders, batched: info.isBatchCall }),
     onError({ path, error }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         console.error(`dashboard: tRPC ${path ?? '?'} failed`, error);

@@ -1,0 +1,35 @@
+// Which client a request came from, for throttling sign-ins. server.ts writes the socket's peer
+// address into CLIENT_ADDRESS_HEADER, replacing whatever a client sent under that name; requests
+// that did not come through it (tests calling the route handler) count as one client, "unknown".
+
+export const CLIENT_ADDRESS_HEADER = 'x-dashboard-client-address';
+
+/** Expands an IPv6 address to its eight groups, or null when it is not one. */
+function ipv6Groups(address: string): string[] | null {
+  const halves = address.split('::');
+  if (halves.length > 2) return null;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
+  const groups = [...head, ...Array<string>(Math.max(fill, 0)).fill('0'), ...tail];
+  return groups.length === 8 && groups.every((g) => /^[0-9a-f]{1,4}$/i.test(g)) ? groups : null;
+}
+
+/** The throttling key of an address: IPv4 as is, IPv6 by its /64 (one host often holds all of it). */
+export function clientKeyOf(address: string | null | undefined): string {
+  if (!address) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (!address.includes(':')) return address;
+  const groups = ipv6Groups(address.split('%')[0] ?? '');
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+        .join(':')}::/64`
+    : address;
+}
+
+export function clientKey(headers: Headers): string {
+  return clientKeyOf(headers.get(CLIENT_ADDRESS_HEADER));
+}
