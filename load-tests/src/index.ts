@@ -24,7 +24,7 @@ export { buildK6Command, otelEnv } from './k6-process.ts';
 export type { Launcher, LauncherOptions, LaunchInput } from './launcher.ts';
 export { createLauncher } from './launcher.ts';
 export type { ClickHouseInsertClient, RunRecorder, RunRow } from './recorder.ts';
-export { createClickHouseRunRecorder, RUNS_TABLE, runToRow } from './recorder.ts';
+export { createClickHouseRunRecorder, runToRow } from './recorder.ts';
 export type { Baseline } from './results/baselines.ts';
 export {
   BASELINES_TABLE,
@@ -87,7 +87,7 @@ export type {
 } from './run-state.ts';
 export { canTransition, isTerminal, LOST_REASON, nextStates, RUN_STATES } from './run-state.ts';
 export type { StoreClient, StoredRun } from './run-store.ts';
-export { markLostRuns, RunNotFoundError, readRun, readScenarioRuns } from './run-store.ts';
+export { markLostRuns, RUNS_TABLE, RunNotFoundError, readRun, readScenarioRuns } from './run-store.ts';
 export type { ScenarioDefinition, ScenarioName, ScenarioParams, ValidationIssue } from './scenarios.ts';
 export {
   getScenario,

@@ -1,7 +1,7 @@
 // Persists runs: the launcher calls a RunRecorder on every state transition. The ClickHouse one
 // appends a row per transition to cp_runs (current state = latest UpdatedAt; DDL owned by collector/).
 import { endedAtOf, type Run, resultOf, startedAtOf } from './run-state.ts';
-import { markLostRuns, type StoreClient } from './run-store.ts';
+import { markLostRuns, RUNS_TABLE, type StoreClient } from './run-store.ts';
 
 export type RunRecorder = {
   record(run: Run): Promise<void>;
@@ -13,8 +13,6 @@ export type RunRecorder = {
 export type ClickHouseInsertClient = {
   insert(args: { table: string; values: unknown[]; format: 'JSONEachRow' }): Promise<unknown>;
 };
-
-export const RUNS_TABLE = 'cp_runs';
 
 export type RunRow = {
   RunId: string;

@@ -1,10 +1,12 @@
 // The read side of cp_runs (the recorder appends one row per transition; FINAL keeps the newest
 // by UpdatedAt), and marking runs whose launcher went away as `lost`.
 import type { Store } from 'collector';
-import { RUNS_TABLE } from './recorder.ts';
 import { isTerminal, LOST_REASON, RUN_STATES, type RunResult, type RunState } from './run-state.ts';
 
 export type StoreClient = Store['client'];
+
+/** The runs table (DDL owned by collector/): one row per transition, written by recorder.ts. */
+export const RUNS_TABLE = 'cp_runs';
 
 /** A run as recorded in the store: enough to find its telemetry and show its outcome. */
 export type StoredRun = {
