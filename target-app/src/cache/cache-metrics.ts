@@ -1,7 +1,7 @@
 // Cache instrumentation: hits and misses per level and kind, Redis errors, and operation latency,
 // both as OTel instruments and on the prom-client registry.
 import type { Meter } from '@opentelemetry/api';
-import type { PromMetrics } from '../metrics.ts';
+import { CACHE_DURATION_BUCKETS, type PromMetrics } from '../metrics.ts';
 
 export type CacheMetrics = {
   hit(level: 'l1' | 'l2', kind: string): void;
@@ -10,9 +10,6 @@ export type CacheMetrics = {
   error(kind: string, operation: string): void;
   duration(level: 'l1' | 'l2', kind: string, operation: string, seconds: number): void;
 };
-
-/** Cache lookups take microseconds (L1) to a few milliseconds (L2). */
-export const CACHE_DURATION_BUCKETS = [0.00001, 0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 
 export function createCacheMetrics(meter: Meter, prom: PromMetrics): CacheMetrics {
   const hits = meter.createCounter('cache.hits', { unit: '{hit}', description: 'Cache hits by level.' });
