@@ -12,6 +12,10 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// The injected delay is the feature, so these tests time requests; the delay is long enough that
+// an undelayed request on a busy shared machine stays well under it, making `< SLOW_MS` a
+// generous bound for "not delayed" (speed itself is measured in bench/target-app, not here).
+const SLOW_MS = 1500;
 
 async function gauge(t: TestApp, name: string, labels: Record<string, string> = {}): Promise<number> {
   return promValue(await (await fetch(`${t.url}/metrics`)).text(), name, labels);
@@ -28,26 +32,27 @@ describe('chaos effects on PGlite', () => {
   });
 
   it('slow queries delay every query by the set time, then stop', async () => {
-    await t.chaos('PUT', { slowQueryMs: 300, cacheEnabled: false });
+    await t.chaos('PUT', { slowQueryMs: SLOW_MS, cacheEnabled: false });
     const slow = await t.timed('/api/cars/1');
     expect(slow.status).toBe(200);
-    expect(slow.ms).toBeGreaterThanOrEqual(300);
-    expect(await gauge(t, 'chaos_slow_query_ms')).toBe(300);
+    expect(slow.ms).toBeGreaterThanOrEqual(SLOW_MS);
+    expect(await gauge(t, 'chaos_slow_query_ms')).toBe(SLOW_MS);
     expect(await gauge(t, 'chaos_slow_query_rate')).toBe(1);
     // /health runs no query: chaos in the database does not touch it.
-    expect((await t.timed('/health')).ms).toBeLessThan(300);
+    expect((await t.timed('/health')).ms).toBeLessThan(SLOW_MS);
 
     // A share of the queries: of 40 concurrent requests (one query each) about half are slow.
-    await t.chaos('PUT', { slowQueryMs: 300, slowQueryRate: 0.5, cacheEnabled: false });
+    await t.chaos('PUT', { slowQueryMs: SLOW_MS, slowQueryRate: 0.5, cacheEnabled: false });
     const mixed = await Promise.all(Array.from({ length: 40 }, (_, i) => t.timed(`/api/cars/${i + 1}`)));
-    const slowCount = mixed.filter((r) => r.ms >= 300).length;
+    const slowCount = mixed.filter((r) => r.ms >= SLOW_MS).length;
+    // Binomial(40, 0.5): outside 8..32 with probability about 4e-5.
     expect(slowCount).toBeGreaterThanOrEqual(8);
     expect(slowCount).toBeLessThanOrEqual(32);
 
-    await t.chaos('PUT', { slowQueryMs: 300, slowQueryRate: 0, cacheEnabled: false });
-    expect((await t.timed('/api/cars/1')).ms).toBeLessThan(300);
+    await t.chaos('PUT', { slowQueryMs: SLOW_MS, slowQueryRate: 0, cacheEnabled: false });
+    expect((await t.timed('/api/cars/1')).ms).toBeLessThan(SLOW_MS);
     await t.chaos('DELETE');
-    expect((await t.timed('/api/cars/2')).ms).toBeLessThan(300);
+    expect((await t.timed('/api/cars/2')).ms).toBeLessThan(SLOW_MS);
     expect(await gauge(t, 'chaos_slow_query_ms')).toBe(0);
   });
 
@@ -76,13 +81,16 @@ describe('chaos effects on PGlite', () => {
     const start = performance.eventLoopUtilization();
     await sleep(600);
     const burning = performance.eventLoopUtilization(start).utilization;
-    expect(burning).toBeGreaterThan(0.55);
+    // The share is the feature. Bounds halfway-ish between 0.7 (burning) and ~0 (idle), generous for
+    // late timers on a busy machine, yet a burn that never starts, burns far less, or never stops
+    // falls outside them.
+    expect(burning).toBeGreaterThan(0.45);
     expect(await gauge(t, 'chaos_cpu_burn')).toBe(0.7);
 
     await t.chaos('DELETE');
     const after = performance.eventLoopUtilization();
     await sleep(600);
-    expect(performance.eventLoopUtilization(after).utilization).toBeLessThan(0.3);
+    expect(performance.eventLoopUtilization(after).utilization).toBeLessThan(0.35);
     expect(await gauge(t, 'chaos_cpu_burn')).toBe(0);
   });
 
