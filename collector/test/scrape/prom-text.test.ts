@@ -90,6 +90,13 @@ describe('parsePromText', () => {
     const chars = ['{', '}', '"', '\\', ',', '=', ' ', '\n', '#', 'e', '-', '+', 'N', '\u0000', 'é', '9'];
     let parsed = 0;
     let refused = 0;
+    let storedPoints = 0;
+    let rejectedPoints = 0;
+    // The unmutated exposition: every point becomes exactly one row, or is rejected with a reason
+    // (prom-client's event-loop mean and stddev are NaN until it has a sample).
+    const whole = account(convert(exposition));
+    expect(whole.stored + whole.rejected).toBe(whole.points);
+    expect(whole.stored).toBeGreaterThan(50);
     for (let i = 0; i < 3000; i++) {
       let text = exposition;
       for (let m = 0, n = 1 + rnd(4); m < n; m++) {
@@ -119,11 +126,13 @@ describe('parsePromText', () => {
       }
       try {
         const metrics = convert(text);
-        const rows = metricRows(
-          [{ resource: { attributes: {}, schemaUrl: '' }, scopeMetrics: [{ scope: emptyScope, metrics }] }],
-          new CumulativeToDelta(),
-        );
-        expect(rows.rejected).toBeGreaterThanOrEqual(0);
+        const { stored, rejected, points, reasons } = account(metrics);
+        // Whatever parses maps to rows: no point stored twice or invented, a reason for any rejection
+        // (fewer than the points when a mutation duplicated a sample: a series' repeat is dropped).
+        expect(stored + rejected).toBeLessThanOrEqual(points);
+        expect(reasons > 0).toBe(rejected > 0);
+        storedPoints += stored;
+        rejectedPoints += rejected;
         parsed++;
       } catch (error) {
         if (!(error instanceof PromParseError)) throw error;
@@ -133,10 +142,32 @@ describe('parsePromText', () => {
     }
     expect(parsed).toBeGreaterThan(100);
     expect(refused).toBeGreaterThan(100);
+    // Mutated expositions that parse still store points, and some reach the row mapper's own
+    // checks (non-finite values, bad buckets), not only the parser's.
+    expect(storedPoints).toBeGreaterThan(1000);
+    expect(rejectedPoints).toBeGreaterThan(0);
   });
 });
 
 const emptyScope = { name: '', version: '', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
+
+/** Maps converted metrics to rows; counts points in, rows out and points rejected. */
+function account(metrics: ReturnType<typeof convert>) {
+  // Every series counts as started after this collector, so a cumulative first point is stored
+  // whole instead of held back as a baseline: one point, one row.
+  const rows = metricRows(
+    [{ resource: { attributes: {}, schemaUrl: '' }, scopeMetrics: [{ scope: emptyScope, metrics }] }],
+    new CumulativeToDelta({ startedAtUnixNano: 0n }),
+  );
+  const points = metrics.reduce((n, m) => n + (m.type === 'unsupported' ? m.pointCount : m.points.length), 0);
+  const stored =
+    rows.otel_metrics_gauge.length +
+    rows.otel_metrics_sum.length +
+    rows.otel_metrics_histogram.length +
+    rows.otel_metrics_exponential_histogram.length +
+    rows.otel_metrics_summary.length;
+  return { points, stored, rejected: rows.rejected, reasons: rows.rejectReasons.length };
+}
 
 describe('parseScrapeTargets', () => {
   it('applies the defaults and caps the timeout at the interval', () => {
