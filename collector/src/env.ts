@@ -11,7 +11,8 @@ import type { StoreOptions } from './store/create-store.ts';
 /** A relative DATA_DIR is taken from the repository root, whichever process or folder reads it. */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const port = (name: string, fallback: number) =>
+/** A port variable (0: any free port), by the same rule wherever a process takes one. */
+export const portVariable = (name: string, fallback: number) =>
   z.coerce
     .number({ error: `${name} must be a port number` })
     .int(`${name} must be a whole number`)
@@ -35,7 +36,7 @@ export const collectorEnvSchema = z.object({
     .default('.data')
     .transform((dir) => (isAbsolute(dir) ? dir : resolve(REPO_ROOT, dir))),
   COLLECTOR_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  COLLECTOR_PORT: port('COLLECTOR_PORT', 4318),
+  COLLECTOR_PORT: portVariable('COLLECTOR_PORT', 4318),
   COLLECTOR_MAX_BODY_BYTES: z.coerce
     .number()
     .int()

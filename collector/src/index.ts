@@ -5,6 +5,7 @@ export {
   collectorEnvSchema,
   collectorOptionsFromEnv,
   parseCollectorEnv,
+  portVariable,
   storeOptionsFromEnv,
 } from './env.ts';
 export { CumulativeToDelta } from './normalise/cumulative-to-delta.ts';

@@ -4,7 +4,7 @@
 // process and the collector process read them by the same rules.
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collectorEnvSchema } from 'collector';
+import { collectorEnvSchema, portVariable } from 'collector';
 import { z } from 'zod';
 import { oidcRolesSchema } from './server/auth/oidc.ts';
 import { parseUsers } from './server/auth/users.ts';
@@ -12,21 +12,13 @@ import { parseUsers } from './server/auth/users.ts';
 /** The repository root (relative DATA_DIR and RULES_DIR resolve against it). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const port = (name: string, fallback: number) =>
-  z.coerce
-    .number({ error: `${name} must be a port number` })
-    .int(`${name} must be a whole number`)
-    .min(0, `${name} must be 0..65535`)
-    .max(65_535, `${name} must be 0..65535`)
-    .default(fallback);
-
 const httpUrl = (example: string) =>
   z
     .url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` })
     .transform((u) => u.replace(/\/+$/, ''));
 
 const schema = collectorEnvSchema.extend({
-  PORT: port('PORT', 3000),
+  PORT: portVariable('PORT', 3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   COLLECTOR_ENABLED: z.stringbool({ error: 'must be true or false' }).default(true),
   /** host:port k6 sends OTLP to; defaults to the embedded collector. */
