@@ -66,7 +66,6 @@ function checkRequestText(request: FastifyRequest): void {
     collectTextIssues(request.query, 'query', issues);
     collectTextIssues(request.params, 'params', issues);
   }
-  collectTextIssues(request.body, 'body', issues);
   if (issues.length > 0) throw new InputError('invalid text in the request', issues);
 }
 
@@ -75,7 +74,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Registers the checks on the root instance, so every route (API, admin, pages) has them. */
 export function registerTextInputChecks(app: FastifyInstance): void {
   // Fastify's JSON parser reads the body as lenient UTF-8 (stray bytes become U+FFFD): decode strictly
-  // first, then hand the text to that same parser (prototype-poisoning checks included).
+  // first, then hand the text to that same parser (prototype-poisoning checks included), then check
+  // the strings. Only JSON: a raw upload (an image) is bytes, judged by its own route.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -91,7 +91,13 @@ export function registerTextInputChecks(app: FastifyInstance): void {
       );
       return;
     }
-    parseJson(request, text, done);
+    parseJson(request, text, (error, value) => {
+      if (error !== null) return done(error, undefined);
+      const issues: Issue[] = [];
+      collectTextIssues(value, 'body', issues);
+      if (issues.length > 0) return done(new InputError('invalid text in the request', issues), undefined);
+      done(null, value);
+    });
   });
   app.addHook('preValidation', async (request) => checkRequestText(request));
 }
