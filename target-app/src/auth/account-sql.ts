@@ -2,14 +2,18 @@
 
 /**
  * One statement, so atomic: the user and their verification mail are written together or not at
- * all. A taken e-mail inserts nothing and returns no row (→ 409).
+ * all. A taken e-mail inserts no user and returns no row; its owner is mailed instead ($6, $7), so
+ * the caller learns nothing the owner does not.
  */
 export const INSERT_USER_WITH_MAIL = `WITH new_user AS (
   INSERT INTO users (email, password_hash, verify_token_hash) VALUES ($1, $2, $3)
   ON CONFLICT (email) DO NOTHING
   RETURNING id, email
 ), mail AS (
-  INSERT INTO email_outbox (recipient, subject, body) SELECT email, $4, $5 FROM new_user
+  INSERT INTO email_outbox (recipient, subject, body)
+  SELECT email, $4, $5 FROM new_user
+  UNION ALL
+  SELECT $1, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM new_user)
 )
 SELECT id FROM new_user`;
 

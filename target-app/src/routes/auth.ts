@@ -33,14 +33,16 @@ export const verifyQuerySchema = z.strictObject({ token: z.string().min(1, 'must
 
 const INVALID_CREDENTIALS = 'invalid e-mail or password';
 
+/** The answer to a registration: the (normalised) address, to be confirmed from the mail. */
+export type Registration = { email: string; verified: false };
+
 export function registerAuthRoutes(api: FastifyInstance, accounts: Accounts): void {
   api.post('/api/auth/register', async (request, reply) => {
     const body = parseInput(registerBodySchema, request.body, 'registration');
-    const created = await accounts.register(body.email, body.password, request.otelContext);
-    if (created === 'taken') {
-      return reply.code(409).send({ error: 'this e-mail address is already registered' } satisfies ErrorBody);
-    }
-    return reply.code(201).send({ id: created.id, email: body.email, verified: false });
+    // The same answer whether the address was free or taken (its owner gets a mail instead), so the
+    // endpoint cannot be used to find out who has an account.
+    await accounts.register(body.email, body.password, request.otelContext);
+    return reply.code(201).send({ email: body.email, verified: false } satisfies Registration);
   });
 
   api.get('/api/auth/verify', async (request, reply) => {

@@ -14,18 +14,28 @@ import {
   listQuerySchema as favouritesQuerySchema,
 } from '../../routes/favourites.ts';
 import type { RouteDoc } from '../registry.ts';
-import { favouriteChangeSchema, favouritesSchema, tokenPairSchema, userSchema } from './response-schemas.ts';
+import {
+  favouriteChangeSchema,
+  favouritesSchema,
+  registrationSchema,
+  tokenPairSchema,
+  userSchema,
+} from './response-schemas.ts';
 
 export const ACCOUNT_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'POST',
     path: '/api/auth/register',
     tag: 'auth',
-    summary: 'Create an account; the verification e-mail is sent in the background.',
+    summary:
+      'Create an account; the verification e-mail is sent in the background. A registered address gets the same answer (its owner is mailed instead).',
     body: registerBodySchema,
     responses: {
-      201: { description: 'Registered.', schema: userSchema },
-      409: { description: 'The e-mail address is registered already.' },
+      201: {
+        description:
+          'Accepted: a confirmation mail (new address) or a note to the owner (taken address) is queued.',
+        schema: registrationSchema,
+      },
     },
   },
   {

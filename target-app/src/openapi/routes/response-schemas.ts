@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BODY_TYPES, COLOURS, FUELS, TRANSMISSIONS } from '../../cars/catalog.ts';
 import { FEATURE_NAMES, type Feature } from '../../cars/features.ts';
 import type { Car } from '../../cars/generate.ts';
+import type { Registration } from '../../routes/auth.ts';
 
 export const carSchema = z.object({
   id: z.number().int(),
@@ -78,6 +79,11 @@ export const tokenPairSchema = z.object({
 });
 
 export const userSchema = z.object({ id: z.number().int(), email: z.string(), verified: z.boolean() });
+
+export const registrationSchema = z.object({
+  email: z.string(),
+  verified: z.literal(false),
+}) satisfies z.ZodType<Registration>;
 
 export const favouriteChangeSchema = z.object({
   carId: z.number().int(),
