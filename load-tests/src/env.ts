@@ -10,10 +10,6 @@ export const envSchema = z.object({
   /** Explicit k6 binary; wins over PATH and the project-local install. */
   K6_PATH: optionalText,
   PATH: z.string().default(''),
-  /** The store the results commands read: a ClickHouse server, else embedded chDB in DATA_DIR/chdb. */
-  CLICKHOUSE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  /** Relative paths resolve against the repository root, as the dashboard's do. */
-  DATA_DIR: optionalText.transform((v) => v ?? '.data'),
 });
 
 export type LoadTestsEnv = z.infer<typeof envSchema>;

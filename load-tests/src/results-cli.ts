@@ -2,12 +2,9 @@
 // the store the dashboard uses (CLICKHOUSE_URL, or embedded chDB in DATA_DIR/chdb — which only
 // one process can hold, so with the dashboard running in embedded mode, stop it or use a server).
 import { writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createStore, type Store } from 'collector';
+import { createStore, parseCollectorEnv, type Store, storeOptionsFromEnv } from 'collector';
 import { z } from 'zod';
-import { env } from './env.ts';
-import { REPO_ROOT } from './k6-binary.ts';
 import { clearBaseline, markBaseline } from './results/baselines.ts';
 import { compareRuns, type Delta, type RunComparison } from './results/compare.ts';
 import { reportHtml } from './results/report-html.ts';
@@ -81,9 +78,9 @@ function comparisonText(c: RunComparison): string {
   return lines.join('\n');
 }
 
+/** The store as the collector and the dashboard open it, from the same variables. */
 async function openStore(): Promise<Store> {
-  const dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : join(REPO_ROOT, env.DATA_DIR);
-  return createStore({ url: env.CLICKHOUSE_URL, dataDir: join(dataDir, 'chdb') });
+  return createStore(storeOptionsFromEnv(parseCollectorEnv()));
 }
 
 /** Runs a results subcommand; undefined when argv does not start with one. */
