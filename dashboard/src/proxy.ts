@@ -3,8 +3,8 @@
 import { type NextRequest, NextResponse } from 'next/server';
 import { getServices } from './server/services.ts';
 
-export function proxy(request: NextRequest) {
-  const user = getServices().auth.userFromCookieHeader(request.headers.get('cookie'));
+export async function proxy(request: NextRequest) {
+  const user = await getServices().auth.userFromCookieHeader(request.headers.get('cookie'));
   const { pathname, search } = request.nextUrl;
   if (pathname === '/signin') {
     return user ? NextResponse.redirect(new URL('/', request.url)) : NextResponse.next();

@@ -19,6 +19,7 @@ import {
   auditLogTable,
   runBaselinesTable,
   runsReasonColumn,
+  sessionsTable,
   silencesTable,
 } from './schema-control-plane.ts';
 import { rollupStatements, traceIdTsTable, traceIdTsView } from './schema-rollups.ts';
@@ -59,6 +60,7 @@ export const migrations: readonly Migration[] = [
     statements: [silencesTable, alertAcksTable, auditLogTable, runBaselinesTable],
   },
   { version: 9, name: 'control plane: the reason a run ended', statements: [runsReasonColumn] },
+  { version: 10, name: 'control plane: dashboard sessions', statements: [sessionsTable] },
 ];
 
 /** Applies the pending migrations; with `cluster`, as ON CLUSTER DDL with Replicated engines. */

@@ -47,3 +47,21 @@ export const runBaselinesTable = `CREATE TABLE IF NOT EXISTS cp_run_baselines (
     MarkedAt DateTime64(3)
 ) ENGINE = ReplacingMergeTree(MarkedAt)
 ORDER BY Scenario`;
+
+/**
+ * Dashboard sessions: one row when a session starts, another when it is revoked (the newest
+ * UpdatedAt wins). IdHash is a SHA-256 of the session id, so reading the table gives no cookie.
+ */
+export const sessionsTable = `CREATE TABLE IF NOT EXISTS cp_sessions (
+    IdHash String,
+    UserName String,
+    Idp LowCardinality(String),
+    Issuer String,
+    RoleClaims Array(String),
+    CreatedAt DateTime64(3),
+    ExpiresAt DateTime64(3),
+    Revoked UInt8,
+    UpdatedAt DateTime64(3)
+) ENGINE = ReplacingMergeTree(UpdatedAt)
+ORDER BY IdHash
+TTL toDateTime(ExpiresAt) + INTERVAL 1 DAY`;

@@ -30,7 +30,8 @@ import { type DashboardEnv, runsDirOf } from '../env.ts';
 import { createAuditLog } from '../server/audit.ts';
 import { createAuth } from '../server/auth/auth.ts';
 import { loadAuthConfig } from '../server/auth/bootstrap.ts';
-import { createOidcLogin } from '../server/auth/oidc.ts';
+import { createOidcLogin, ssoMapping } from '../server/auth/oidc.ts';
+import { createSessionStore } from '../server/auth/session-store.ts';
 import type { Services } from '../server/services.ts';
 import { createTargetChaos } from '../server/target-chaos.ts';
 import { createAlertEngineMetrics } from './alert-metrics.ts';
@@ -56,6 +57,15 @@ export async function startServices(
     ...authConfig,
     sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
     cookieSecure: env.COOKIE_SECURE === 'auto' ? 'auto' : env.COOKIE_SECURE === 'true',
+    // Session records live in the store opened below (first read when a request arrives).
+    sessions: createSessionStore(() => store.client, { log }),
+    sso: env.OIDC_ISSUER
+      ? ssoMapping({
+          issuer: env.OIDC_ISSUER,
+          roleValues: env.OIDC_ROLES,
+          defaultRole: env.OIDC_DEFAULT_ROLE === 'none' ? null : env.OIDC_DEFAULT_ROLE,
+        })
+      : null,
   });
   const oidc = env.OIDC_ISSUER
     ? createOidcLogin({

@@ -6,5 +6,5 @@ import { getServices } from './services.ts';
 
 export async function currentUser(): Promise<SessionUser | null> {
   const cookie = (await headers()).get('cookie');
-  return getServices().auth.userFromCookieHeader(cookie);
+  return await getServices().auth.userFromCookieHeader(cookie);
 }

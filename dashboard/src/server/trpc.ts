@@ -23,16 +23,16 @@ export interface TRPCContext {
 }
 
 /** Context for a request through the route handler: the user comes from the session cookie. */
-export function createTRPCContext(opts: {
+export async function createTRPCContext(opts: {
   headers: Headers;
   resHeaders?: Headers;
   batched?: boolean;
-}): TRPCContext {
+}): Promise<TRPCContext> {
   const services = getServices();
   return {
     services,
     headers: opts.headers,
-    user: services.auth.userFromCookieHeader(opts.headers.get('cookie')),
+    user: await services.auth.userFromCookieHeader(opts.headers.get('cookie')),
     ...(opts.resHeaders ? { resHeaders: opts.resHeaders } : {}),
     via: 'http',
     batched: opts.batched ?? false,

@@ -25,7 +25,7 @@ const createFirstViewCaller = createCallerFactory(firstViewRouter);
 
 /** A caller for the request being rendered; `signal` ends the subscriptions it opened. */
 export async function serverCaller(signal: AbortSignal) {
-  return createFirstViewCaller(createTRPCContext({ headers: await headers() }), { signal });
+  return createFirstViewCaller(await createTRPCContext({ headers: await headers() }), { signal });
 }
 
 /**

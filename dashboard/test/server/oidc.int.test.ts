@@ -137,7 +137,7 @@ describe('single sign-on', () => {
     expect(finished.headers.getSetCookie().find((c) => c.startsWith('cs_session='))).toMatch(
       /HttpOnly; SameSite=Lax/,
     );
-    const user = running.services.auth.userFromCookieHeader(`cs_session=${jar.get('cs_session')}`);
+    const user = await running.services.auth.userFromCookieHeader(`cs_session=${jar.get('cs_session')}`);
     expect(user).toEqual({ name: 'alice', role: 'qa' });
 
     const admin = createCaller({
@@ -151,7 +151,7 @@ describe('single sign-on', () => {
 
   it('gives the highest role any group grants', async () => {
     const { jar } = await signInWithSso('root', '/');
-    expect(running.services.auth.userFromCookieHeader(`cs_session=${jar.get('cs_session')}`)).toEqual({
+    expect(await running.services.auth.userFromCookieHeader(`cs_session=${jar.get('cs_session')}`)).toEqual({
       name: 'root',
       role: 'admin',
     });

@@ -1,20 +1,28 @@
-// Sign-in, sessions and sign-out for local users. Lives in the dashboard's process (registered in
-// the services facade); the tRPC context asks it who a request's cookie belongs to.
-import type { SessionUser } from '../../lib/roles.ts';
+// Sign-in, sessions and sign-out. Lives in the dashboard's process (registered in the services
+// facade); the tRPC context, the proxy and the layout ask it who a request's cookie belongs to.
+// A session is a server-side record (session-store.ts); the role is looked up on every request
+// from the current DASHBOARD_USERS, or for single sign-on from the current OIDC_ROLES mapping.
+import type { Role, SessionUser } from '../../lib/roles.ts';
 import { clientKey } from './client-address.ts';
 import { createHashQueue, type HashQueue, type Queued } from './hash-queue.ts';
 import { verifyAgainstNothing, verifyPassword } from './password.ts';
 import {
   clearSessionCookie,
-  decodeSession,
-  encodeSession,
-  newSessionId,
+  newSessionToken,
   readCookie,
   SESSION_COOKIE,
+  sessionIdOf,
   sessionSetCookie,
 } from './session-cookie.ts';
+import type { SessionRecord, SessionStore } from './session-store.ts';
 import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
 import type { LocalUser } from './users.ts';
+
+/** Single sign-on as configured now: whose sessions count, and how claims map to roles. */
+export interface SsoMapping {
+  issuer: string;
+  roleOf(roleClaims: string[]): Role | null;
+}
 
 export interface AuthOptions {
   users: LocalUser[];
@@ -23,6 +31,9 @@ export interface AuthOptions {
   sessionTtlMs: number;
   /** 'auto': Secure when the request came over https (directly or per X-Forwarded-Proto). */
   cookieSecure: 'auto' | boolean;
+  sessions: SessionStore;
+  /** Single sign-on, when OIDC_ISSUER is set; without it, no single-sign-on session is honoured. */
+  sso: SsoMapping | null;
   now?: () => number;
   /** Failed sign-ins per (account, client) and per client (default: sign-in-throttle.ts's limits). */
   throttle?: SignInThrottle;
@@ -38,14 +49,21 @@ export type SignInResult =
   /** Password hashing is saturated: refused before any work. */
   | { type: 'refused'; reason: 'busy'; retryAfterSeconds: number };
 
+/** Who a single-sign-on provider says signed in, and the values of its role claim. */
+export interface SsoIdentity {
+  name: string;
+  issuer: string;
+  roleClaims: string[];
+}
+
 export interface Auth {
-  /** The user a request's Cookie header names, or null (none, forged, expired, signed out, removed). */
-  userFromCookieHeader(header: string | null): SessionUser | null;
+  /** The user a request's Cookie header names, or null (none, garbled, forged, expired, signed out, removed). */
+  userFromCookieHeader(header: string | null): Promise<SessionUser | null>;
   signIn(name: string, password: string, requestHeaders: Headers): Promise<SignInResult>;
   /** Revokes the request's session; returns the Set-Cookie that clears it. */
-  signOut(requestHeaders: Headers): string;
+  signOut(requestHeaders: Headers): Promise<string>;
   /** A session for a user an identity provider vouched for (OIDC); returns its Set-Cookie. */
-  issueOidcSession(user: SessionUser, requestHeaders: Headers): string;
+  issueSsoSession(identity: SsoIdentity, requestHeaders: Headers): Promise<string>;
   /** Whether cookies set in answer to this request get the Secure flag. */
   cookieSecureFor(requestHeaders: Headers): boolean;
   readonly userCount: number;
@@ -54,10 +72,9 @@ export interface Auth {
 export function createAuth(options: AuthOptions): Auth {
   const now = options.now ?? Date.now;
   const users = new Map(options.users.map((u) => [u.name, u]));
-  /** Signed-out session ids → their expiry (kept only until then). */
-  const revoked = new Map<string, number>();
   const throttle = options.throttle ?? createSignInThrottle(now);
   const hashQueue = options.hashQueue ?? createHashQueue();
+  const { sessions, sso } = options;
 
   const secureFor = (headers: Headers) =>
     options.cookieSecure === 'auto'
@@ -65,17 +82,37 @@ export function createAuth(options: AuthOptions): Auth {
         (headers.get('origin')?.startsWith('https://') ?? false)
       : options.cookieSecure;
 
-  function sessionOf(header: string | null) {
+  const sessionIdFrom = (header: string | null) => {
     const token = readCookie(header, SESSION_COOKIE);
-    if (!token) return null;
-    const session = decodeSession(token, options.secret, now());
-    if (!session || revoked.has(session.sid)) return null;
-    return session;
+    return token ? sessionIdOf(token, options.secret) : null;
+  };
+
+  /** The user a live session record stands for under the current configuration. */
+  function userOf(record: SessionRecord): SessionUser | null {
+    switch (record.idp) {
+      case 'local': {
+        const user = users.get(record.user);
+        return user ? { name: user.name, role: user.role } : null;
+      }
+      case 'oidc': {
+        if (!sso || record.issuer !== sso.issuer) return null;
+        const role = sso.roleOf(record.roleClaims);
+        return role ? { name: record.user, role } : null;
+      }
+      default: {
+        const unknown: never = record.idp;
+        throw new Error(`unknown identity provider ${String(unknown)}`);
+      }
+    }
   }
 
-  function prune() {
-    const t = now();
-    for (const [sid, exp] of revoked) if (exp <= t) revoked.delete(sid);
+  async function startSession(record: Omit<SessionRecord, 'expiresAt'>, headers: Headers) {
+    const { id, token } = newSessionToken(options.secret);
+    await sessions.create(id, { ...record, expiresAt: now() + options.sessionTtlMs });
+    return sessionSetCookie(token, {
+      secure: secureFor(headers),
+      maxAgeSeconds: Math.floor(options.sessionTtlMs / 1000),
+    });
   }
 
   return {
@@ -83,23 +120,17 @@ export function createAuth(options: AuthOptions): Auth {
       return users.size;
     },
 
-    userFromCookieHeader(header) {
-      const session = sessionOf(header);
-      if (session?.idp === 'oidc') return session.role ? { name: session.name, role: session.role } : null;
-      const user = session ? users.get(session.name) : undefined;
-      return user ? { name: user.name, role: user.role } : null;
+    async userFromCookieHeader(header) {
+      const id = sessionIdFrom(header);
+      const record = id ? await sessions.find(id) : null;
+      return record ? userOf(record) : null;
     },
 
-    issueOidcSession(user, requestHeaders) {
-      const exp = now() + options.sessionTtlMs;
-      const token = encodeSession(
-        { sid: newSessionId(), name: user.name, exp, idp: 'oidc', role: user.role },
-        options.secret,
+    issueSsoSession(identity, requestHeaders) {
+      return startSession(
+        { user: identity.name, idp: 'oidc', issuer: identity.issuer, roleClaims: identity.roleClaims },
+        requestHeaders,
       );
-      return sessionSetCookie(token, {
-        secure: secureFor(requestHeaders),
-        maxAgeSeconds: Math.floor(options.sessionTtlMs / 1000),
-      });
     },
 
     cookieSecureFor: (headers) => secureFor(headers),
@@ -130,22 +161,19 @@ export function createAuth(options: AuthOptions): Auth {
       }
       attempt.settle(checked.value && user ? 'signed-in' : 'failed');
       if (!checked.value || !user) return { type: 'refused', reason: 'bad-credentials' };
-      const exp = now() + options.sessionTtlMs;
-      const token = encodeSession({ sid: newSessionId(), name: user.name, exp }, options.secret);
       return {
         type: 'signed-in',
         user: { name: user.name, role: user.role },
-        setCookie: sessionSetCookie(token, {
-          secure: secureFor(requestHeaders),
-          maxAgeSeconds: Math.floor(options.sessionTtlMs / 1000),
-        }),
+        setCookie: await startSession(
+          { user: user.name, idp: 'local', issuer: '', roleClaims: [] },
+          requestHeaders,
+        ),
       };
     },
 
-    signOut(requestHeaders) {
-      prune();
-      const session = sessionOf(requestHeaders.get('cookie'));
-      if (session) revoked.set(session.sid, session.exp);
+    async signOut(requestHeaders) {
+      const id = sessionIdFrom(requestHeaders.get('cookie'));
+      if (id) await sessions.revoke(id);
       return clearSessionCookie(secureFor(requestHeaders));
     },
   };

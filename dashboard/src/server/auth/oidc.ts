@@ -6,6 +6,7 @@ import * as oidc from 'openid-client';
 import { z } from 'zod';
 import { ROLES, type Role, roleAllows, type SessionUser } from '../../lib/roles.ts';
 import { safeNext } from '../../lib/safe-next.ts';
+import type { SsoMapping } from './auth.ts';
 import { readCookie, sessionSetCookie, signToken, verifyToken } from './session-cookie.ts';
 
 export const OIDC_FLOW_COOKIE = 'cs_oidc_flow';
@@ -29,7 +30,7 @@ export interface OidcOptions {
 }
 
 export type OidcFinish =
-  | { type: 'signed-in'; user: SessionUser; next: string }
+  | { type: 'signed-in'; user: SessionUser; roleClaims: string[]; next: string }
   | { type: 'refused'; reason: string; name: string };
 
 export interface OidcLogin {
@@ -48,20 +49,37 @@ const flowSchema = z.object({
   exp: z.number().int(),
 });
 
-/** The highest role any of the user's claim values grants, else the default. */
-export function roleFromClaims(
-  claims: Record<string, unknown>,
-  options: Pick<OidcOptions, 'roleClaim' | 'roleValues' | 'defaultRole'>,
+/** The values of the role claim (an array, or a string of values separated by spaces or commas). */
+export function roleClaimValues(claims: Record<string, unknown>, roleClaim: string): string[] {
+  const raw = claims[roleClaim];
+  return (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : [])
+    .map(String)
+    .filter((v) => v !== '');
+}
+
+/** The highest role any of the role claim's values grants, else the default. */
+export function roleFromValues(
+  claimValues: readonly string[],
+  options: Pick<OidcOptions, 'roleValues' | 'defaultRole'>,
 ): Role | null {
-  const raw = claims[options.roleClaim];
-  const values = new Set(
-    (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : []).map(String),
-  );
+  const values = new Set(claimValues);
   let best: Role | null = null;
   for (const { role, value } of options.roleValues) {
     if (values.has(value) && (best === null || roleAllows(role, best))) best = role;
   }
   return best ?? options.defaultRole;
+}
+
+export function roleFromClaims(
+  claims: Record<string, unknown>,
+  options: Pick<OidcOptions, 'roleClaim' | 'roleValues' | 'defaultRole'>,
+): Role | null {
+  return roleFromValues(roleClaimValues(claims, options.roleClaim), options);
+}
+
+/** How sessions map to roles under the current OIDC settings (sessions keep claim values, not roles). */
+export function ssoMapping(options: Pick<OidcOptions, 'issuer' | 'roleValues' | 'defaultRole'>): SsoMapping {
+  return { issuer: options.issuer, roleOf: (values) => roleFromValues(values, options) };
 }
 
 function nameFromClaims(claims: Record<string, unknown>): string {
@@ -141,9 +159,10 @@ export function createOidcLogin(options: OidcOptions): OidcLogin {
         claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
       }
       const name = nameFromClaims(claims);
-      const role = roleFromClaims(claims, options);
+      const roleClaims = roleClaimValues(claims, options.roleClaim);
+      const role = roleFromValues(roleClaims, options);
       if (!role) return { type: 'refused', reason: `no dashboard role for ${name}`, name, clearCookie };
-      return { type: 'signed-in', user: { name, role }, next: flow.next, clearCookie };
+      return { type: 'signed-in', user: { name, role }, roleClaims, next: flow.next, clearCookie };
     },
   };
 }

@@ -1,29 +1,14 @@
-// Session cookies: a small signed token (HMAC-SHA256 over the payload) so sessions survive a
-// restart and need no session table. A local user's role is not trusted from the cookie: each
-// request looks the user up in the current configuration; an OIDC user's role is the one their
-// identity provider's claims gave at sign-in. Sign-out revokes the session id until it expires.
+// Session cookies: the session's random id, MAC'd with the session key so a made-up or garbled
+// cookie is refused without a store lookup. Everything else — who, which role, whether it was
+// signed out — lives in the server-side record (session-store.ts), never in the cookie.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
-import { ROLES } from '../../lib/roles.ts';
+import type { z } from 'zod';
 
 export const SESSION_COOKIE = 'cs_session';
-
-const payloadSchema = z.object({
-  sid: z.string().min(16),
-  name: z.string().min(1),
-  exp: z.number().int(),
-  /** Set for users signed in through OIDC (local users' roles come from the configuration). */
-  idp: z.literal('oidc').optional(),
-  role: z.enum(ROLES).optional(),
-});
-export type SessionPayload = z.infer<typeof payloadSchema>;
+const SESSION_PURPOSE = 'session-id';
 
 function sign(data: string, secret: string): string {
   return createHmac('sha256', secret).update(data).digest('base64url');
-}
-
-export function newSessionId(): string {
-  return randomBytes(18).toString('base64url');
 }
 
 /** `<base64url JSON>.<HMAC>`; `purpose` keys the MAC so one kind of token never passes for another. */
@@ -54,12 +39,19 @@ export function verifyToken<T extends { exp: number }>(
   }
 }
 
-export function encodeSession(payload: SessionPayload, secret: string): string {
-  return signToken(payload, secret);
+/** A new session id and the cookie value that carries it. */
+export function newSessionToken(secret: string): { id: string; token: string } {
+  const id = randomBytes(32).toString('base64url');
+  return { id, token: `${id}.${sign(id, `${SESSION_PURPOSE}:${secret}`)}` };
 }
 
-export function decodeSession(token: string, secret: string, nowMs = Date.now()): SessionPayload | null {
-  return verifyToken(token, secret, payloadSchema, nowMs);
+/** The session id in a well-MAC'd cookie value, or null (made up, garbled, another key). */
+export function sessionIdOf(token: string, secret: string): string | null {
+  const [id, mac, extra] = token.split('.');
+  if (!id || !mac || extra !== undefined || !/^[A-Za-z0-9_-]{43}$/.test(id)) return null;
+  const expected = Buffer.from(sign(id, `${SESSION_PURPOSE}:${secret}`));
+  const given = Buffer.from(mac);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? id : null;
 }
 
 /** One cookie's value from a Cookie header. */
@@ -67,7 +59,14 @@ export function readCookie(header: string | null, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      // A garbled escape ("%E0%A4%A") is a cookie nobody signed: no value, not an error.
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return null;
+      }
+    }
   }
   return null;
 }

@@ -62,7 +62,7 @@ export const authRouter = router({
   }),
 
   signOut: publicProcedure.mutation(async ({ ctx }) => {
-    ctx.resHeaders?.append('set-cookie', ctx.services.auth.signOut(ctx.headers));
+    ctx.resHeaders?.append('set-cookie', await ctx.services.auth.signOut(ctx.headers));
     if (ctx.user) {
       await ctx.services.audit.record({
         actor: ctx.user.name,

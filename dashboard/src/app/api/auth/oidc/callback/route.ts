@@ -31,7 +31,11 @@ export async function GET(req: Request): Promise<Response> {
       target: '',
       details: { via: 'oidc', issuer: oidc.issuer },
     });
-    return redirect(result.next, [result.clearCookie, auth.issueOidcSession(result.user, req.headers)]);
+    const session = await auth.issueSsoSession(
+      { name: result.user.name, issuer: oidc.issuer, roleClaims: result.roleClaims },
+      req.headers,
+    );
+    return redirect(result.next, [result.clearCookie, session]);
   } catch (error) {
     console.error('dashboard: OIDC sign-in failed', error);
     await audit.record({

@@ -24,7 +24,7 @@ const text = (status: number, message: string) =>
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
   const services = getServices();
-  if (!services.auth.userFromCookieHeader(req.headers.get('cookie')))
+  if (!(await services.auth.userFromCookieHeader(req.headers.get('cookie'))))
     return text(401, 'sign in first: exports need a dashboard session');
 
   const id = runIdSchema.safeParse((await ctx.params).id);
