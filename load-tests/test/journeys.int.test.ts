@@ -19,6 +19,8 @@ let target: TestTarget;
 let dir: string;
 let summary: Summary;
 let exitCode: number;
+/** Wall time of the whole k6 run: no message of it can take longer than that to arrive. */
+let runWallMs: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lt-journeys-'));
@@ -30,10 +32,12 @@ beforeAll(async () => {
   const args = ['run', '--quiet', '--no-usage-report', '-e', 'TOKEN_REFRESH_MARGIN_S=900'];
   for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
   args.push(scenarios.smoke.script);
+  const started = Date.now();
   exitCode = await promisify(execFile)(resolveK6Path(), args, { cwd: dir }).then(
     () => 0,
     (error: { code?: number }) => error.code ?? -1,
   );
+  runWallMs = Date.now() - started;
   summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Summary;
 }, 90_000);
 
@@ -95,7 +99,15 @@ test('the price-feed journey measures delivery latency and is judged by the plan
   expect(count('realtime_messages')).toBeGreaterThan(0);
   const latency = summary.metrics.realtime_latency;
   expect(latency?.values.count).toBe(count('realtime_messages'));
-  expect(latency?.values.max).toBeGreaterThanOrEqual(0);
+  // Receive time − the server's sentAt: an interval inside this run, so between 0 and its wall
+  // time; a unit or clock mix-up (seconds, a monotonic clock) lands far outside (k6 clamps below 0).
+  expect(latency?.values.min).toBeGreaterThanOrEqual(0);
+  expect(latency?.values.max).toBeLessThanOrEqual(runWallMs);
+  // A price is committed (changedAt) before it is sent: per message, the change latency is at
+  // least the delivery latency, so on average too.
+  const change = summary.metrics.realtime_change_latency;
+  expect(change?.values.max).toBeLessThanOrEqual(runWallMs);
+  expect(change?.values.avg).toBeGreaterThanOrEqual(latency?.values.avg ?? Number.NaN);
   expect(Object.keys(latency?.thresholds ?? {})).toEqual(['p(95)<50']);
   expect(count('realtime_change_latency')).toBe(count('realtime_messages'));
 });
