@@ -45,8 +45,10 @@ interface LocalChanges {
   acks: { fingerprint: string; ack: Acknowledgement | null }[];
 }
 
-export function createSuppression(client: Client): Suppression {
+export function createSuppression(client: Client, log: (message: string) => void = () => {}): Suppression {
   let silences: Silence[] = [];
+  /** Silences whose problem was already logged (said once, not on every evaluation). */
+  const reported = new Set<string>();
   const acks = new Map<string, Acknowledgement>();
   /** Newest version written per fingerprint, so a change in the same millisecond still wins. */
   const ackVersions = new Map<string, number>();
@@ -86,6 +88,11 @@ export function createSuppression(client: Client): Suppression {
       try {
         const [loadedSilences, loadedAcks] = await Promise.all([readSilences(client, now), readAcks(client)]);
         silences = loadedSilences;
+        for (const s of loadedSilences) {
+          if (s.problem === undefined || reported.has(s.id)) continue;
+          reported.add(s.id);
+          log(`silence ${s.id} (by ${s.createdBy}) is not applied: ${s.problem}`);
+        }
         acks.clear();
         for (const a of loadedAcks) {
           acks.set(a.fingerprint, a);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from '../duration.ts';
+import { labelRegex, labelRegexError } from './label-regex.ts';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -22,6 +23,7 @@ const envName = z
 const matcherPattern = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\.)*)"|([^"\s]*))\s*$/;
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
+export const isRegexOp = (op: MatchOp) => op === '=~' || op === '!~';
 export interface Matcher {
   name: string;
   op: MatchOp;
@@ -39,6 +41,11 @@ const matcher = z.string().transform((text, ctx) => {
   const parsed = parseMatcher(text);
   if (!parsed) {
     ctx.addIssue({ code: 'custom', message: `"${text}" is not a matcher (use e.g. severity="page")` });
+    return z.NEVER;
+  }
+  const refused = isRegexOp(parsed.op) ? labelRegexError(parsed.value) : null;
+  if (refused) {
+    ctx.addIssue({ code: 'custom', message: `"${text}": ${refused}` });
     return z.NEVER;
   }
   return parsed;
@@ -173,7 +180,11 @@ export function isInhibited(
   );
 }
 
-/** Alertmanager's matcher semantics: a missing label is "", regular expressions are anchored. */
+/**
+ * Alertmanager's matcher semantics: a missing label is "", regular expressions are anchored and
+ * RE2 (linear time). A pattern RE2 refuses (only possible in something stored before that check)
+ * matches nothing, with either operator: it can never widen what a silence or route covers.
+ */
 export function matches(m: Matcher, labels: Record<string, string>): boolean {
   const v = labels[m.name] ?? '';
   switch (m.op) {
@@ -182,9 +193,11 @@ export function matches(m: Matcher, labels: Record<string, string>): boolean {
     case '!=':
       return v !== m.value;
     case '=~':
-      return new RegExp(`^(?:${m.value})$`).test(v);
-    case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test(v);
+      return labelRegex(m.value).test?.(v) ?? false;
+    case '!~': {
+      const re = labelRegex(m.value);
+      return re.test ? !re.test(v) : false;
+    }
     default: {
       const unknown: never = m.op;
       throw new RangeError(`unknown matcher op ${String(unknown)}`);

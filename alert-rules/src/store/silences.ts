@@ -2,8 +2,9 @@
 // ReplacingMergeTree on a version column, so a change is a new row with a newer version; reads
 // take the newest row per id with argMax (callers keep versions strictly increasing).
 import type { Store } from 'collector';
+import { z } from 'zod';
 import type { Matcher } from '../notify/routing-config.ts';
-import type { Acknowledgement, Silence } from '../silence/silence.ts';
+import { type Acknowledgement, type Silence, silenceProblem } from '../silence/silence.ts';
 
 type Client = Store['client'];
 
@@ -40,15 +41,40 @@ export async function readSilences(client: Client, since = 0): Promise<Silence[]
     format: 'JSONEachRow',
   });
   const rows = await result.json<Record<string, unknown>>();
-  return rows.map((r) => ({
-    id: String(r.id),
-    matchers: JSON.parse(String(r.matchers)) as Matcher[],
-    startsAt: Number(r.startsAt),
-    endsAt: Number(r.endsAt),
-    createdBy: String(r.createdBy),
-    comment: String(r.comment),
-    updatedAt: Number(r.updatedAt),
-  }));
+  return rows.map((r) => {
+    const { matchers, problem } = storedMatchers(String(r.matchers));
+    return {
+      id: String(r.id),
+      matchers,
+      startsAt: Number(r.startsAt),
+      endsAt: Number(r.endsAt),
+      createdBy: String(r.createdBy),
+      comment: String(r.comment),
+      updatedAt: Number(r.updatedAt),
+      ...(problem === null ? {} : { problem }),
+    };
+  });
+}
+
+const storedMatcherList = z.array(
+  z.object({ name: z.string(), op: z.enum(['=', '!=', '=~', '!~']), value: z.string() }),
+);
+
+/**
+ * A row's matchers, judged again on the way in: rows written before patterns were checked with RE2
+ * (or by hand) load as silences that match nothing, with the reason, instead of failing the load.
+ */
+function storedMatchers(json: string): { matchers: Matcher[]; problem: string | null } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return { matchers: [], problem: 'its stored matchers are not JSON: this silence matches nothing' };
+  }
+  const checked = storedMatcherList.safeParse(parsed);
+  if (!checked.success)
+    return { matchers: [], problem: 'its stored matchers are malformed: this silence matches nothing' };
+  return { matchers: checked.data, problem: silenceProblem({ matchers: checked.data }) };
 }
 
 export async function writeAck(client: Client, ack: Acknowledgement & { cleared: boolean }): Promise<void> {

@@ -110,7 +110,7 @@ describe('silences', () => {
     }
     expect(messages).toEqual([
       expect.stringContaining('at least one matcher'),
-      expect.stringContaining('not a regular expression'),
+      expect.stringContaining('not an RE2 regular expression'),
       expect.stringContaining('silence everything'),
       expect.stringContaining('must be after startsAt'),
       expect.stringContaining('createdBy'),
