@@ -11,6 +11,7 @@ import { parseDashboardEnv } from '../../src/env.ts';
 import { createPageCheck, type PageCheck, type PageResult } from '../../src/runtime/page-check/page-check.ts';
 import { createPageCheckMetrics, PAGE_CHECK_SERVICE } from '../../src/runtime/page-check/page-metrics.ts';
 import { type RunningServices, startServices } from '../../src/runtime/start-services.ts';
+import { kpiScore } from '../../src/scores/curve.ts';
 import { createCaller } from '../../src/server/routers/_app.ts';
 
 let dir: string;
@@ -91,7 +92,9 @@ describe('page check', () => {
       // Placeholders keep the layout still while results arrive.
       expect(timings.cls).toBeLessThan(0.1);
       expect(timings.tti).toBeGreaterThanOrEqual(timings.fcp);
+      // Blocking time is counted inside [FCP, TTI] only: it cannot exceed that window.
       expect(timings.tbt).toBeGreaterThanOrEqual(0);
+      expect(timings.tbt).toBeLessThanOrEqual(timings.tti! - timings.fcp);
     }
     expect(byPath.get('/no-such-page')).toMatchObject({ state: 'failed', reason: 'http_status' });
   });
@@ -122,10 +125,23 @@ describe('page check', () => {
     const report = await api.scores.forWindow(window());
     const frontend = report.categories.find((c) => c.id === 'frontend');
     expect(frontend?.score).not.toBeNull();
-    for (const id of ['frontend.load', 'frontend.fcp', 'frontend.tti', 'frontend.cls']) {
+    // Each KPI is the page-check gauges' average over the two measured pages (ms, CLS unitless),
+    // so it lies between the two pages' own timings; its score is the KPI curve at that value.
+    const measured = results.flatMap((r) => (r.state === 'measured' ? [r.timings] : []));
+    expect(measured).toHaveLength(2);
+    const timingOf = {
+      'frontend.load': 'load',
+      'frontend.fcp': 'fcp',
+      'frontend.tti': 'tti',
+      'frontend.cls': 'cls',
+    } as const;
+    for (const [id, timing] of Object.entries(timingOf)) {
       const kpi = frontend?.kpis.find((k) => k.id === id);
-      expect(kpi?.value, id).not.toBeNull();
-      expect(kpi?.score, id).toBeGreaterThanOrEqual(0);
+      if (kpi?.value == null) throw new Error(`${id}: no data`);
+      const pages = measured.map((m) => m[timing] ?? Number.NaN);
+      expect(kpi.value, id).toBeGreaterThanOrEqual(Math.min(...pages) - 1e-6);
+      expect(kpi.value, id).toBeLessThanOrEqual(Math.max(...pages) + 1e-6);
+      expect(kpi.score, id).toBeCloseTo(kpiScore(kpi, kpi.value), 9);
     }
   });
 });
