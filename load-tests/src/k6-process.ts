@@ -43,6 +43,35 @@ export function otelEnv(endpoint: string, histograms: HistogramLayout = 'explici
   };
 }
 
+/**
+ * What a k6 process may take from the launcher's environment: what a Go binary needs to run, write
+ * temporary files and verify TLS. Nothing else — the launcher's process holds secrets (JWT_SECRET,
+ * DASHBOARD_USERS, SESSION_SECRET, collector keys, cloud tokens in K6_*) that a load script must
+ * not see. k6's own settings (K6_*, OTEL_*) are only those the launcher sets for the run.
+ */
+export const INHERITED_K6_ENV = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'TZ',
+  'LANG',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+] as const;
+
+/** The k6 child's whole environment: the allowlisted parent variables, then the run's own. */
+export function k6ChildEnv(
+  parent: Readonly<Record<string, string | undefined>>,
+  own: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of INHERITED_K6_ENV) {
+    const value = parent[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, ...own };
+}
+
 export function buildK6Command(input: K6CommandInput): { args: string[]; env: Record<string, string> } {
   const args = [
     'run',
@@ -52,6 +81,9 @@ export function buildK6Command(input: K6CommandInput): { args: string[]; env: Re
     `run_id=${input.runId}`,
     '--no-usage-report',
     '--no-color',
+    // The script's __ENV holds only the -e parameters below, not k6's process environment (which
+    // carries the OTLP settings, and with ingest keys on, the collector key).
+    '--include-system-env-vars=false',
     // Progress lines every second would flood k6.log; live numbers come from the REST API instead.
     '--quiet',
     ...(input.otlpEndpoint ? ['--out', 'opentelemetry'] : []),
@@ -102,7 +134,7 @@ export function spawnK6(opts: {
   );
   const child = spawn(opts.k6Path, opts.args, {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
+    env: k6ChildEnv(process.env, opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of ['stdout', 'stderr'] as const) {

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { buildK6Command } from '../src/k6-process.ts';
+import { buildK6Command, k6ChildEnv } from '../src/k6-process.ts';
 
 const input = {
   script: '/repo/load-tests/k6/scenarios/smoke.js',
@@ -23,6 +23,8 @@ test('every run has its REST API, run id tag and parameters', () => {
     'SUMMARY_PATH=/runs/run_x/summary.json',
   ]);
   expect(args).toContain('--no-usage-report');
+  // The script sees its -e parameters only, not k6's process environment.
+  expect(args).toContain('--include-system-env-vars=false');
   expect(args).not.toContain('--out');
   expect(env).toEqual({});
 });
@@ -54,4 +56,20 @@ test('a scaled scenario passes SCALE; a segment of a distributed run is paused, 
   expect(after('--execution-segment')).toEqual(['1/2:1']);
   expect(after('--execution-segment-sequence')).toEqual(['0,1/2,1']);
   expect(after('--tag')).toEqual(['run_id=run_20261122T120000Z_abcdef', 'segment=1/2:1']);
+});
+
+test("k6's environment: the allowlisted parent variables and the run's own, no parent secret", () => {
+  const parent = {
+    PATH: '/usr/bin',
+    HOME: '/home/qa',
+    JWT_SECRET: 'secret',
+    DASHBOARD_USERS: 'admin:admin:hash',
+    K6_CLOUD_TOKEN: 'token',
+    OTEL_EXPORTER_OTLP_HEADERS: 'authorization=x',
+  };
+  expect(k6ChildEnv(parent, { K6_OTEL_SERVICE_NAME: 'k6' })).toEqual({
+    PATH: '/usr/bin',
+    HOME: '/home/qa',
+    K6_OTEL_SERVICE_NAME: 'k6',
+  });
 });
