@@ -4,7 +4,9 @@
 // changes, and again every repeat_interval while it fires. Timing is checked on each evaluation
 // tick (`flush(now)`), so tests that drive time drive notifications too. A silenced or
 // acknowledged firing alert is held back (a "suppressed" row in the delivery log says so); once
-// nothing holds it and it was never announced, its group is due again, so it goes out.
+// nothing holds it and it was never announced, its group is due again, so it goes out. As in
+// Alertmanager (whose notification log records only successful sends), a delivery whose attempts
+// all failed leaves its group due: it goes out again after group_interval, a resolve included.
 import type { Store } from 'collector';
 import { recordNotification } from '../store/alert-events.ts';
 import { createReceiver, type GroupAlert, type Receiver } from './receivers.ts';
@@ -75,6 +77,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     });
     group.lastSentAt = now;
     group.changed = false;
+    const announced = new Set(group.notified);
     for (const a of group.alerts.values()) {
       if (a.status === 'firing') {
         if (alerts.includes(a)) group.notified.add(a.fingerprint);
@@ -123,8 +126,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     for (const d of deliveries)
       if (!d.result.ok)
         log(
-          `notification to ${group.receiver.name} for ${d.alerts.map((a) => a.rule).join(', ')} failed: ${d.result.attempts.at(-1)?.error}`,
+          `notification to ${group.receiver.name} for ${d.alerts.map((a) => a.rule).join(', ')} failed: ${d.result.attempts.at(-1)?.error}, sending again after group_interval`,
         );
+    keepOwed(
+      group,
+      deliveries.flatMap((d) => (d.result.ok ? [] : d.alerts)),
+      announced,
+    );
+  }
+
+  /** Alerts whose delivery failed are still owed to the receiver: the group stays due for them. */
+  function keepOwed(group: AggregationGroup, failed: GroupAlert[], announced: ReadonlySet<string>): void {
+    for (const a of failed) {
+      if (a.status === 'firing') {
+        if (!announced.has(a.fingerprint)) group.notified.delete(a.fingerprint);
+      } else if (!group.alerts.has(a.fingerprint)) {
+        // The resolve is owed to whoever got the firing (unless it fired again meanwhile: newer news).
+        group.alerts.set(a.fingerprint, a);
+        group.notified.add(a.fingerprint);
+      }
+    }
+    if (failed.length > 0) group.changed = true;
   }
 
   function due(g: AggregationGroup, now: number): boolean {
