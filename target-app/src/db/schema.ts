@@ -145,9 +145,10 @@ FROM unnest(
   features, favourite_count)`;
 
 /**
- * Accounts, their refresh tokens, the verification-mail outbox, favourites and profile pictures. Created after the cars
- * (favourites reference them) and kept across restarts on a server; idempotent, so a table added here
- * (as avatars were) appears in an existing database at the next start without reloading the cars.
+ * Accounts, their refresh tokens, the verification-mail outbox, favourites and profile pictures.
+ * Created after the cars (favourites reference them) and kept across restarts on a server; idempotent,
+ * so a table or column added here (as avatars and users.public_id were) appears in an existing database
+ * at the next start without reloading the cars.
  */
 export const CREATE_ACCOUNT_TABLES = `
 CREATE TABLE IF NOT EXISTS users (

@@ -4,7 +4,9 @@
 // server-side records, and logging out with the access token alone ends the session's refresh tokens.
 // On PGlite (revocations in-process) and on PostgreSQL (revocations in Redis).
 import { randomUUID } from 'node:crypto';
+import bcrypt from 'bcrypt';
 import { SignJWT } from 'jose';
+import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { TokenPair } from '../../src/auth/accounts.ts';
 import { TOKEN_ISSUER } from '../../src/auth/tokens.ts';
@@ -124,6 +126,51 @@ describe.each(SETUPS)('sessions on $engine (redis: $redis)', (setup) => {
   });
 
   if (setup.engine === 'postgresql') {
+    it('gives every user of a database from before public ids their own, and signs them in', async () => {
+      const old = await createTestDatabase('sessions_upgrade');
+      try {
+        const client = new pg.Client({ connectionString: old.url });
+        await client.connect();
+        const hash = await bcrypt.hash('correct horse battery', 4);
+        try {
+          // The users table as it was, with two accounts in it.
+          await client.query(`CREATE TABLE users (
+            id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            email text NOT NULL UNIQUE,
+            password_hash text NOT NULL,
+            verify_token_hash text,
+            verified_at timestamptz,
+            created_at timestamptz NOT NULL DEFAULT now()
+          )`);
+          await client.query('INSERT INTO users (email, password_hash) VALUES ($1, $2), ($3, $2)', [
+            'old-1@example.com',
+            hash,
+            'old-2@example.com',
+          ]);
+        } finally {
+          await client.end();
+        }
+        const app = await startTestApp({ jwtSecret: SECRET, authBcryptCost: 4, databaseUrl: old.url });
+        running.push(app);
+        const subjects = [];
+        for (const email of ['old-1@example.com', 'old-2@example.com']) {
+          const login = await call<TokenPair>(app.url, 'POST', '/api/auth/login', {
+            body: { email, password: 'correct horse battery' },
+          });
+          expect(login.status).toBe(200);
+          expect(await me(app, login.body.accessToken)).toMatchObject({ status: 200, body: { email } });
+          const claims = JSON.parse(
+            Buffer.from(login.body.accessToken.split('.')[1] ?? '', 'base64url').toString(),
+          );
+          subjects.push(claims.sub);
+        }
+        expect(new Set(subjects).size).toBe(2);
+        await stop(app);
+      } finally {
+        await old.drop();
+      }
+    });
+
     it('keeps refresh tokens across a restart on the same database: live ones work, spent ones stay spent', async () => {
       const before = await startOnSameDatabase();
       const user = await signUp(before.url, 'restart');
