@@ -2,7 +2,9 @@
 // cumulativetodelta processor does: the first point of a series is a baseline unless the series
 // is known to have started after this collector (then the whole value is the first delta);
 // a value that goes down, or a new start time, is a reset and passes through as is.
-// The series cache is bounded: least recently seen series are evicted first.
+// The series cache is bounded: least recently seen series are evicted first. Its state can be
+// saved at shutdown and restored at start (delta-state-file.ts), so the first point after a restart
+// yields the true delta instead of a new baseline.
 import type { ExponentialHistogramPoint, HistogramPoint, NumberPoint } from '../otlp/model.ts';
 import { subtractExponential } from './exponential-delta.ts';
 
@@ -17,6 +19,13 @@ interface HistogramState {
   count: number;
   sum: number;
   buckets: number[];
+}
+
+/** The last point of every series, oldest first: what a restart needs to go on. */
+export interface CumulativeState {
+  sums: [string, SumState][];
+  histograms: [string, HistogramState][];
+  exponentials: [string, ExponentialHistogramPoint][];
 }
 
 export interface CumulativeToDeltaOptions {
@@ -35,6 +44,17 @@ export class CumulativeToDelta {
   constructor(options: CumulativeToDeltaOptions = {}) {
     this.maxSeries = options.maxSeries ?? 100_000;
     this.startedAt = options.startedAtUnixNano ?? BigInt(Date.now()) * 1_000_000n;
+  }
+
+  state(): CumulativeState {
+    return { sums: [...this.sums], histograms: [...this.histograms], exponentials: [...this.exponentials] };
+  }
+
+  /** Takes over a saved state (before any point arrives); series beyond maxSeries are dropped, oldest first. */
+  restore(state: CumulativeState): void {
+    for (const [key, value] of state.sums) this.remember(this.sums, key, value);
+    for (const [key, value] of state.histograms) this.remember(this.histograms, key, value);
+    for (const [key, value] of state.exponentials) this.remember(this.exponentials, key, value);
   }
 
   get seriesCount(): number {

@@ -8,6 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { CumulativeToDelta } from '../normalise/cumulative-to-delta.ts';
+import { saveDeltaState, takeDeltaState } from '../normalise/delta-state-file.ts';
 import { decodeMetricsJson, decodeTracesJson } from '../otlp/json.ts';
 import { decodeLogsJson } from '../otlp/json-logs.ts';
 import { OtlpDecodeError } from '../otlp/model.ts';
@@ -29,6 +30,7 @@ import { requireApiKeys } from './api-keys.ts';
 import { createMetricIngest } from './ingest-metrics.ts';
 import { exportResponse, statusResponse } from './otlp-response.ts';
 import { acceptOtlpContentTypes, bodyOf, encodingOf, HttpError } from './request-body.ts';
+import { type LedgerAnswer, RequestLedger } from './request-ledger.ts';
 import { type CollectorCounters, type CollectorStats, zeroCounters } from './self-telemetry.ts';
 import { selfSnapshot, startSelfTelemetry } from './self-telemetry-loop.ts';
 import { registerStatusRoutes } from './status-routes.ts';
@@ -53,6 +55,8 @@ export interface CollectorOptions {
   scrapeTargets?: ScrapeTargetConfig[];
   /** When non-empty, POSTs need one of these keys (Bearer or x-api-key); else 401. */
   apiKeys?: string[];
+  /** How long acknowledged requests are recognised when a client sends them again (default 15 min). */
+  ledger?: { windowMs?: number; maxEntries?: number };
   /** Write the collector's own counters into the store every intervalMs; false or unset: off. */
   selfTelemetry?: { intervalMs: number; serviceName?: string } | false;
 }
@@ -83,7 +87,10 @@ function defaultQueueDir(store: Store): string {
 export async function startCollector(options: CollectorOptions): Promise<CollectorServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 20 * 1024 * 1024;
   const maxInFlightBytes = options.maxInFlightBytes ?? 64 * 1024 * 1024;
-  const queue = await DiskQueue.open(options.queueDir ?? defaultQueueDir(options.store), options.queue);
+  const queueDir = options.queueDir ?? defaultQueueDir(options.store);
+  const queue = await DiskQueue.open(queueDir, options.queue);
+  // Beside the queue, so a retried request is recognised across a restart as its rows are replayed.
+  const ledger = new RequestLedger(queueDir, options.ledger);
   const health = new StoreHealth();
   const insertLatency = new InsertLatency();
   const writer = new BatchWriter(options.store.client, queue, options.batch, health, insertLatency);
@@ -98,11 +105,14 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   replayer.start();
   const startedAtNanos = BigInt(Date.now()) * 1_000_000n;
   const deltas = new CumulativeToDelta({ startedAtUnixNano: startedAtNanos });
+  const savedDeltas = takeDeltaState(queueDir, (line) => console.warn(`collector: ${line}`));
+  if (savedDeltas) deltas.restore(savedDeltas);
   let inFlightBytes = 0;
   const counters = zeroCounters();
   const ingestMetrics = createMetricIngest(writer, deltas, counters);
   const stats = (): CollectorStats => ({
     ...counters,
+    repeatedRequests: ledger.repeats,
     writtenRows: writer.stats.rows,
     queuedRows: writer.stats.queuedRows,
     replayedRows: replayer.stats.replayedRows,
@@ -182,9 +192,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       const encoding = encodingOf(request.headers['content-type']);
       const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
       if (body !== request.body) hold(body.length);
-      const data = encoding === 'json' ? decodeMetricsJson(body) : decodeMetricsProto(body);
-      const { rejected, rejectReasons } = await ingestMetrics(data);
-      return send(reply, 200, exportResponse(encoding, 'metrics', rejected, rejectReasons.join('; ')));
+      const { rejected, message } = await ledger.once(RequestLedger.digest('metrics', body), async () => {
+        const data = encoding === 'json' ? decodeMetricsJson(body) : decodeMetricsProto(body);
+        const { rejected, rejectReasons } = await ingestMetrics(data);
+        return { rejected, message: rejectReasons.join('; ') };
+      });
+      return send(reply, 200, exportResponse(encoding, 'metrics', rejected, message));
     }),
   );
 
@@ -194,13 +207,19 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       const encoding = encodingOf(request.headers['content-type']);
       const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
       if (body !== request.body) hold(body.length);
-      const data = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProto(body);
-      const { rows, rejected, rejectReasons } = traceRows(data);
-      counters.receivedSpans += rows.length + rejected;
-      await writer.write('otel_traces', rows);
-      counters.acceptedSpans += rows.length;
-      counters.rejectedSpans += rejected;
-      return send(reply, 200, exportResponse(encoding, 'traces', rejected, rejectReasons.join('; ')));
+      const { rejected, message } = await ledger.once(
+        RequestLedger.digest('traces', body),
+        async (): Promise<LedgerAnswer> => {
+          const data = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProto(body);
+          const { rows, rejected, rejectReasons } = traceRows(data);
+          counters.receivedSpans += rows.length + rejected;
+          await writer.write('otel_traces', rows);
+          counters.acceptedSpans += rows.length;
+          counters.rejectedSpans += rejected;
+          return { rejected, message: rejectReasons.join('; ') };
+        },
+      );
+      return send(reply, 200, exportResponse(encoding, 'traces', rejected, message));
     }),
   );
 
@@ -210,13 +229,19 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       const encoding = encodingOf(request.headers['content-type']);
       const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
       if (body !== request.body) hold(body.length);
-      const data = encoding === 'json' ? decodeLogsJson(body) : decodeLogsProto(body);
-      const { rows, rejected, rejectReasons } = logRows(data);
-      counters.receivedLogs += rows.length + rejected;
-      await writer.write('otel_logs', rows);
-      counters.acceptedLogs += rows.length;
-      counters.rejectedLogs += rejected;
-      return send(reply, 200, exportResponse(encoding, 'logs', rejected, rejectReasons.join('; ')));
+      const { rejected, message } = await ledger.once(
+        RequestLedger.digest('logs', body),
+        async (): Promise<LedgerAnswer> => {
+          const data = encoding === 'json' ? decodeLogsJson(body) : decodeLogsProto(body);
+          const { rows, rejected, rejectReasons } = logRows(data);
+          counters.receivedLogs += rows.length + rejected;
+          await writer.write('otel_logs', rows);
+          counters.acceptedLogs += rows.length;
+          counters.rejectedLogs += rejected;
+          return { rejected, message: rejectReasons.join('; ') };
+        },
+      );
+      return send(reply, 200, exportResponse(encoding, 'logs', rejected, message));
     }),
   );
 
@@ -266,6 +291,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       // A last sample, so counts since the previous interval are not lost on shutdown.
       if (options.selfTelemetry) await selfTelemetry.writeNow().catch(() => {});
       await writer.flush();
+      // Every point is durable now: the state matches what is stored.
+      saveDeltaState(queueDir, deltas);
       await replayer.stop();
       await queue.close();
     },

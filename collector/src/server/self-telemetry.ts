@@ -24,6 +24,8 @@ export interface CollectorCounters {
   acceptedLogs: number;
   rejectedLogs: number;
   unauthorizedRequests: number;
+  /** Requests already acknowledged (a client's retry), answered again without storing them. */
+  repeatedRequests: number;
 }
 
 export function zeroCounters(): CollectorCounters {
@@ -42,6 +44,7 @@ export function zeroCounters(): CollectorCounters {
     acceptedLogs: 0,
     rejectedLogs: 0,
     unauthorizedRequests: 0,
+    repeatedRequests: 0,
   };
 }
 
@@ -60,6 +63,8 @@ export interface CollectorStats {
   throttledRequests: number;
   /** Requests refused with 401 (missing or wrong ingest API key). */
   unauthorizedRequests: number;
+  /** Retries of acknowledged requests, answered from the ledger without storing them again. */
+  repeatedRequests: number;
   /** Rows inserted straight into the store. */
   writtenRows: number;
   /** Rows appended to the on-disk queue (the store was failing, slow, or behind). */
@@ -108,6 +113,11 @@ const counters: [keyof CollectorStats, string, string][] = [
     'unauthorizedRequests',
     'collector_unauthorized_requests_total',
     'Requests refused with 401 (missing or wrong API key).',
+  ],
+  [
+    'repeatedRequests',
+    'collector_repeated_requests_total',
+    'Retries of acknowledged requests, answered again without storing them.',
   ],
   ['writtenRows', 'collector_written_rows_total', 'Rows inserted directly into the store.'],
   ['queuedRows', 'collector_queued_rows_total', 'Rows appended to the on-disk queue.'],

@@ -15,6 +15,7 @@ const base: CollectorStats = {
   badRequests: 0,
   throttledRequests: 0,
   unauthorizedRequests: 0,
+  repeatedRequests: 0,
   writtenRows: 0,
   queuedRows: 0,
   replayedRows: 0,
