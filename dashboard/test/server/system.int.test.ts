@@ -30,6 +30,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A stream's first item; leaving the loop ends the subscription. */
+async function firstOf<T>(stream: AsyncIterable<T>): Promise<T> {
+  for await (const item of stream) return item;
+  throw new Error('the stream ended without a snapshot');
+}
+
 it('streams the collector’s ingest rates, written rows, queue and store state', async () => {
   const viewer = createCaller({
     services: running.services,
@@ -54,6 +60,7 @@ it('streams the collector’s ingest rates, written rows, queue and store state'
     }
     if (snapshots.length === 3) break;
   }
+  expect(snapshots).toHaveLength(3);
   const [first, , last] = snapshots;
   expect(first?.collector).toEqual({ mode: 'in-process', url: collectorUrl });
   expect(snapshots.some((s) => (s.rates?.pointsPerSec ?? 0) > 0)).toBe(true);
@@ -99,21 +106,20 @@ it('reads a separate collector’s health from the telemetry it writes about its
   );
   await collector.writeSelfTelemetry();
 
-  for await (const snapshot of await separate.system.live()) {
-    expect(snapshot.collector).toEqual({
-      mode: 'separate',
-      serviceName: 'collector',
-      windowMs: 60_000,
-      found: true,
-    });
-    // 30 points over the one-minute window.
-    expect(snapshot.rates?.pointsPerSec).toBeGreaterThanOrEqual(0.5);
-    expect(snapshot.rates?.droppedRowsPerSec).toBe(0);
-    expect(snapshot.store.collectorWritesOk).toBe(true);
-    expect(snapshot.queue).toMatchObject({ batches: 0 });
-    // Insert times come from the collector.store.insert.duration histogram it wrote.
-    expect(snapshot.store.insertLatency?.inserts).toBeGreaterThanOrEqual(1);
-    expect(snapshot.store.insertLatency?.p95Ms).toBeGreaterThan(0);
-    break;
-  }
+  // The first snapshot, taken out of the loop: a stream that ends without one fails here.
+  const snapshot = await firstOf(await separate.system.live());
+  expect(snapshot.collector).toEqual({
+    mode: 'separate',
+    serviceName: 'collector',
+    windowMs: 60_000,
+    found: true,
+  });
+  // 30 points over the one-minute window.
+  expect(snapshot.rates?.pointsPerSec).toBeGreaterThanOrEqual(0.5);
+  expect(snapshot.rates?.droppedRowsPerSec).toBe(0);
+  expect(snapshot.store.collectorWritesOk).toBe(true);
+  expect(snapshot.queue).toMatchObject({ batches: 0 });
+  // Insert times come from the collector.store.insert.duration histogram it wrote.
+  expect(snapshot.store.insertLatency?.inserts).toBeGreaterThanOrEqual(1);
+  expect(snapshot.store.insertLatency?.p95Ms).toBeGreaterThan(0);
 });
