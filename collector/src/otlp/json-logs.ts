@@ -26,6 +26,7 @@ const logRecord = z
     traceId: hexId,
     spanId: hexId,
     droppedAttributesCount: int64.optional(),
+    eventName: z.string().optional(),
   })
   .transform(
     (l): LogRecord => ({
@@ -38,6 +39,7 @@ const logRecord = z
       flags: l.flags ?? 0,
       traceId: l.traceId,
       spanId: l.spanId,
+      eventName: l.eventName ?? '',
     }),
   );
 

@@ -165,6 +165,8 @@ export interface LogRecord {
   flags: number;
   traceId: string;
   spanId: string;
+  /** OTLP's event_name (the name of an event record; '' for plain logs). */
+  eventName: string;
 }
 
 export interface ScopeLogs {

@@ -58,6 +58,7 @@ function readLogRecord(r: ProtoReader): LogRecord {
     flags: 0,
     traceId: '',
     spanId: '',
+    eventName: '',
   };
   while (r.hasMore()) {
     const [field, wire] = r.tag();
@@ -70,6 +71,7 @@ function readLogRecord(r: ProtoReader): LogRecord {
     else if (field === 9 && wire === WireType.len) log.traceId = r.hex();
     else if (field === 10 && wire === WireType.len) log.spanId = r.hex();
     else if (field === 11 && wire === WireType.fixed64) log.observedTimeUnixNano = r.fixed64();
+    else if (field === 12 && wire === WireType.len) log.eventName = r.string();
     else r.skip(wire);
   }
   return log;

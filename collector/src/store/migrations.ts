@@ -4,6 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { type ClusterOptions, clusterStatement } from './cluster-ddl.ts';
 import {
   alertEventsTable,
+  logsEventNameColumn,
   logsTable,
   metricsExponentialHistogramTable,
   metricsGaugeTable,
@@ -61,6 +62,11 @@ export const migrations: readonly Migration[] = [
   },
   { version: 9, name: 'control plane: the reason a run ended', statements: [runsReasonColumn] },
   { version: 10, name: 'control plane: dashboard sessions', statements: [sessionsTable] },
+  {
+    version: 11,
+    name: 'otel logs: EventName, as in the exporter’s current layout',
+    statements: [logsEventNameColumn],
+  },
 ];
 
 /** Applies the pending migrations; with `cluster`, as ON CLUSTER DDL with Replicated engines. */

@@ -168,6 +168,7 @@ export const logsTable = `CREATE TABLE IF NOT EXISTS otel_logs (
     ScopeVersion LowCardinality(String) CODEC(ZSTD(1)),
     ScopeAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
     LogAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    EventName String CODEC(ZSTD(1)),
     INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
     INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
@@ -182,6 +183,10 @@ PARTITION BY toDate(TimestampTime)
 PRIMARY KEY (ServiceName, TimestampTime)
 ORDER BY (ServiceName, TimestampTime, Timestamp)
 SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 10000`;
+
+/** Tables made before the exporter's current layout gain EventName in place (after LogAttributes). */
+export const logsEventNameColumn =
+  'ALTER TABLE otel_logs ADD COLUMN IF NOT EXISTS EventName String CODEC(ZSTD(1)) AFTER LogAttributes';
 
 export const metricsExponentialHistogramTable = `CREATE TABLE IF NOT EXISTS otel_metrics_exponential_histogram (${resourceAndScopeColumns}
     Count UInt64 CODEC(Delta, ZSTD(1)),

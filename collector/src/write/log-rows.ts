@@ -43,6 +43,7 @@ export function logRows(data: ResourceLogs[]): { rows: Row[]; rejected: number; 
           ScopeVersion: scope.version,
           ScopeAttributes: scope.attributes,
           LogAttributes: log.attributes,
+          EventName: log.eventName,
         });
       }
     }

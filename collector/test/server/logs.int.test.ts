@@ -93,4 +93,55 @@ describe('OTLP logs', () => {
     const metrics = await (await fetch(`${fx.url}/metrics`)).text();
     expect(metrics).toMatch(/^otelcol_receiver_refused_log_records_total 1$/m);
   });
+  it('keeps event_name (EventName), from protobuf and JSON', async () => {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    // Hand-encoded protobuf: the OTel JS serializer does not write event_name (field 12) yet.
+    const varint = (n: number) => {
+      const out: number[] = [];
+      for (let v = n; ; v >>>= 7) {
+        if (v < 0x80) return [...out, v];
+        out.push((v & 0x7f) | 0x80);
+      }
+    };
+    const len = (field: number, bytes: Buffer) =>
+      Buffer.concat([Buffer.from([(field << 3) | 2, ...varint(bytes.length)]), bytes]);
+    const text = (field: number, value: string) => len(field, Buffer.from(value));
+    const fixed64 = (field: number, value: bigint) => {
+      const b = Buffer.alloc(9);
+      b[0] = (field << 3) | 1;
+      b.writeBigUInt64LE(value, 1);
+      return b;
+    };
+    const serviceName = len(1, Buffer.concat([text(1, 'service.name'), len(2, text(1, 'logs-event-proto'))]));
+    const record = Buffer.concat([fixed64(1, now), len(5, text(1, 'clicked')), text(12, 'ui.click')]);
+    const body = len(1, Buffer.concat([len(1, serviceName), len(2, len(2, record))]));
+    const proto = await fetch(`${fx.url}/v1/logs`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-protobuf' },
+    });
+    expect(proto.status).toBe(200);
+    const json = await fetch(`${fx.url}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceLogs: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'logs-event-json' } }] },
+            scopeLogs: [{ logRecords: [{ timeUnixNano: String(now), eventName: 'checkout.done' }] }],
+          },
+        ],
+      }),
+    });
+    expect(json.status).toBe(200);
+    const result = await fx.store.client.query({
+      query:
+        "SELECT ServiceName, Body, EventName FROM otel_logs WHERE ServiceName LIKE 'logs-event-%' ORDER BY ServiceName",
+      format: 'JSONEachRow',
+    });
+    expect(await result.json()).toEqual([
+      { ServiceName: 'logs-event-json', Body: '', EventName: 'checkout.done' },
+      { ServiceName: 'logs-event-proto', Body: 'clicked', EventName: 'ui.click' },
+    ]);
+  });
 });
