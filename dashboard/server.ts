@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { EnvError, parseDashboardEnv } from './src/env.ts';
 import { startServices } from './src/runtime/start-services.ts';
-import { CLIENT_ADDRESS_HEADER } from './src/server/auth/client-address.ts';
+import { CLIENT_ADDRESS_HEADER, clientAddressOf } from './src/server/auth/client-address.ts';
 import { registerServices, unregisterServices } from './src/server/services.ts';
 
 const DASHBOARD_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -32,7 +32,11 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
     // The peer address sign-in throttling keys on; a client cannot choose it.
-    req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(
+      req.socket.remoteAddress,
+      req.headers['x-forwarded-for'],
+      env.TRUSTED_PROXY_HOPS,
+    );
     handle(req, res).catch((error: unknown) => {
       console.error('dashboard: request failed', error);
       if (!res.headersSent) res.writeHead(500).end('internal error');

@@ -82,6 +82,13 @@ const schema = collectorEnvSchema.extend({
     .default(12),
   /** Session cookie's Secure flag: auto = when the request came over https (X-Forwarded-Proto). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
+  /** Reverse proxies in front that append to X-Forwarded-For (sign-in limits key on the client behind them). */
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ error: 'must be a whole number of proxies' })
+    .int('must be a whole number of proxies')
+    .min(0)
+    .max(10)
+    .default(0),
   /** Seconds between synthetic page checks (headless Chromium loads the target's pages); 0 = off. */
   PAGE_CHECK_INTERVAL: z.coerce
     .number({ error: 'must be a number of seconds' })

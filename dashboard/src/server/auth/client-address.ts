@@ -1,8 +1,27 @@
 // Which client a request came from, for throttling sign-ins. server.ts writes the socket's peer
-// address into CLIENT_ADDRESS_HEADER, replacing whatever a client sent under that name; requests
-// that did not come through it (tests calling the route handler) count as one client, "unknown".
+// address (or, behind TRUSTED_PROXY_HOPS reverse proxies, the address the outermost of them saw)
+// into CLIENT_ADDRESS_HEADER, replacing whatever a client sent under that name; requests that did
+// not come through it (tests calling the route handler) count as one client, "unknown".
 
 export const CLIENT_ADDRESS_HEADER = 'x-dashboard-client-address';
+
+/**
+ * The client's address: the peer's, or with `trustedHops` proxies in front, the one the outermost
+ * trusted proxy appended to X-Forwarded-For (entries further left are the client's own claims).
+ */
+export function clientAddressOf(
+  peer: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustedHops: number,
+): string {
+  if (trustedHops <= 0 || !peer) return peer ?? '';
+  const listed = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+  const chain = [...listed, peer];
+  return chain[Math.max(0, chain.length - 1 - trustedHops)] ?? peer;
+}
 
 /** Expands an IPv6 address to its eight groups, or null when it is not one. */
 function ipv6Groups(address: string): string[] | null {
