@@ -29,7 +29,7 @@ import { traceRows } from '../write/rows.ts';
 import { requireApiKeys } from './api-keys.ts';
 import { createMetricIngest } from './ingest-metrics.ts';
 import { exportResponse, statusResponse } from './otlp-response.ts';
-import { acceptOtlpContentTypes, bodyOf, encodingOf, HttpError } from './request-body.ts';
+import { acceptOtlpContentTypes, bodyOf, drainRequest, encodingOf, HttpError } from './request-body.ts';
 import { type LedgerAnswer, RequestLedger } from './request-ledger.ts';
 import { type CollectorCounters, type CollectorStats, zeroCounters } from './self-telemetry.ts';
 import { selfSnapshot, startSelfTelemetry } from './self-telemetry-loop.ts';
@@ -139,7 +139,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     return reply.code(status).header('content-type', response.contentType).send(response.body);
   }
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const encoding = encodingOf(request.headers['content-type']);
     if (error instanceof QueueFullError || (error instanceof HttpError && error.status === 429)) {
       counters.throttledRequests++;
@@ -166,6 +166,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     }
     const message =
       status === 413 ? `body exceeds the limit of ${maxBodyBytes} bytes` : (error as Error).message;
+    if (status === 413) {
+      // The client may still be sending: read the rest (bounded) so it reads this answer.
+      await drainRequest(request.raw, 4 * maxBodyBytes, 30_000);
+      reply.header('connection', 'close');
+    }
     return send(reply, status, statusResponse(encoding, status === 413 ? 8 : 3, message));
   });
 

@@ -1,5 +1,6 @@
 // Request bodies: the accepted content types, gzip with the size limit applied after
 // decompression, and the error type the receiver turns into an OTLP status response.
+import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
@@ -54,4 +55,34 @@ export async function bodyOf(
       throw new HttpError(413, `decompressed body exceeds ${maxBodyBytes} bytes`);
     throw new HttpError(400, `invalid gzip body: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Reads and discards the rest of a refused body — at most `maxBytes`, for at most `maxMs` — so a
+ * client still sending reads the answer instead of a reset connection (closing a socket with
+ * unread data makes the kernel send RST). The caller answers with `connection: close`.
+ */
+export function drainRequest(raw: IncomingMessage, maxBytes: number, maxMs: number): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      raw.off('data', onData);
+      raw.off('end', done);
+      raw.off('error', done);
+      raw.off('close', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, maxMs);
+    raw.on('data', onData);
+    raw.once('end', done);
+    raw.once('error', done);
+    raw.once('close', done);
+    raw.resume();
+  });
 }
