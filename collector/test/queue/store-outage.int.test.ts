@@ -1,15 +1,16 @@
 // Durability across a store outage: under steady ingest the store refuses writes, is slow, times
 // out, and lands writes but loses the acknowledgement; afterwards every acknowledged point is in the
-// store exactly once. The outage lasts OUTAGE_SECONDS (default 6 s, for the CI budget); the 60 s
-// run of the issue is `OUTAGE_SECONDS=60 npx vitest run collector/test/queue/store-outage` or
-// `node bench/collector-outage.ts`.
+// store exactly once. Here the outage lasts OUTAGE_SECONDS (default 6 s, for the CI budget); the
+// full 60 s outage the collector's durability contract is held to runs in its benchmark,
+// `node bench/collector-outage.ts` (the same scenario: test/support/store-outage-scenario.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { type CollectorServer, createStore, type Store, startCollector } from '../../src/index.ts';
-import { type Fault, faultyStore } from '../support/faulty-store.ts';
+import { faultyStore } from '../support/faulty-store.ts';
 import { steadyIngest } from '../support/steady-ingest.ts';
+import { runStoreOutage } from '../support/store-outage-scenario.ts';
 
 const outageMs = Number(process.env.OUTAGE_SECONDS ?? 6) * 1000;
 const dir = mkdtempSync(join(tmpdir(), 'store-outage-'));
@@ -35,66 +36,23 @@ it(
   'keeps every acknowledged point exactly once through refused, slow, timed-out and lost-ack writes',
   async () => {
     store = await createStore({ dataDir: join(dir, 'chdb') });
-    const faulty = faultyStore(store);
-    collector = await startCollector({
-      store: faulty.store,
-      port: 0,
-      queueDir: join(dir, 'queue'),
-      batch: { maxDelayMs: 20, insertTimeoutMs: 300 },
-      queue: { replayBackoffMs: { minMs: 50, maxMs: 400 } },
-    });
-    const url = `http://127.0.0.1:${collector.port}`;
-    const ingest = steadyIngest({ url: () => url, service: 'outage', clients: 4, pauseMs: 10 });
-
-    await sleep(500);
-    const phases: Fault[] = [
-      { type: 'refuse' },
-      { type: 'slow', delayMs: 800 },
-      { type: 'timeout', afterMs: 500 },
-      { type: 'lost-ack', afterMs: 100 },
-    ];
-    let sawFailing = false;
-    for (const fault of phases) {
-      faulty.fault = fault;
-      await sleep(outageMs / phases.length);
-      const ready = (await (await fetch(`${url}/ready`)).json()) as { store: { state: string } };
-      if (ready.store.state === 'failing') sawFailing = true;
-    }
-    faulty.fault = { type: 'none' };
-    await sleep(500);
-    await ingest.stop();
-    const stats = () => collector?.stats();
-    const drainStart = Date.now();
-    const backlog = stats()?.queueBatches;
-    await until(() => stats()?.queueBatches === 0, 60_000);
+    const outage = await runStoreOutage({ store, queueDir: join(dir, 'queue'), outageMs });
     console.log(
-      `drained ${backlog} batches in ${Date.now() - drainStart} ms`,
-      JSON.stringify(collector.stats()),
+      `drained ${outage.backlogBatches} batches in ${outage.drainMs} ms`,
+      JSON.stringify(outage.stats),
     );
-
-    const result = await store.client.query({
-      query: `SELECT Attributes['seq'] AS seq, count() AS n FROM otel_metrics_gauge
-        WHERE ServiceName = 'outage' GROUP BY seq`,
-      format: 'JSONEachRow',
-    });
-    const stored = new Map(
-      (await result.json<{ seq: string; n: string }>()).map((r) => [r.seq, Number(r.n)]),
-    );
-    const missing = [...ingest.acked].filter((seq) => !stored.has(seq));
-    const doubled = [...stored].filter(([, n]) => n > 1);
-    expect(ingest.acked.size).toBeGreaterThan(50);
-    expect(missing).toEqual([]);
-    expect(doubled).toEqual([]);
+    expect(outage.acked).toBeGreaterThan(50);
+    expect(outage.missing).toEqual([]);
+    expect(outage.doubled).toEqual([]);
     // The faults really happened: batches went through the queue and the replayer.
-    const s = collector.stats();
+    const s = outage.stats;
     expect(s.storeError).toBeNull();
-    expect(sawFailing).toBe(true);
+    expect(outage.sawFailing).toBe(true);
     expect(s.queuedRows).toBeGreaterThan(0);
     expect(s.replayedRows).toBe(s.queuedRows);
     expect(s.droppedRows).toBe(0);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/^collector_replayed_rows_total [1-9]\d*$/m);
-    expect(metrics).toMatch(/^collector_queue_batches 0$/m);
+    expect(outage.metrics).toMatch(/^collector_replayed_rows_total [1-9]\d*$/m);
+    expect(outage.metrics).toMatch(/^collector_queue_batches 0$/m);
   },
   outageMs * 3 + 60_000,
 );
