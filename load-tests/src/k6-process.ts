@@ -134,7 +134,8 @@ export function spawnK6(opts: {
   );
   const child = spawn(opts.k6Path, opts.args, {
     cwd: opts.cwd,
-    env: k6ChildEnv(process.env, opts.env),
+    // A cast: Next's types (in the dashboard's typecheck) make NODE_ENV required, and k6 has none.
+    env: k6ChildEnv(process.env, opts.env) as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of ['stdout', 'stderr'] as const) {
