@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   log(`load-test targets: ${env.LOAD_TARGETS.join(', ')}`);
   console.log(`dashboard ready: http://${env.HOST}:${env.PORT}`);
 
+  const SHUTDOWN_TIMEOUT_MS = 45_000;
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -60,6 +61,12 @@ async function main(): Promise<void> {
     }
     stopping = true;
     log(`${signal}: stopping runs and alerts, draining the collector`);
+    // Shutdown is bounded: every store query has its own bound, and whatever still hangs after
+    // SHUTDOWN_TIMEOUT_MS (a store that stopped answering, a child that ignores signals) is left.
+    setTimeout(() => {
+      console.error(`dashboard: shutdown took over ${SHUTDOWN_TIMEOUT_MS / 1000} s, exiting without waiting`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
     // Open SSE streams would hold server.close() forever: end them.
     server.closeAllConnections();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -75,7 +75,8 @@ const fmt = (n: number) =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : `${n}`;
 
 export async function generate(options: GenerateOptions, log = console.log): Promise<GenerateResult> {
-  const store = await createStore({ dataDir: options['data-dir'] });
+  // Hour slices of generated telemetry are long statements: no per-query bound here.
+  const store = await createStore({ dataDir: options['data-dir'], queryTimeoutMs: 0 });
   const client = store.client;
   const count = async (table: string) => {
     const rows = await (

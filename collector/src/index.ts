@@ -105,6 +105,7 @@ export type { Store, StoreOptions } from './store/create-store.ts';
 export { createStore, StoreLockedError } from './store/create-store.ts';
 export type { Migration } from './store/migrations.ts';
 export { migrate, migrations } from './store/migrations.ts';
+export { DEFAULT_STORE_QUERY_TIMEOUT_MS, StoreTimeoutError } from './store/query-deadline.ts';
 export type { RollupResolution } from './store/schema-rollups.ts';
 export { histogramRollupTable, rollupSeconds, rollupTables, sumRollupTable } from './store/schema-rollups.ts';
 export type { TtlDays } from './store/ttl.ts';

@@ -6,6 +6,7 @@ import { type ChdbInsertSession, withInsertSessions } from './chdb-insert-sessio
 import { scopeChdbSettings } from './chdb-settings-scope.ts';
 import type { ClusterOptions } from './cluster-ddl.ts';
 import { migrate } from './migrations.ts';
+import { DEFAULT_STORE_QUERY_TIMEOUT_MS, withQueryDeadline } from './query-deadline.ts';
 import { applyTtl, type TtlDays } from './ttl.ts';
 
 export interface StoreOptions {
@@ -28,6 +29,11 @@ export interface StoreOptions {
    * growing. Applies when this process first opens the data directory.
    */
   maxMemoryBytes?: number | undefined;
+  /**
+   * Bound of every query and command (default 60 s; 0: none, for bulk jobs such as the bench's
+   * generator). Inserts are bounded by their callers.
+   */
+  queryTimeoutMs?: number | undefined;
 }
 
 export const DEFAULT_STORE_MAX_MEMORY_BYTES = 2 * 1024 * 1024 * 1024;
@@ -74,6 +80,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
         Math.max(1, options.insertSessions ?? 2),
         options.maxMemoryBytes ?? DEFAULT_STORE_MAX_MEMORY_BYTES,
       );
+  store.client = withQueryDeadline(store.client, options.queryTimeoutMs ?? DEFAULT_STORE_QUERY_TIMEOUT_MS);
   if (options.migrate !== false) {
     try {
       await migrate(store.client, options.cluster);
