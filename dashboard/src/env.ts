@@ -17,6 +17,16 @@ const httpUrl = (example: string) =>
     .url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` })
     .transform((u) => u.replace(/\/+$/, ''));
 
+const runVus = z.coerce
+  .number({ error: 'must be a number of VUs' })
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(1_000_000, 'must be at most 1000000');
+const runDuration = z
+  .string()
+  .trim()
+  .regex(/^[1-9]\d*(ms|s|m|h)$/, 'must be a k6 duration such as 30m or 4h (units ms, s, m, h)');
+
 const schema = collectorEnvSchema.extend({
   PORT: portVariable('PORT', 3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -124,6 +134,18 @@ const schema = collectorEnvSchema.extend({
   LIVE_SNAPSHOTS: z.enum(['shared', 'fresh'], { error: 'must be shared or fresh' }).default('shared'),
   /** The Chromium the page check drives (headless). */
   PAGE_CHECK_CHROMIUM: z.string().trim().min(1).default('/usr/bin/chromium'),
+  /** Load-test runs that may wait queued behind the running one; beyond it a launch gets 429. */
+  RUN_QUEUE_MAX: z.coerce
+    .number({ error: 'must be a number of runs' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (no waiting) or more')
+    .max(100, 'must be at most 100')
+    .default(5),
+  /** Per-role ceilings on one run's peak VUs and duration (qa lower than admin by default). */
+  RUN_MAX_VUS_QA: runVus.default(1000),
+  RUN_MAX_VUS_ADMIN: runVus.default(50_000),
+  RUN_MAX_DURATION_QA: runDuration.default('1h'),
+  RUN_MAX_DURATION_ADMIN: runDuration.default('48h'),
 });
 
 export type DashboardEnv = Omit<z.output<typeof schema>, 'LOAD_TARGETS'> & {

@@ -21,8 +21,8 @@ export {
 } from './k6-operator.ts';
 export type { HistogramLayout, K6CommandInput } from './k6-process.ts';
 export { buildK6Command, otelEnv } from './k6-process.ts';
-export type { Launcher, LauncherOptions, LaunchInput } from './launcher.ts';
-export { createLauncher } from './launcher.ts';
+export type { Launcher, LauncherOptions, LaunchInput, RunLimits } from './launcher.ts';
+export { createLauncher, RunQueueFullError } from './launcher.ts';
 export type { ClickHouseInsertClient, RunRecorder, RunRow } from './recorder.ts';
 export { createClickHouseRunRecorder, runToRow } from './recorder.ts';
 export type { Baseline } from './results/baselines.ts';

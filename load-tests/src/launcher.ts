@@ -15,7 +15,13 @@ import {
   type QueuedRun,
   type Run,
 } from './run-state.ts';
-import { parseScenarioParams, type ScenarioDefinition, type ScenarioParams } from './scenarios.ts';
+import {
+  ParamValidationError,
+  parseDuration,
+  parseScenarioParams,
+  type ScenarioDefinition,
+  type ScenarioParams,
+} from './scenarios.ts';
 
 export type LauncherOptions = {
   /** k6 binary; default: K6_PATH → k6 on PATH → <repo>/.tools/bin/k6. */
@@ -34,15 +40,56 @@ export type LauncherOptions = {
   runsDir: string;
   /** Runs executing at once; the rest wait queued. Default 1. */
   maxConcurrent?: number;
+  /** Runs that may wait queued; a launch beyond it is refused with RunQueueFullError. Default 5. */
+  maxQueued?: number;
   recorder?: RunRecorder;
   timings?: Partial<RunTimings>;
   logger?: Pick<Console, 'warn' | 'error'>;
 };
 
-export type LaunchInput = { scenario: string; params: unknown; launchedBy?: string };
+/** Ceilings on one run for whoever launches it (the dashboard sets them per role). */
+export type RunLimits = {
+  maxVus: number;
+  /** k6 duration, e.g. 1h. */
+  maxDuration: string;
+  /** Whose ceiling it is, for the refusal's message (e.g. "the qa role"). */
+  appliesTo?: string;
+};
+
+export type LaunchInput = { scenario: string; params: unknown; launchedBy?: string; limits?: RunLimits };
+
+/** The queue is full: nothing was started or recorded; try again after `retryAfterSeconds`. */
+export class RunQueueFullError extends Error {
+  readonly retryAfterSeconds: number;
+  constructor(queued: number, retryAfterSeconds: number) {
+    super(
+      `the run queue is full (${queued} runs waiting): try again in about ${retryAfterSeconds} s, or stop a run`,
+    );
+    this.name = 'RunQueueFullError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** Refuses parameters over the launcher's ceilings, naming the field and the ceiling. */
+function checkLimits(params: ScenarioParams, limits: RunLimits | undefined): void {
+  if (!limits) return;
+  const who = limits.appliesTo ? ` for ${limits.appliesTo}` : '';
+  const issues = [];
+  if (params.vus > limits.maxVus)
+    issues.push({ field: 'vus', message: `${params.vus} VUs is over the ceiling of ${limits.maxVus}${who}` });
+  if ((parseDuration(params.duration) ?? 0) > (parseDuration(limits.maxDuration) ?? 0))
+    issues.push({
+      field: 'duration',
+      message: `${params.duration} is over the ceiling of ${limits.maxDuration}${who}`,
+    });
+  if (issues.length > 0) throw new ParamValidationError(issues);
+}
 
 export type Launcher = {
-  /** Validates and queues a run. Throws ParamValidationError on bad input. */
+  /**
+   * Validates and queues a run. Throws ParamValidationError on bad input or over the limits,
+   * RunQueueFullError when the queue is full; either way nothing is started, recorded or emitted.
+   */
   launch(input: LaunchInput): Run;
   get(id: string): Run | undefined;
   list(): Run[];
@@ -74,6 +121,7 @@ type Pending = { run: QueuedRun; scenario: ScenarioDefinition; params: ScenarioP
 
 export function createLauncher(opts: LauncherOptions): Launcher {
   const maxConcurrent = Math.max(1, opts.maxConcurrent ?? 1);
+  const maxQueued = Math.max(0, opts.maxQueued ?? 5);
   const timings = { ...DEFAULT_TIMINGS, ...opts.timings };
   const logger = opts.logger ?? console;
   const runs = new Map<string, Run>();
@@ -171,6 +219,19 @@ export function createLauncher(opts: LauncherOptions): Launcher {
     }
   };
 
+  /** Seconds until an active run's planned end frees a slot (a guess for Retry-After). */
+  const secondsUntilASlot = (): number => {
+    const now = Date.now();
+    const ends = [...active.keys()].flatMap((id) => {
+      const run = runs.get(id);
+      const planned = run ? parseDuration(String(run.params.duration)) : undefined;
+      const started = run && run.state !== 'queued' ? run.startedAt : undefined;
+      return planned !== undefined && started !== undefined ? [started + planned - now] : [];
+    });
+    const soonest = ends.length > 0 ? Math.min(...ends) : 30_000;
+    return Math.min(3600, Math.max(5, Math.ceil(soonest / 1000)));
+  };
+
   const abortQueued = (id: string): boolean => {
     const index = queue.findIndex((p) => p.run.id === id);
     if (index < 0) return false;
@@ -183,6 +244,10 @@ export function createLauncher(opts: LauncherOptions): Launcher {
     launch(input) {
       if (closed) throw new Error('launcher is closed');
       const { scenario, params } = parseScenarioParams(input.scenario, input.params, opts.targets);
+      checkLimits(params, input.limits);
+      // Only runs that would wait count: with a free slot the run starts at once.
+      if (active.size >= maxConcurrent && queue.length >= maxQueued)
+        throw new RunQueueFullError(queue.length, secondsUntilASlot());
       const id = newRunId();
       const runDir = join(opts.runsDir, id);
       const run: QueuedRun = {

@@ -68,3 +68,29 @@ test('run ids are unique and sortable by time', () => {
   expect(ids.size).toBe(100);
   expect([...ids][0]).toMatch(/^run_20261122T120000Z_[0-9a-f]{6}$/);
 });
+
+test('a run over the launcher’s ceilings is refused, naming the field and the ceiling; nothing happens', async () => {
+  const recorded: Run[] = [];
+  const launcher = createLauncher({
+    targets: ['http://127.0.0.1:8080'],
+    runsDir: runsDir(),
+    recorder: { record: async (run) => void recorded.push(run) },
+  });
+  const events: RunEvent[] = [];
+  launcher.subscribe((e) => events.push(e));
+  const limits = { maxVus: 10, maxDuration: '5m', appliesTo: 'the qa role' };
+  const launch = (params: Record<string, unknown>) =>
+    launcher.launch({ scenario: 'smoke', params: { target: 'http://127.0.0.1:8080', ...params }, limits });
+  expect(() => launch({ vus: 11 })).toThrow('vus: 11 VUs is over the ceiling of 10 for the qa role');
+  expect(() => launch({ duration: '301s' })).toThrow(
+    'duration: 301s is over the ceiling of 5m for the qa role',
+  );
+  // Scaled scenarios by their peak VUs (load: 10,000 at scale 1).
+  expect(() =>
+    launcher.launch({ scenario: 'load', params: { target: 'http://127.0.0.1:8080', scale: 0.002 }, limits }),
+  ).toThrow(/^vus: 20 VUs is over the ceiling of 10/);
+  await launcher.close();
+  expect(launcher.list()).toEqual([]);
+  expect(events).toEqual([]);
+  expect(recorded).toEqual([]);
+});

@@ -101,6 +101,7 @@ export async function startServices(
       targets: env.LOAD_TARGETS,
       runsDir: runsDirOf(env),
       recorder: createClickHouseRunRecorder(store.client),
+      maxQueued: env.RUN_QUEUE_MAX,
     });
     const otlpUrl = opened.collector?.url ?? `http://${env.OTLP_ENDPOINT}`;
     // With ingest keys configured, our own telemetry (alert engine, page check) needs one like any other sender.
@@ -128,6 +129,10 @@ export async function startServices(
         collectorServiceName: env.COLLECTOR_SERVICE_NAME,
         storeDescription: store.describe,
         liveSnapshots: env.LIVE_SNAPSHOTS,
+        runLimits: {
+          qa: { maxVus: env.RUN_MAX_VUS_QA, maxDuration: env.RUN_MAX_DURATION_QA },
+          admin: { maxVus: env.RUN_MAX_VUS_ADMIN, maxDuration: env.RUN_MAX_DURATION_ADMIN },
+        },
       },
       store,
       queries: {

@@ -23,7 +23,7 @@ import type {
   valueAggregates,
   whereClause,
 } from 'collector';
-import type { Launcher, scenarios } from 'load-tests';
+import type { Launcher, RunLimits, scenarios } from 'load-tests';
 import type { AuditLog } from './audit.ts';
 import type { Auth } from './auth/auth.ts';
 import type { OidcLogin } from './auth/oidc.ts';
@@ -42,6 +42,8 @@ export interface DashboardConfig {
   storeDescription: string;
   /** Live snapshots shared between viewers (default) or computed per viewer (LIVE_SNAPSHOTS). */
   liveSnapshots?: 'shared' | 'fresh';
+  /** Ceilings on one run's VUs and duration for each role that may launch (RUN_MAX_*). */
+  runLimits?: { qa: RunLimits; admin: RunLimits };
 }
 
 export interface Services {

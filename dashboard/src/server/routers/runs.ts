@@ -1,8 +1,9 @@
 // Load-test runs: the scenario catalogue and allowlist, launch and stop, the list of recent runs,
 // and a live stream of run state and k6 status for the Load tests page and the Overview.
 import { TRPCError } from '@trpc/server';
-import type { RunEvent } from 'load-tests';
+import type { RunEvent, RunLimits } from 'load-tests';
 import { z } from 'zod';
+import type { Role } from '../../lib/roles.ts';
 import type { RunStreamEvent } from '../../lib/run-stream.ts';
 import { mergeRuns, type RunView, toRunView } from '../../lib/run-view.ts';
 import { streamOf } from '../live.ts';
@@ -43,6 +44,31 @@ function isValidationError(error: unknown): error is Error & { issues: unknown[]
   );
 }
 
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+/** k6 durations as the catalogue and RUN_MAX_DURATION_* write them (e.g. 10m, 48h). */
+const durationMs = (d: string): number => {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(d);
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : Number.POSITIVE_INFINITY;
+};
+const shorter = (a: string, b: string) => (durationMs(a) <= durationMs(b) ? a : b);
+
+/** A full run queue (RunQueueFullError, matched by name like the validation error). */
+function isQueueFull(error: unknown): error is Error & { retryAfterSeconds: number } {
+  return (
+    error instanceof Error &&
+    error.name === 'RunQueueFullError' &&
+    typeof (error as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number'
+  );
+}
+
+/** The ceilings of the role launching (qaProcedure: qa or admin), named for the refusal message. */
+function limitsOf(services: Services, role: Role): RunLimits | undefined {
+  const limits = services.config.runLimits;
+  if (!limits) return undefined;
+  const own = role === 'admin' ? limits.admin : limits.qa;
+  return { ...own, appliesTo: `the ${role === 'admin' ? 'admin' : 'qa'} role` };
+}
+
 function toStreamEvent(event: RunEvent): RunStreamEvent | null {
   switch (event.type) {
     case 'state':
@@ -63,11 +89,18 @@ function toStreamEvent(event: RunEvent): RunStreamEvent | null {
 export const runsRouter = router({
   /** What the launch form offers: scenarios with their defaults and limits, and the target allowlist. */
   catalogue: viewerProcedure.query(({ ctx }) => {
+    const own = limitsOf(ctx.services, ctx.user.role);
     const scenarios: ScenarioOption[] = Object.values(ctx.services.scenarios).map((s) => ({
       name: s.name,
       description: s.description,
       defaults: { vus: s.defaults.vus, duration: s.defaults.duration },
-      limits: { maxVus: s.limits.maxVus, maxDuration: s.limits.maxDuration },
+      // What this user may launch: the scenario's limits within their role's ceilings.
+      limits: own
+        ? {
+            maxVus: Math.min(s.limits.maxVus, own.maxVus),
+            maxDuration: shorter(s.limits.maxDuration, own.maxDuration),
+          }
+        : { maxVus: s.limits.maxVus, maxDuration: s.limits.maxDuration },
       plan: 'plan' in s && s.plan ? { peakVus: s.plan.peakVus, shape: s.plan.shape } : null,
       capacity: 'capacity' in s && s.capacity ? s.capacity : null,
     }));
@@ -99,11 +132,16 @@ export const runsRouter = router({
             scenario: input.scenario,
             params: input.params,
             launchedBy: ctx.user.name,
+            limits: limitsOf(ctx.services, ctx.user.role),
           }),
         );
       } catch (error) {
         if (isValidationError(error))
           throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+        if (isQueueFull(error)) {
+          ctx.resHeaders?.set('retry-after', String(error.retryAfterSeconds));
+          throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
+        }
         throw error;
       }
       await ctx.services.audit.record({
