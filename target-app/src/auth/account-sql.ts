@@ -20,9 +20,13 @@ SELECT id FROM new_user`;
 export const SELECT_LOGIN =
   'SELECT id, public_id AS "publicId", password_hash AS "passwordHash" FROM users WHERE email = $1';
 
-/** A token's user, by the public id it names (never by the serial id, which a new database reuses). */
-export const SELECT_USER =
-  'SELECT id, email, verified_at IS NOT NULL AS verified FROM users WHERE public_id = $1';
+/**
+ * A token's user, by the public id it names (never by the serial id, which a new database reuses),
+ * and whether its session ($2) is live: a session keeps exactly one refresh token until logout.
+ */
+export const SELECT_USER = `SELECT u.id, u.email, u.verified_at IS NOT NULL AS verified,
+  EXISTS (SELECT 1 FROM refresh_tokens AS r WHERE r.session_id = $2 AND r.user_id = u.id) AS live
+FROM users AS u WHERE u.public_id = $1`;
 
 /** A login's refresh token ($1 = jti); the user's expired ones are cleared on the way. */
 export const INSERT_REFRESH_TOKEN = `WITH expired AS (

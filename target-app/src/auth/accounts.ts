@@ -102,8 +102,14 @@ export async function openAccounts(options: AccountsOptions): Promise<Accounts> 
       return (await db.query<T>(text, values)).rows;
     });
 
-  const loadUser = async (subject: string) =>
-    (await run<AuthUser>('SELECT', SELECT_USER, [subject], undefined))[0];
+  const loadUser = async (subject: string, sessionId: string) => {
+    const row = (
+      await run<AuthUser & { live: boolean }>('SELECT', SELECT_USER, [subject, sessionId], undefined)
+    )[0];
+    if (row === undefined) return undefined;
+    const { live, ...user } = row;
+    return live ? user : 'ended';
+  };
   const passwords = await createPasswordHasher(options.bcryptCost);
   const tokens = createTokenIssuer(options.jwtSecret);
   const revocations = createRevocationStore(options.redis, options.keyPrefix);

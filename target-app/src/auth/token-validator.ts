@@ -1,6 +1,7 @@
 // Access-token validation behind a session cache: a miss verifies the JWT and loads the user; a hit
 // (same token string, so a tampered token can never hit) skips both. The session's revocation is
-// checked on every call, so logout takes effect at once for every access token of that session.
+// checked on every call, so logout takes effect at once for every access token of that session; a
+// miss also finds the session ended in the database (after a restart, or on another instance).
 import { LruCache } from '../cache/lru.ts';
 import type { AuthMetrics, ValidationOutcome } from './auth-metrics.ts';
 import type { RevocationStore } from './revocations.ts';
@@ -22,8 +23,11 @@ export type TokenValidator = {
 export type TokenValidatorDeps = {
   tokens: TokenIssuer;
   revocations: RevocationStore;
-  /** The user with this public id (the token's subject). */
-  loadUser(subject: string): Promise<AuthUser | undefined>;
+  /**
+   * The user with this public id (the token's subject), or 'ended' when the session has no refresh
+   * token left (logged out): that holds across restarts, where the in-process revocations do not.
+   */
+  loadUser(subject: string, sessionId: string): Promise<AuthUser | 'ended' | undefined>;
   metrics: AuthMetrics;
   maxEntries?: number;
   now?: () => number;
@@ -46,8 +50,9 @@ export function createTokenValidator(deps: TokenValidatorDeps): TokenValidator {
 
   async function load(token: string): Promise<Session> {
     const claims = await deps.tokens.verify(token, 'access');
-    const user = await deps.loadUser(claims.subject);
+    const user = await deps.loadUser(claims.subject, claims.sessionId);
     if (user === undefined) throw new TokenError('invalid', 'unknown user');
+    if (user === 'ended') throw new TokenError('revoked', 'session ended');
     const session = { user, claims };
     const ttlMs = Math.min(SESSION_CACHE_TTL_MS, claims.expiresAt * 1000 - now());
     if (ttlMs > 0) cache.set(token, session, ttlMs);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { SignJWT } from 'jose';
 import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenPair } from '../../src/auth/accounts.ts';
 import { TOKEN_ISSUER } from '../../src/auth/tokens.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -35,13 +35,13 @@ describe.each(SETUPS)('sessions on $engine (redis: $redis)', (setup) => {
     return startOnSameDatabase();
   }
 
-  async function startOnSameDatabase(): Promise<TestApp> {
+  async function startOnSameDatabase(redis: boolean = setup.redis): Promise<TestApp> {
     const app = await startTestApp({
       jwtSecret: SECRET,
       authBcryptCost: 4,
       cacheKeyPrefix: prefix,
       ...(database === undefined ? {} : { databaseUrl: database.url }),
-      ...(setup.redis ? { redisUrl: TEST_REDIS_URL } : {}),
+      ...(redis ? { redisUrl: TEST_REDIS_URL } : {}),
     });
     running.push(app);
     return app;
@@ -55,6 +55,10 @@ describe.each(SETUPS)('sessions on $engine (redis: $redis)', (setup) => {
   const refresh = (app: TestApp, refreshToken: string) =>
     call<TokenPair>(app.url, 'POST', '/api/auth/refresh', { body: { refreshToken } });
   const me = (app: TestApp, token: string) => call(app.url, 'GET', '/api/auth/me', { token });
+
+  beforeAll(async () => {
+    if (setup.engine === 'postgresql') database = await createTestDatabase('sessions');
+  });
 
   afterEach(async () => {
     for (const app of running.splice(0)) await app.close();
@@ -169,6 +173,20 @@ describe.each(SETUPS)('sessions on $engine (redis: $redis)', (setup) => {
       } finally {
         await old.drop();
       }
+    });
+
+    it('keeps a logout across a restart without Redis: the access token stays refused', async () => {
+      const before = await startOnSameDatabase(false);
+      const user = await signUp(before.url, 'logout-restart');
+      const out = await call(before.url, 'POST', '/api/auth/logout', { token: user.accessToken });
+      expect(out.status).toBe(204);
+      await stop(before);
+      const after = await startOnSameDatabase(false); // in-process revocations forgotten
+      expect(await me(after, user.accessToken)).toMatchObject({
+        status: 401,
+        body: { error: 'access token revoked' },
+      });
+      expect((await refresh(after, user.refreshToken)).status).toBe(401);
     });
 
     it('keeps refresh tokens across a restart on the same database: live ones work, spent ones stay spent', async () => {
