@@ -142,6 +142,9 @@ export function executeRun(ctx: RunContext): RunHandle {
     });
     proc = spawnK6({ k6Path, args, env, cwd: run.runDir, logPath: run.logPath, onLine: ctx.onLine });
     rest = createK6RestClient(apiAddress);
+    // A stop asked while the start was announced (listeners of the "starting" transition run before
+    // k6 exists) found nothing to stop: stop it now.
+    if (stopRequested) requestStop();
     const deadline = hangDeadlineMs(ctx.params, timings.overrunMs);
     if (deadline !== undefined)
       timers.push(

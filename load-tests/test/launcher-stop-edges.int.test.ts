@@ -97,6 +97,23 @@ test('a stop while the run is still starting ends it aborted at once, with no k6
   expect(k6PidsOf(run.id)).toEqual([]);
 });
 
+test('a stop asked while the launcher announces the start (before k6 is spawned) is not lost', async () => {
+  const launcher = createLauncher({ targets: [target.url], runsDir: join(dir, 'announced') });
+  const states: Run['state'][] = [];
+  launcher.subscribe((event) => {
+    if (event.type !== 'state') return;
+    states.push(event.run.state);
+    // Synchronously, inside the "starting" event: k6 is not spawned yet.
+    if (event.run.state === 'starting') void launcher.stop(event.run.id);
+  });
+  const run = launcher.launch({ scenario: 'smoke', params: { target: target.url, vus: 1, duration: '30s' } });
+  const ended = await endedWithin(launcher, run.id, 15_000);
+  await launcher.close();
+  expect(states).toEqual(['queued', 'starting', 'stopping', 'aborted']);
+  expect(ended.state === 'aborted' && ended.reason).toBe('stopped by user');
+  expect(k6PidsOf(run.id)).toEqual([]);
+});
+
 test('a wedged k6 that ignores the REST stop and SIGTERM is killed with SIGKILL, and the run ends aborted', async () => {
   const warnings: string[] = [];
   const launcher = createLauncher({
