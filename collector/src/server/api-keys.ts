@@ -31,6 +31,18 @@ export function keyMatcher(keys: readonly string[]): (presented: string | null) 
   };
 }
 
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * What to warn at start when the receiver listens beyond this machine without keys: then anyone
+ * who reaches the port writes telemetry (and can make alert rules fire or stay quiet). Null if fine.
+ */
+export function openIngestWarning(host: string, keys: readonly string[]): string | null {
+  if (keys.length > 0 || isLoopback(host)) return null;
+  return `warning: OTLP receiver on ${host} (not loopback) without COLLECTOR_API_KEYS: anyone who can reach it can write telemetry; set COLLECTOR_API_KEYS (and give the senders a key)`;
+}
+
 export function requireApiKeys(app: FastifyInstance, keys: readonly string[], onDenied: () => void): void {
   if (keys.length === 0) return;
   const matches = keyMatcher(keys);

@@ -26,7 +26,7 @@ import { StoreHealth } from '../write/insert.ts';
 import { InsertLatency } from '../write/insert-latency.ts';
 import { logRows } from '../write/log-rows.ts';
 import { traceRows } from '../write/rows.ts';
-import { requireApiKeys } from './api-keys.ts';
+import { openIngestWarning, requireApiKeys } from './api-keys.ts';
 import { createMetricIngest } from './ingest-metrics.ts';
 import { exportResponse, statusResponse } from './otlp-response.ts';
 import { acceptOtlpContentTypes, bodyOf, drainRequest, encodingOf, HttpError } from './request-body.ts';
@@ -259,7 +259,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     scrape: () => scraper?.health() ?? [],
   });
 
-  const address = await app.listen({ port: options.port ?? 4318, host: options.host ?? '127.0.0.1' });
+  const host = options.host ?? '127.0.0.1';
+  const address = await app.listen({ port: options.port ?? 4318, host });
+  const openWarning = openIngestWarning(host, options.apiKeys ?? []);
+  if (openWarning) console.warn(`collector: ${openWarning}`);
   // Started once listening, so a failed listen leaves no scrape or telemetry timers behind.
   scraper = startScraper({
     targets: options.scrapeTargets ?? [],
