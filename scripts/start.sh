@@ -47,7 +47,15 @@ trap cleanup EXIT INT TERM
 # (V8 sizes it from machine memory and keeps it resident: RSS 270 → 190 MB at 1 M cars with 8, ~10 MB
 # less with 4), old generation at 120 MiB (otherwise garbage piles up to ~125 MB before a full GC;
 # the live heap under the bench mix is ~80 MB).
+# With ingest keys on (COLLECTOR_API_KEYS), the target's OTel exporter sends the first key, through
+# the SDK's OTEL_EXPORTER_OTLP_HEADERS (URL-encoded); the dashboard gives it to k6 and its own senders.
+target_otlp_headers="${OTEL_EXPORTER_OTLP_HEADERS:-}"
+if [ -z "$target_otlp_headers" ] && [ -n "${COLLECTOR_API_KEYS:-}" ]; then
+  first_key="$(printf '%s' "$COLLECTOR_API_KEYS" | cut -d, -f1 | tr -d '[:space:]')"
+  target_otlp_headers="x-api-key=$("$node_bin" -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$first_key")"
+fi
 PORT="${TARGET_PORT:-8080}" OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-$collector_url}" \
+  OTEL_EXPORTER_OTLP_HEADERS="$target_otlp_headers" \
   "$node_bin" --max-semi-space-size=4 --max-old-space-size=120 target-app/src/main.ts &
 pids+=($!)
 (cd dashboard && PORT="${DASHBOARD_PORT:-3000}" exec "$node_bin" server.ts) &

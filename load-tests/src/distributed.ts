@@ -37,6 +37,8 @@ export type DistributedRunInput = {
   otlpEndpoint?: string;
   /** Trend export layout (see LauncherOptions.histograms). */
   histograms?: HistogramLayout;
+  /** Headers of k6's OTLP exports (see LauncherOptions.otlpHeaders). */
+  otlpHeaders?: Record<string, string>;
   /** How long the paused processes get to come up before the run fails. Default 30 s. */
   readyTimeoutMs?: number;
   onLine?: (segment: number, stream: 'stdout' | 'stderr', line: string) => void;
@@ -120,6 +122,7 @@ export function runDistributed(input: DistributedRunInput): DistributedRun {
           paused: true,
           ...(input.otlpEndpoint ? { otlpEndpoint: input.otlpEndpoint } : {}),
           ...(input.histograms ? { histograms: input.histograms } : {}),
+          ...(input.otlpHeaders ? { otlpHeaders: input.otlpHeaders } : {}),
         });
         const proc = spawnK6({
           k6Path,

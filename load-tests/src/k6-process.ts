@@ -20,12 +20,18 @@ export type K6CommandInput = {
   paused?: boolean;
   /** How k6 exports Trends: explicit buckets (k6's default) or OTel exponential histograms. */
   histograms?: HistogramLayout;
+  /** Headers of k6's OTLP exports: the collector's ingest key when it asks for one. */
+  otlpHeaders?: Record<string, string>;
 };
 
 export type HistogramLayout = 'explicit' | 'exponential';
 
 /** Environment for k6's OpenTelemetry output: OTLP/HTTP protobuf, 1 s export, delta temporality. */
-export function otelEnv(endpoint: string, histograms: HistogramLayout = 'explicit'): Record<string, string> {
+export function otelEnv(
+  endpoint: string,
+  histograms: HistogramLayout = 'explicit',
+  headers: Record<string, string> = {},
+): Record<string, string> {
   return {
     K6_OTEL_EXPORTER_PROTOCOL: 'http/protobuf',
     K6_OTEL_HTTP_EXPORTER_ENDPOINT: endpoint,
@@ -39,6 +45,14 @@ export function otelEnv(endpoint: string, histograms: HistogramLayout = 'explici
     // histograms, delta, scale up to 20 → percentiles within ~1 % instead of a bucket's width).
     ...(histograms === 'exponential'
       ? { OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION: 'base2_exponential_bucket_histogram' }
+      : {}),
+    // k6 v2.2.0 (internal/output/opentelemetry/config.go): `k1=v1,k2=v2`, each part path-unescaped.
+    ...(Object.keys(headers).length > 0
+      ? {
+          K6_OTEL_HEADERS: Object.entries(headers)
+            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+            .join(','),
+        }
       : {}),
   };
 }
@@ -109,7 +123,10 @@ export function buildK6Command(input: K6CommandInput): { args: string[]; env: Re
     `SUMMARY_PATH=${input.summaryPath}`,
     input.script,
   ];
-  return { args, env: input.otlpEndpoint ? otelEnv(input.otlpEndpoint, input.histograms) : {} };
+  return {
+    args,
+    env: input.otlpEndpoint ? otelEnv(input.otlpEndpoint, input.histograms, input.otlpHeaders) : {},
+  };
 }
 
 export type K6Exit = { code: number | null; signal: string | null; error?: Error };

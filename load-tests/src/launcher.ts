@@ -34,6 +34,8 @@ export type LauncherOptions = {
    * default `explicit`, which the alert rules and live charts on otel_metrics_histogram expect.
    */
   histograms?: HistogramLayout;
+  /** Headers of k6's OTLP exports (the collector's ingest key, with COLLECTOR_API_KEYS set). */
+  otlpHeaders?: Record<string, string>;
   /** Base URLs runs may target. Anything else is refused. */
   targets: string[];
   /** Each run writes <runsDir>/<id>/k6.log and summary.json. */
@@ -204,6 +206,7 @@ export function createLauncher(opts: LauncherOptions): Launcher {
         resolveK6,
         otlpEndpoint: opts.otlpEndpoint,
         histograms: opts.histograms,
+        otlpHeaders: opts.otlpHeaders,
         timings,
         current: () => runs.get(run.id)!,
         transition,

@@ -48,6 +48,7 @@ export type RunContext = {
   resolveK6: () => string;
   otlpEndpoint: string | undefined;
   histograms: HistogramLayout | undefined;
+  otlpHeaders: Record<string, string> | undefined;
   timings: RunTimings;
   current: () => Run;
   transition: (next: Run) => void;
@@ -139,6 +140,7 @@ export function executeRun(ctx: RunContext): RunHandle {
       summaryPath: run.summaryPath,
       ...(ctx.otlpEndpoint ? { otlpEndpoint: ctx.otlpEndpoint } : {}),
       ...(ctx.histograms ? { histograms: ctx.histograms } : {}),
+      ...(ctx.otlpHeaders ? { otlpHeaders: ctx.otlpHeaders } : {}),
     });
     proc = spawnK6({ k6Path, args, env, cwd: run.runDir, logPath: run.logPath, onLine: ctx.onLine });
     rest = createK6RestClient(apiAddress);

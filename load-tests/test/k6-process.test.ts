@@ -73,3 +73,12 @@ test("k6's environment: the allowlisted parent variables and the run's own, no p
     K6_OTEL_SERVICE_NAME: 'k6',
   });
 });
+
+test('OTLP headers (the collector key) reach k6 as K6_OTEL_HEADERS, URL-encoded as k6 reads them', () => {
+  const { env } = buildK6Command({
+    ...input,
+    otlpEndpoint: '127.0.0.1:4318',
+    otlpHeaders: { authorization: 'Bearer k=ey,with%odd;chars' },
+  });
+  expect(env.K6_OTEL_HEADERS).toBe('authorization=Bearer%20k%3Dey%2Cwith%25odd%3Bchars');
+});

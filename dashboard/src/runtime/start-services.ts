@@ -95,18 +95,19 @@ export async function startServices(
     opened.collector = env.COLLECTOR_ENABLED
       ? await startCollector({ store, ...collectorOptionsFromEnv(env) })
       : null;
+    // With ingest keys configured, our own senders (k6 runs, alert engine, page check) need one like any other.
+    const apiKey = env.COLLECTOR_API_KEYS[0];
+    const otlpHeaders = apiKey ? { authorization: `Bearer ${apiKey}` } : undefined;
     const launcher = createLauncher({
       ...(env.K6_PATH ? { k6Path: env.K6_PATH } : {}),
       otlpEndpoint: env.OTLP_ENDPOINT,
+      ...(otlpHeaders ? { otlpHeaders } : {}),
       targets: env.LOAD_TARGETS,
       runsDir: runsDirOf(env),
       recorder: createClickHouseRunRecorder(store.client),
       maxQueued: env.RUN_QUEUE_MAX,
     });
     const otlpUrl = opened.collector?.url ?? `http://${env.OTLP_ENDPOINT}`;
-    // With ingest keys configured, our own telemetry (alert engine, page check) needs one like any other sender.
-    const apiKey = env.COLLECTOR_API_KEYS[0];
-    const otlpHeaders = apiKey ? { authorization: `Bearer ${apiKey}` } : undefined;
     const alertMetrics = createAlertEngineMetrics({
       otlpUrl,
       ...(otlpHeaders ? { headers: otlpHeaders } : {}),
