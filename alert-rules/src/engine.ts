@@ -197,6 +197,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.all(groupRuns.values());
+      await dispatcher?.settled();
       await lock?.release();
     },
     async evaluateOnce(now = clock()) {

@@ -36,11 +36,19 @@ export interface DispatcherOptions {
   log: (message: string) => void;
   /** Why a firing alert must not be sent now (a silence, an acknowledgement), or null. */
   suppressed?: ((alert: GroupAlert, now: number) => string | null) | undefined;
+  /**
+   * How long flush() waits for deliveries (default 2 s). A slower one — a receiver that hangs, then
+   * the retries' backoff — goes on in the background, so it never holds up rule evaluation, and its
+   * group is not sent again until it has ended.
+   */
+  flushWaitMs?: number | undefined;
 }
 
 export interface Dispatcher {
   enqueue(alert: GroupAlert, now: number): void;
   flush(now: number): Promise<void>;
+  /** Resolves once no delivery is in flight (before the store closes). */
+  settled(): Promise<void>;
   /** Receivers that could be built, and those skipped for a missing environment variable. */
   receivers(): { name: string; kind: string; missingEnv: string | null }[];
 }
@@ -59,6 +67,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
   const groups = new Map<string, AggregationGroup>();
+  /** Groups whose delivery is still going on (flush waits for it only up to flushWaitMs). */
+  const sending = new Map<AggregationGroup, Promise<void>>();
+  const flushWaitMs = options.flushWaitMs ?? 2_000;
   /** Every alert firing now, as inhibition sources. */
   const firing = new Map<string, GroupAlert>();
   const muted = (a: GroupAlert) =>
@@ -202,13 +213,29 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           const a = g.alerts.get(fp);
           if (a?.status === 'firing' && !muted(a) && suppressedReason(a, now) === null) g.changed = true;
         }
-      const dueGroups = [...groups].filter(([, g]) => due(g, now));
-      await Promise.all(
-        dueGroups.map(async ([key, g]) => {
-          await send(g, now);
-          if (g.alerts.size === 0) groups.delete(key);
+      const dueGroups = [...groups].filter(([, g]) => !sending.has(g) && due(g, now));
+      const sends = dueGroups.map(([key, g]) => {
+        const delivery = send(g, now)
+          .catch((e: unknown) => log(`notification to ${g.receiver.name} failed: ${String(e)}`))
+          .finally(() => {
+            sending.delete(g);
+            if (g.alerts.size === 0 && groups.get(key) === g) groups.delete(key);
+          });
+        sending.set(g, delivery);
+        return delivery;
+      });
+      if (sends.length === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(sends),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, flushWaitMs);
         }),
-      );
+      ]);
+      clearTimeout(timer);
+    },
+    async settled() {
+      while (sending.size > 0) await Promise.all(sending.values());
     },
     receivers: () =>
       routing.receivers.map((r) => ({

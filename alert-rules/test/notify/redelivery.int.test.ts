@@ -134,3 +134,36 @@ it('an alert that was announced and resolves while the receiver is down is resol
   await dispatcher.flush(later + 60 * s);
   expect(sentTo('/repeat')).toHaveLength(5);
 });
+
+it('a receiver that hangs does not hold up the evaluation, and its group is not sent twice meanwhile', async () => {
+  const dispatcher = createDispatcher({
+    client: store.client,
+    routing: parseRoutingConfig(
+      'route: { receiver: t, group_interval: 5s }\nreceivers: [{ name: t, webhook: { url_env: T } }]',
+      't.yaml',
+    ),
+    env: { T: `${http.url}/hang` },
+    externalUrl: 'http://dash.test',
+    delivery: { attempts: 3, baseDelayMs: 10, timeoutMs: 60_000 },
+    flushWaitMs: 100,
+    log: () => {},
+  });
+  let hung: ServerResponse | undefined;
+  http.reply((res) => {
+    hung = res;
+  });
+  dispatcher.enqueue(alert('d', 'firing', t0), t0);
+  // Returns while the receiver still holds the request: had flush waited for it, this would never end.
+  await dispatcher.flush(t0);
+  expect(hung).toBeDefined();
+  // Another alert, past group_interval: the group is due, but its first delivery is still in flight.
+  dispatcher.enqueue(alert('e', 'firing', t0 + 6 * s), t0 + 6 * s);
+  await dispatcher.flush(t0 + 6 * s);
+  expect(sentTo('/hang')).toEqual([['d:firing']]);
+
+  hung?.writeHead(200).end('ok');
+  await dispatcher.settled();
+  expect(await attemptsFor('d')).toEqual(['firing#1 ok']);
+  await dispatcher.flush(t0 + 12 * s);
+  expect(sentTo('/hang')).toEqual([['d:firing'], ['d:firing', 'e:firing']]);
+}, 20_000);
