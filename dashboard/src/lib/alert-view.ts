@@ -61,6 +61,8 @@ export interface SilenceView {
   createdBy: string;
   comment: string;
   state: 'pending' | 'active' | 'expired';
+  /** Why a stored silence is not applied (a pattern RE2 refuses): it matches nothing. */
+  problem?: string;
 }
 
 export interface TransitionView {

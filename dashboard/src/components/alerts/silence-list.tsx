@@ -45,7 +45,14 @@ export function SilenceList({
                 {s.state}
               </span>
             </td>
-            <td className="mono small">{s.matchers.map(formatMatcher).join(', ')}</td>
+            <td className="mono small">
+              {s.matchers.map(formatMatcher).join(', ')}
+              {s.problem ? (
+                <span className="error-box small" data-testid="silence-problem">
+                  Not applied: {s.problem}
+                </span>
+              ) : null}
+            </td>
             <td className="muted small">{formatClock(s.startsAt)}</td>
             <td className="muted small">
               {s.state === 'expired' ? `ended ${formatAgo(s.endsAt, now)}` : formatClock(s.endsAt)}

@@ -117,6 +117,7 @@ export async function readAlerts(services: Services, now: number): Promise<Alert
       createdBy: s.createdBy,
       comment: s.comment,
       state: s.state,
+      ...(s.problem ? { problem: s.problem } : {}),
     }));
   } catch (err) {
     error = `could not read alert history: ${(err as Error).message}`;
