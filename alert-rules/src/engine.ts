@@ -21,6 +21,7 @@ import { createDispatcher, type Dispatcher } from './notify/dispatcher.ts';
 import type { GroupAlert } from './notify/receivers.ts';
 import { loadRoutingConfig } from './notify/routing-config.ts';
 import type { Rule } from './rule-schema.ts';
+import { describeCondition, formatRuleValue } from './rule-text.ts';
 import { AlertActionError } from './silence/silence.ts';
 import { activeAt, notificationFor, settled } from './state-machine.ts';
 import { lastAlertStates, recentAlertEvents, recordAlertEvent } from './store/alert-events.ts';
@@ -73,6 +74,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     : null;
   let leader = false;
 
+  const ruleByName = new Map(rules.map((r) => [r.alert, r]));
   const ruleSets = rules.map((rule) => createRuleInstances(rule, log, options.onEvaluated));
   // Group names are unique per file, as in Prometheus; the same name in two files is two groups.
   const groups = Map.groupBy(ruleSets, (r) => `${r.rule.file}\u0000${r.rule.group}`);
@@ -134,6 +136,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       labels: { ...instance.labels },
       annotations: { ...instance.annotations },
       value: instance.value,
+      unit: instance.rule.unit,
       startsAt: s.firedAt,
       endsAt: s.state === 'resolved' ? s.resolvedAt : null,
     };
@@ -227,6 +230,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       ),
     recent: (limit = 50) => recentAlertEvents(client, limit),
     rules: () => [...rules],
+    formatValue: (name, value) => formatRuleValue(ruleByName.get(name) ?? {}, value),
+    describeCondition: (name) => {
+      const rule = ruleByName.get(name);
+      return rule ? describeCondition(rule) : '';
+    },
     receivers: () => dispatcher?.receivers() ?? [],
     evaluationTimes: () => Object.fromEntries(ruleSets.map((r) => [r.rule.alert, r.lastEvalDurationMs()])),
     ruleEvaluations: () =>

@@ -73,6 +73,7 @@ export type { InputSeries, SeriesClock } from './rule-test/series.ts';
 export { expandValues, insertSeries, parseSelector, seriesRows } from './rule-test/series.ts';
 export type { RuleTestFile } from './rule-test/test-file.ts';
 export { parseRuleTestFile, ruleTestFileSchema } from './rule-test/test-file.ts';
+export { describeCondition, formatRuleValue } from './rule-text.ts';
 export type {
   AckInput,
   Acknowledgement,
@@ -94,3 +95,4 @@ export type { AlertEvent, NotificationRecord, RestoredAlert } from './store/aler
 export { recentAlertEvents, recentNotifications } from './store/alert-events.ts';
 export type { Rendered, TemplateData } from './template.ts';
 export { checkTemplate, formatG, humanize, humanizeDuration, renderTemplate } from './template.ts';
+export { formatValue, isKnownUnit, metricUnit, statUnit } from './units.ts';

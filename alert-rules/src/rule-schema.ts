@@ -11,6 +11,7 @@ import {
 } from 'collector';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { isKnownUnit, knownUnits, metricUnit, statUnit } from './units.ts';
 
 export const compareOps = ['>', '>=', '<', '<=', '==', '!='] as const;
 /** What an unknown condition (no data, or a failed query) means for a rule. */
@@ -48,6 +49,14 @@ const condition = z
 /** `key: value` (equality), `key: {op, value}`, or `key: [{op, value}, ...]` (all must hold). */
 const filterMap = z.record(z.string().min(1), z.union([filterValue, condition, z.array(condition).min(1)]));
 
+/** The unit of the value a rule compares (OTel/UCUM); see units.ts. */
+const unit = z
+  .string()
+  .refine(
+    isKnownUnit,
+    `not a unit this engine formats (use one of ${knownUnits.join(', ')}, a {count}, or a rate such as {request}/s)`,
+  );
+
 const alertName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'alert names are letters, digits and _');
 
 /** Fields every rule has, whatever its condition is made of. */
@@ -55,6 +64,8 @@ const commonRuleFields = {
   window: positiveDuration,
   op: z.enum(compareOps),
   threshold: z.number().finite(),
+  /** The unit of the compared value (and the threshold); default: from the statistic and the metric. */
+  unit: unit.optional(),
   for: duration.default(0),
   keep_firing_for: duration.default(0),
   /** No data in the window: `nodata` holds the state (default), `alerting` counts as true, `ok` as false. */
@@ -194,6 +205,11 @@ interface RuleCommon {
   windowMs: number;
   op: CompareOp;
   threshold: number;
+  /**
+   * The unit of the value compared with the threshold (OTel/UCUM: s, ms, By, 1 for ratios…):
+   * declared with `unit:`, or the statistic's unit of the metric's OTel unit; undefined: unknown.
+   */
+  unit?: string | undefined;
   forMs: number;
   keepFiringForMs: number;
   /** `nodata`/`error`: the explicit state that holds; `alerting`: true; `ok`: false. */
@@ -252,6 +268,7 @@ export function toRule(
     windowMs: parsed.window,
     op: parsed.op,
     threshold: parsed.threshold,
+    unit: parsed.unit,
     forMs: parsed.for,
     keepFiringForMs: parsed.keep_firing_for,
     noData: parsed.no_data,
@@ -270,5 +287,6 @@ export function toRule(
     where: parsed.where ? toFilters(parsed.where) : [],
     numerator: parsed.numerator ? toFilters(parsed.numerator) : undefined,
     by: parsed.by,
+    unit: parsed.unit ?? statUnit(parsed.stat, parsed.kind, metricUnit(parsed.metric)),
   };
 }

@@ -4,6 +4,7 @@
 // (the short one makes the alert resolve soon after the burn stops).
 import { formatDuration } from './duration.ts';
 import { type ParsedSlo, type StatRule, toFilters } from './rule-schema.ts';
+import { formatValue } from './units.ts';
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -39,16 +40,15 @@ export function expandSlo(
     shortWindowMs: w.shortMs,
     op: '>' as const,
     threshold: Number((w.factor * budget).toPrecision(12)),
+    unit: '1', // a share of events
     forMs: 0,
     keepFiringForMs: 0,
     noData: 'nodata' as const,
     onError: 'error' as const,
     labels: { severity: w.severity, slo: slo.slo, ...slo.labels },
     annotations: {
-      summary: `{{ $labels.slo }}: {{ $value | humanizePercentage }} bad events burn the ${formatPercent(budget)} error budget ${w.factor}× too fast (${formatDuration(w.longMs)} and ${formatDuration(w.shortMs)})`,
+      summary: `{{ $labels.slo }}: {{ $value | humanizeUnit }} bad events burn the ${formatValue(budget, '1')} error budget ${w.factor}× too fast (${formatDuration(w.longMs)} and ${formatDuration(w.shortMs)})`,
       ...slo.annotations,
     },
   }));
 }
-
-const formatPercent = (share: number) => `${Number((share * 100).toPrecision(6))}%`;

@@ -1,11 +1,15 @@
 // A small renderer for the Prometheus annotation templates rules use: {{ $labels.name }},
-// {{ $value }}, piped through humanize, humanizeDuration or humanizePercentage. A template it
-// cannot render comes back as its raw text with the reason, never as an exception.
+// {{ $value }}, piped through humanize, humanizeDuration or humanizePercentage, or through
+// humanizeUnit: the value in the rule's own unit, as the dashboard and notifications show it.
+// A template it cannot render comes back as its raw text with the reason, never as an exception.
+import { formatValue } from './units.ts';
 
 export interface TemplateData {
   labels: Record<string, string>;
   /** The evaluated value; null when there was no data. */
   value: number | null;
+  /** The rule's unit (OTel/UCUM), for humanizeUnit; undefined: a plain number. */
+  unit?: string | null | undefined;
 }
 
 export interface Rendered {
@@ -25,7 +29,8 @@ const funcs = {
   humanize: (v: number) => humanize(v),
   humanizeDuration: (v: number) => humanizeDuration(v),
   humanizePercentage: (v: number) => `${formatG(v * 100)}%`,
-};
+  humanizeUnit: (v: number, data: TemplateData) => formatValue(v, data.unit),
+} satisfies Record<string, (v: number, data: TemplateData) => string>;
 
 export class TemplateError extends Error {
   override name = 'TemplateError';
@@ -94,7 +99,7 @@ function renderPiece(piece: Piece, data: TemplateData): string {
     const n = typeof current === 'number' ? current : Number(current);
     if (current === '' || Number.isNaN(n))
       throw new TemplateError(`${name} needs a number, got "${current}"`);
-    current = funcs[name](n);
+    current = funcs[name](n, data);
   }
   if (current === null) return noData;
   return String(current);

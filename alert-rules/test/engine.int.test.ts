@@ -138,17 +138,20 @@ describe('alert engine on the shipped rules', () => {
       receiver: 'webhook',
       groupLabels: { alertname },
       commonLabels: { alertname, service: 'car-suggester', severity: 'page' },
-      commonAnnotations: expect.objectContaining({ summary: 'p95 latency of car-suggester is 300ms' }),
+      commonAnnotations: expect.objectContaining({ summary: 'p95 latency of car-suggester is 300 ms' }),
       externalURL: 'http://dash.test',
       alerts: [
         {
           status: 'firing',
           labels: { alertname, service: 'car-suggester', severity: 'page' },
-          annotations: expect.objectContaining({ summary: 'p95 latency of car-suggester is 300ms' }),
+          annotations: expect.objectContaining({ summary: 'p95 latency of car-suggester is 300 ms' }),
           startsAt: new Date(t0 + 10 * s).toISOString(),
           endsAt: '0001-01-01T00:00:00Z',
           generatorURL: 'http://dash.test/alerts?rule=TargetHighLatencyP95',
           fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+          // Beyond Alertmanager's fields: the value, raw and in the rule's unit (seconds).
+          value: expect.closeTo(0.3, 3),
+          valueString: '300 ms',
         },
       ],
     });
@@ -158,7 +161,7 @@ describe('alert engine on the shipped rules', () => {
       endsAt: new Date(t0 + 32 * s).toISOString(),
       fingerprint: firing.alerts[0]!.fingerprint,
       // The annotations the alert had while it was true.
-      annotations: expect.objectContaining({ summary: 'p95 latency of car-suggester is 300ms' }),
+      annotations: expect.objectContaining({ summary: 'p95 latency of car-suggester is 300 ms' }),
     });
 
     const events = (await second.recent(50)).filter((e) => e.rule === alertname);

@@ -99,7 +99,7 @@ describe('parseRuleFile', () => {
         `${rule({ threshold: '1' })}        annotations:\n          summary: '{{ $value | humanise }}'\n`,
       ),
     ).toEqual([
-      'rules/x.yaml:14: rule "A" annotations.summary: template: unknown function "humanise" (known: humanize, humanizeDuration, humanizePercentage)',
+      'rules/x.yaml:14: rule "A" annotations.summary: template: unknown function "humanise" (known: humanize, humanizeDuration, humanizePercentage, humanizeUnit)',
     ]);
     expect(errorsOf(rule({ threshold: '1', stat: 'ratio' }))).toEqual([
       'rules/x.yaml:5: rule "A" numerator: stat "ratio" needs a numerator filter',
@@ -115,6 +115,20 @@ describe('parseRuleFile', () => {
     });
     expect(errorsOf(`${rule({ threshold: '1' })}        no_data: error\n`)).toEqual([
       'rules/x.yaml:13: rule "A" no_data: no_data is one of nodata, alerting, ok',
+    ]);
+  });
+
+  it('knows the unit of what a rule compares: declared, or from the statistic and the metric', () => {
+    const withUnit = (unit: string) =>
+      rule({ threshold: '200' }).replace('        for:', `        unit: ${unit}\n        for:`);
+    const unitOf = (text: string) => parseRuleFile(text, 'x.yaml').rules[0]?.unit;
+    expect(unitOf(rule({ threshold: '0.2' }))).toBe('s'); // http.server.request.duration is in seconds
+    expect(unitOf(rule({ threshold: '0.2', stat: 'count' }))).toBe('{count}');
+    expect(unitOf(rule({ threshold: '5', stat: 'rate' }))).toBe('{count}/s');
+    expect(unitOf(withUnit('ms'))).toBe('ms');
+    expect(unitOf(withUnit('"{row}"'))).toBe('{row}');
+    expect(errorsOf(withUnit('seconds'))).toEqual([
+      'rules/x.yaml:12: rule "A" unit: not a unit this engine formats (use one of ns, us, ms, s, min, h, d, By, kBy, MBy, GBy, TBy, KiBy, MiBy, GiBy, TiBy, 1, %, a {count}, or a rate such as {request}/s)',
     ]);
   });
 

@@ -17,6 +17,19 @@ describe('renderTemplate', () => {
     expect(renderTemplate('missing: "{{ $labels.nope }}"', data).text).toBe('missing: ""');
   });
 
+  it('renders the value in the rule’s unit through humanizeUnit', () => {
+    const render = (value: number, unit?: string) =>
+      renderTemplate('average {{ $value | humanizeUnit }}', { ...data, value, unit }).text;
+    expect(render(0.2513, 's')).toBe('average 251 ms');
+    expect(render(448.8636363636364, 'ms')).toBe('average 449 ms');
+    expect(render(5.994e8, 'By')).toBe('average 599.4 MB');
+    expect(render(0.1963, '1')).toBe('average 19.6 %');
+    expect(render(0.123456)).toBe('average 0.1235');
+    expect(renderTemplate('{{ $value | humanizeUnit }}', { ...data, value: null, unit: 's' }).text).toBe(
+      'no data',
+    );
+  });
+
   it('says "no data" for a missing value', () => {
     expect(
       renderTemplate('{{ $value | humanizeDuration }} and {{ $value }}', { ...data, value: null }).text,
@@ -26,7 +39,8 @@ describe('renderTemplate', () => {
   it('renders a broken template as its raw text and reports why', () => {
     expect(renderTemplate('p95 is {{ $value | humanise }}', data)).toEqual({
       text: 'p95 is {{ $value | humanise }}',
-      error: 'unknown function "humanise" (known: humanize, humanizeDuration, humanizePercentage)',
+      error:
+        'unknown function "humanise" (known: humanize, humanizeDuration, humanizePercentage, humanizeUnit)',
     });
     expect(renderTemplate('{{ $value', data).error).toBe('unclosed "{{" at character 1');
     expect(renderTemplate('{{ $labels.service | humanize }}', data).error).toBe(

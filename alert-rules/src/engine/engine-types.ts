@@ -79,6 +79,13 @@ export interface AlertEngine {
   alerts(): ActiveAlert[];
   recent(limit?: number): Promise<AlertEvent[]>;
   rules(): Rule[];
+  /**
+   * A rule's value (or threshold) as people read it, in the rule's unit ("251 ms", "19.6 %");
+   * "no data" for null. The dashboard reads values through this (it cannot load alert-rules' values).
+   */
+  formatValue(rule: string, value: number | null): string;
+  /** A rule's condition in one line, its threshold in the rule's unit; "" for an unknown rule. */
+  describeCondition(rule: string): string;
   /** Configured receivers; `missingEnv` names the variable a switched-off one needs. */
   receivers(): { name: string; kind: string; missingEnv: string | null }[];
   /** Per rule: how long its last evaluation took, ms (null before the first). */

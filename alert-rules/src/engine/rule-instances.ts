@@ -207,7 +207,11 @@ function renderAnnotations(instance: Instance, log: Log): void {
   const warnings: string[] = [];
   const annotations: Record<string, string> = {};
   for (const [name, template] of Object.entries(instance.rule.annotations)) {
-    const rendered = renderTemplate(template, { labels: instance.labels, value: instance.value });
+    const rendered = renderTemplate(template, {
+      labels: instance.labels,
+      value: instance.value,
+      unit: instance.rule.unit,
+    });
     annotations[name] = rendered.text;
     if (rendered.error) warnings.push(`annotation ${name}: ${rendered.error}`);
   }

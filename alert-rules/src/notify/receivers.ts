@@ -2,6 +2,7 @@
 // webhook → Alertmanager v4 payload; Slack → incoming-webhook message with blocks (summary, value,
 // runbook and dashboard links); PagerDuty → Events API v2, one trigger/resolve per alert with a
 // dedup_key stable across restarts (the alert's fingerprint), so on-call is never paged twice.
+import { formatValue } from '../units.ts';
 import type { ReceiverConfig } from './routing-config.ts';
 import { buildWebhookPayload, type DeliveryOptions, type DeliveryResult, postJson } from './webhook.ts';
 
@@ -12,6 +13,8 @@ export interface GroupAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   value: number | null;
+  /** The rule's unit (OTel/UCUM): payloads carry the value formatted in it. */
+  unit?: string | undefined;
   startsAt: number;
   endsAt: number | null;
 }
@@ -77,6 +80,8 @@ function webhookReceiver(name: string, url: string): Receiver {
           endsAt: a.endsAt,
           generatorURL: `${n.externalUrl}/alerts?rule=${encodeURIComponent(a.rule)}`,
           fingerprint: a.fingerprint,
+          value: a.value,
+          unit: a.unit,
         })),
       });
       return [{ alerts: n.alerts, result: await postJson(url, payload, delivery) }];
@@ -106,7 +111,7 @@ export function slackMessage(n: GroupNotification, channel?: string): Record<str
           text: `${a.status === 'firing' ? ':red_circle:' : ':large_green_circle:'} *${mrkdwn(summary)}*`,
         },
         fields: [
-          { type: 'mrkdwn', text: `*Value*\n${a.value === null ? 'no data' : String(a.value)}` },
+          { type: 'mrkdwn', text: `*Value*\n${mrkdwn(formatValue(a.value, a.unit))}` },
           {
             type: 'mrkdwn',
             text: `*Labels*\n${mrkdwn(
@@ -156,7 +161,14 @@ export function pagerDutyEvent(
       timestamp: new Date(a.startsAt).toISOString(),
       component: a.labels.service,
       class: a.rule,
-      custom_details: { value: a.value, labels: a.labels, annotations: a.annotations },
+      // The value as people read it, in the rule's unit; the raw number and its unit for machines.
+      custom_details: {
+        value: formatValue(a.value, a.unit),
+        raw_value: a.value,
+        unit: a.unit ?? null,
+        labels: a.labels,
+        annotations: a.annotations,
+      },
     },
     links: [
       { href: alertUrl(externalUrl, a), text: 'Dashboard' },

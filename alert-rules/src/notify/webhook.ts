@@ -1,5 +1,6 @@
 // Alertmanager's webhook (payload version 4), POSTed as JSON, retried with exponential backoff;
 // a 429 or 503 with Retry-After waits as long as the receiver asks (up to a cap).
+import { formatValue } from '../units.ts';
 
 /** Alertmanager's zero time: what endsAt says while an alert is firing. */
 export const zeroTime = '0001-01-01T00:00:00Z';
@@ -14,6 +15,12 @@ export interface WebhookAlert {
   endsAt: string;
   generatorURL: string;
   fingerprint: string;
+  /**
+   * Beyond Alertmanager's v4 fields (as Grafana adds `valueString`): the evaluated value, raw and
+   * in the rule's unit ("251 ms"); null / "no data" when there was none.
+   */
+  value?: number | null;
+  valueString?: string;
 }
 
 export interface WebhookPayload {
@@ -39,6 +46,9 @@ export interface NotifiedAlert {
   endsAt: number | null;
   generatorURL: string;
   fingerprint: string;
+  /** The evaluated value and the rule's unit; omitted, the payload carries no value. */
+  value?: number | null | undefined;
+  unit?: string | undefined;
 }
 
 export interface PayloadInput {
@@ -73,6 +83,7 @@ export function buildWebhookPayload(input: PayloadInput): WebhookPayload {
       endsAt: a.endsAt === null ? zeroTime : iso(a.endsAt),
       generatorURL: a.generatorURL,
       fingerprint: a.fingerprint,
+      ...(a.value === undefined ? {} : { value: a.value, valueString: formatValue(a.value, a.unit) }),
     })),
   };
 }

@@ -139,7 +139,7 @@ describe('routing to webhook, Slack and PagerDuty', () => {
     expect(slack!.text).toBe('[FIRING:2] RouteSlow');
     const text = JSON.stringify(slack!.blocks);
     expect(text).toContain('/a p95 is 400ms');
-    expect(text).toContain('*Value*\\n0.4');
+    expect(text).toContain('*Value*\\n400 ms'); // the value in the rule's unit (seconds)
     expect(text).toContain('<https://runbooks.test/route-slow|Runbook>');
     expect(text).toContain(`<http://dash.test/alerts?rule=RouteSlow&fingerprint=${fp['/a']}|Dashboard>`);
 
