@@ -37,9 +37,23 @@ test('launch a smoke run, watch it finish, see its telemetry on the Overview and
     await expect(state).toHaveText('finished', { timeout: 60_000 });
     const result = page.getByTestId('run-result');
     await expect(result).toBeVisible();
-    await expect(result.getByTestId('result-verdict')).toHaveText(/thresholds (passed|failed)/i);
-    await expect(result.getByTestId('result-exit')).toHaveText(/exit code (0|99): /);
-    await expect(result.getByTestId('result-thresholds').getByTestId('threshold')).not.toHaveCount(0);
+    // Either verdict can be right on a busy machine, but the verdict, the exit code and the
+    // thresholds listed must tell the same story: exit 0 with every threshold passed, or exit 99
+    // with at least one failed.
+    await expect(result.getByTestId('result-exit')).toHaveText(/^exit code (0|99): /);
+    const exitCode = /^exit code (\d+)/.exec(
+      (await result.getByTestId('result-exit').textContent()) ?? '',
+    )?.[1];
+    const thresholds = result.getByTestId('result-thresholds').getByTestId('threshold');
+    await expect(thresholds).not.toHaveCount(0);
+    const failedThresholds = await result.locator('[data-testid="threshold"].bad').count();
+    if (exitCode === '0') {
+      await expect(result.getByTestId('result-verdict')).toHaveText('✓ All thresholds passed');
+      expect(failedThresholds).toBe(0);
+    } else {
+      await expect(result.getByTestId('result-verdict')).toHaveText('✗ Thresholds failed');
+      expect(failedThresholds).toBeGreaterThan(0);
+    }
     await expect(result.getByTestId('result-p95')).toHaveText(MS);
     await expect(result.getByTestId('result-requests')).toHaveText(/^[1-9][\d,]*$/);
     await expect(page.getByTestId('run-row').first()).toContainText('finished');
@@ -50,7 +64,17 @@ test('launch a smoke run, watch it finish, see its telemetry on the Overview and
     await page.getByTestId('run-scores-link').click();
     await expect(page).toHaveURL(/\/scores\?run=run_/);
     await expect(page.getByTestId('scores-window')).toContainText('load-test run run_');
-    await expect(page.getByTestId('scores-overall')).toHaveText(/^(\d+|no data)$/);
+    // The run drove the real target, whose telemetry reaches the store within an export interval
+    // or two: the run's window has data, so the overall score is a number, not "no data".
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId('scores-overall').textContent();
+        },
+        { timeout: 45_000, intervals: [2_000] },
+      )
+      .toMatch(/^\d+$/);
     await expect(page.getByTestId('score-category-network').getByTestId('kpi-row')).toHaveCount(2);
     await shot('run-scores.png');
   });
@@ -79,9 +103,12 @@ test('launch a smoke run, watch it finish, see its telemetry on the Overview and
     const rules = page.getByTestId('rule-row');
     await expect(rules.first()).toBeVisible();
     await expect(page.getByTestId('rules-table')).toContainText('TargetHighLatencyP95');
-    await expect(rules.first().getByTestId('rule-state')).toHaveText(
-      /inactive|pending|firing|resolved|nodata|error/,
-    );
+    // TargetNoData watches the gauges the target exports on every interval, busy or idle; the
+    // target has been running all along, so once evaluated the rule is inactive (pending or
+    // firing would mean the target's telemetry is not reaching the store).
+    const noData = rules.filter({ hasText: 'TargetNoData' });
+    await expect(noData.getByTestId('rule-eval-time')).toBeVisible({ timeout: 60_000 });
+    await expect(noData.getByTestId('rule-state')).toHaveText('inactive');
     await shot('alerts.png');
   });
 });
