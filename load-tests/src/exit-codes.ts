@@ -28,14 +28,19 @@ export function exitCodeMeaning(code: number | null, signal?: string | null): st
 
 export type ExitOutcome = { state: TerminalRunState; reason?: string };
 
-/** Terminal state for an exit. `stopRequested`: the user asked us to stop this run. */
+/** Why a run was stopped before its end, and how it ends because of it. */
+export type StopCause = { state: 'aborted' | 'failed'; reason: string };
+export const STOPPED_BY_USER: StopCause = { state: 'aborted', reason: 'stopped by user' };
+export const SHUT_DOWN: StopCause = { state: 'aborted', reason: 'shut down' };
+
+/** Terminal state for an exit. `stopCause`: we stopped this run, and why (null: we did not). */
 export function outcomeOfExit(
   code: number | null,
   signal: string | null,
-  stopRequested: boolean,
+  stopCause: StopCause | null,
 ): ExitOutcome {
   if (code === 0 || code === 99) return { state: 'finished' };
-  if (stopRequested) return { state: 'aborted', reason: 'stopped by user' };
+  if (stopCause) return { state: stopCause.state, reason: stopCause.reason };
   if (code === 103 || code === 105 || code === 108)
     return { state: 'aborted', reason: exitCodeMeaning(code) };
   return {

@@ -8,8 +8,8 @@ export type {
 } from './distributed.ts';
 export { executionSegments, runDistributed } from './distributed.ts';
 export type { RunEvent, RunEventListener, RunLogEvent, RunStateEvent, RunStatusEvent } from './events.ts';
-export type { ExitOutcome } from './exit-codes.ts';
-export { exitCodeMeaning, K6_EXIT_CODES, outcomeOfExit } from './exit-codes.ts';
+export type { ExitOutcome, StopCause } from './exit-codes.ts';
+export { exitCodeMeaning, K6_EXIT_CODES, outcomeOfExit, SHUT_DOWN, STOPPED_BY_USER } from './exit-codes.ts';
 export { K6NotFoundError, resolveK6Path } from './k6-binary.ts';
 export type { EnvVar, TestRunInput, TestRunManifest } from './k6-operator.ts';
 export {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { RunEvent, RunEventListener } from './events.ts';
+import { SHUT_DOWN, STOPPED_BY_USER, type StopCause } from './exit-codes.ts';
 import { resolveK6Path } from './k6-binary.ts';
 import type { HistogramLayout } from './k6-process.ts';
 import type { RunRecorder } from './recorder.ts';
@@ -97,6 +98,11 @@ export type Launcher = {
   list(): Run[];
   /** Stops a queued or active run; resolves with the run once it has ended. */
   stop(id: string): Promise<Run>;
+  /**
+   * Ends every queued or active run aimed at `target` as `cause` says (e.g. failed, "target
+   * exited: SIGKILL" when the supervised target died); the runs ended.
+   */
+  endRunsAgainst(target: string, cause: StopCause): Run[];
   /** Resolves when the run has ended (finished, failed or aborted), without stopping it. */
   whenEnded(id: string): Promise<EndedRun>;
   subscribe(listener: RunEventListener): () => void;
@@ -105,7 +111,7 @@ export type Launcher = {
    * recorder that can); the ids marked. Records of this launcher's runs are written after it.
    */
   reconciled: Promise<string[]>;
-  /** Cancels queued runs, stops active ones and waits for them and for pending records. */
+  /** Cancels queued runs, stops active ones ("shut down") and waits for them and for pending records. */
   close(): Promise<void>;
 };
 
@@ -235,11 +241,11 @@ export function createLauncher(opts: LauncherOptions): Launcher {
     return Math.min(3600, Math.max(5, Math.ceil(soonest / 1000)));
   };
 
-  const abortQueued = (id: string): boolean => {
+  const abortQueued = (id: string, cause: StopCause = STOPPED_BY_USER): boolean => {
     const index = queue.findIndex((p) => p.run.id === id);
     if (index < 0) return false;
     const [{ run }] = queue.splice(index, 1) as [Pending];
-    transition({ ...run, state: 'aborted', reason: 'stopped by user', endedAt: Date.now() });
+    transition({ ...run, state: cause.state, reason: cause.reason, endedAt: Date.now() });
     return true;
   };
 
@@ -281,6 +287,11 @@ export function createLauncher(opts: LauncherOptions): Launcher {
       if (!abortQueued(id)) active.get(id)?.stop();
       return ended;
     },
+    endRunsAgainst(target, cause) {
+      const aimed = [...runs.values()].filter((r) => !isTerminal(r.state) && r.target === target);
+      for (const run of aimed) if (!abortQueued(run.id, cause)) active.get(run.id)?.stop(cause);
+      return aimed;
+    },
     whenEnded(id) {
       if (!runs.has(id)) return Promise.reject(new Error(`unknown run ${id}`));
       return whenEnded(id);
@@ -291,9 +302,9 @@ export function createLauncher(opts: LauncherOptions): Launcher {
     },
     async close() {
       closed = true;
-      for (const { run } of [...queue]) abortQueued(run.id);
+      for (const { run } of [...queue]) abortQueued(run.id, SHUT_DOWN);
       const ids = [...active.keys()];
-      for (const id of ids) active.get(id)?.stop();
+      for (const id of ids) active.get(id)?.stop(SHUT_DOWN);
       await Promise.all([...ids.map((id) => whenEnded(id)), ...[...active.values()].map((h) => h.done)]);
       await recording;
     },

@@ -2,7 +2,7 @@
 // (REST stop → SIGTERM → SIGKILL) and turns its exit and summary into the run's final state.
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { outcomeOfExit } from './exit-codes.ts';
+import { outcomeOfExit, STOPPED_BY_USER, type StopCause } from './exit-codes.ts';
 import { findFreePort } from './free-port.ts';
 import { buildK6Command, type HistogramLayout, type K6Exit, type K6Process, spawnK6 } from './k6-process.ts';
 import { createK6RestClient, liveStatusFrom } from './k6-rest.ts';
@@ -57,11 +57,12 @@ export type RunContext = {
   warn: (message: string, err?: unknown) => void;
 };
 
-export type RunHandle = { stop(): void; done: Promise<void> };
+/** `stop(cause)`: the run ends as the cause says (default: aborted, stopped by user). */
+export type RunHandle = { stop(cause?: StopCause): void; done: Promise<void> };
 
 export function executeRun(ctx: RunContext): RunHandle {
   const { run, timings } = ctx;
-  let stopRequested = false;
+  let stopCause: StopCause | null = null;
   let proc: K6Process | undefined;
   let rest: ReturnType<typeof createK6RestClient> | undefined;
   let watching = true;
@@ -130,7 +131,7 @@ export function executeRun(ctx: RunContext): RunHandle {
     await mkdir(run.runDir, { recursive: true });
     const k6Path = ctx.resolveK6();
     const apiAddress = `127.0.0.1:${await findFreePort()}`;
-    if (stopRequested) return end('aborted', 'stopped by user');
+    if (stopCause) return end(stopCause.state, stopCause.reason);
     ctx.transition({ ...run, state: 'starting', startedAt: Date.now(), apiAddress });
     const { args, env } = buildK6Command({
       script: ctx.scenario.script,
@@ -146,12 +147,12 @@ export function executeRun(ctx: RunContext): RunHandle {
     rest = createK6RestClient(apiAddress);
     // A stop asked while the start was announced (listeners of the "starting" transition run before
     // k6 exists) found nothing to stop: stop it now.
-    if (stopRequested) requestStop();
+    if (stopCause) requestStop();
     const deadline = hangDeadlineMs(ctx.params, timings.overrunMs);
     if (deadline !== undefined)
       timers.push(
         setTimeout(() => {
-          if (exited || stopRequested) return;
+          if (exited || stopCause) return;
           hungAfterMs = deadline;
           ctx.warn(
             `run ${run.id}: k6 still running ${deadline} ms after its start (planned end passed): stopping it`,
@@ -183,7 +184,7 @@ export function executeRun(ctx: RunContext): RunHandle {
         `k6 hung: still running ${Math.round(hungAfterMs / 1000)} s after it started, past its planned duration; stopped (exit ${exit.code ?? exit.signal})`,
         result,
       );
-    const outcome = outcomeOfExit(exit.code, exit.signal, stopRequested);
+    const outcome = outcomeOfExit(exit.code, exit.signal, stopCause);
     end(outcome.state, outcome.reason ?? '', result);
   };
 
@@ -200,9 +201,9 @@ export function executeRun(ctx: RunContext): RunHandle {
   });
 
   return {
-    stop() {
-      if (stopRequested || exited) return;
-      stopRequested = true;
+    stop(cause = STOPPED_BY_USER) {
+      if (stopCause || exited) return;
+      stopCause = cause;
       const cur = ctx.current();
       if (cur.state === 'starting' || cur.state === 'running') {
         ctx.transition({ ...cur, state: 'stopping', stopRequestedAt: Date.now() });
