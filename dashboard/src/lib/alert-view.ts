@@ -1,14 +1,14 @@
-// Alert rules, alert instances, silences and transitions as the UI shows them, how a rule's value
-// reads, and the firing/pending counts over time that the timeline chart draws.
+// Alert rules, alert instances, silences and transitions as the UI shows them, and the
+// firing/pending counts over time that the timeline chart draws. Values and conditions arrive as
+// text in each rule's unit, formatted by alert-rules (the same text its notifications carry).
 import type { AlertStateName } from 'alert-rules';
-import { formatMs, formatPercent } from './format.ts';
 
 export type { AlertStateName };
 
 export interface RuleView {
   name: string;
   group: string;
-  /** e.g. "p95(http.server.request.duration) over 10s > 200 ms". */
+  /** e.g. "p95(http.server.request.duration) over 10s > 200 ms", the threshold in the rule's unit. */
   condition: string;
   forMs: number;
   severity: string | null;
@@ -158,39 +158,4 @@ export function mostUrgent(states: readonly AlertStateName[]): AlertStateName {
 
 export function byUrgency<T extends { state: AlertStateName; activeAt: number | null }>(a: T, b: T): number {
   return URGENCY[b.state] - URGENCY[a.state] || (a.activeAt ?? 0) - (b.activeAt ?? 0);
-}
-
-const QUANTITY_STATS = new Set(['p50', 'p75', 'p90', 'p95', 'p99', 'avg', 'min', 'max', 'last']);
-
-/**
- * A rule's value in the unit a person expects: ratios as percentages, durations (OTel reports
- * them in seconds, k6 in ms) in ms or s, anything else as a plain number.
- */
-export function formatRuleValue(
-  value: number | null | undefined,
-  rule: { stat: string; metric: string },
-): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return 'no data';
-  if (rule.stat === 'ratio') return formatPercent(value);
-  if (QUANTITY_STATS.has(rule.stat) && /duration/.test(rule.metric)) {
-    return formatMs(/^http\.(server|client)\./.test(rule.metric) ? value * 1000 : value);
-  }
-  if (rule.stat === 'rate') return `${value.toPrecision(3)}/s`;
-  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
-}
-
-export function describeSqlCondition(rule: { windowMs: number; op: string; threshold: number }): string {
-  return `sql over ${windowText(rule.windowMs)} ${rule.op} ${rule.threshold}`;
-}
-
-const windowText = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`);
-
-export function describeCondition(rule: {
-  stat: string;
-  metric: string;
-  windowMs: number;
-  op: string;
-  threshold: number;
-}): string {
-  return `${rule.stat}(${rule.metric}) over ${windowText(rule.windowMs)} ${rule.op} ${formatRuleValue(rule.threshold, rule)}`;
 }

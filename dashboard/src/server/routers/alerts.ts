@@ -3,16 +3,12 @@
 // transitions with the firing/pending timeline — streamed every 2 s (the engine evaluates on its
 // own loop). Silencing and acknowledging are qa actions, recorded in the audit log.
 import { TRPCError } from '@trpc/server';
-import type { Rule } from 'alert-rules';
 import { z } from 'zod';
 import {
   type ActiveAlertView,
   type AlertsSnapshot,
   alertTimeline,
   byUrgency,
-  describeCondition,
-  describeSqlCondition,
-  formatRuleValue,
   mostUrgent,
   type ResolvedAlertView,
   type RuleView,
@@ -33,19 +29,14 @@ const latest = (times: (number | null)[]): number | null => {
   return known.length > 0 ? Math.max(...known) : null;
 };
 
-/** How a rule's value reads: SQL rules have no metric or statistic to go by. */
-const valueShape = (rule: Rule) => (rule.type === 'sql' ? { stat: 'sql', metric: '' } : rule);
-
 export async function readAlerts(services: Services, now: number): Promise<AlertsSnapshot> {
   const engine = services.alerts;
   const rules = engine.rules();
-  const ruleOf = new Map(rules.map((r) => [r.alert, r]));
   const alerts = engine.alerts();
   const evaluations = engine.ruleEvaluations();
-  const fmt = (name: string, value: number | null) => {
-    const rule = ruleOf.get(name);
-    return rule ? formatRuleValue(value, valueShape(rule)) : value === null ? 'no data' : String(value);
-  };
+  // Values and thresholds in each rule's unit, by alert-rules' one formatter (through the engine:
+  // this router may not load alert-rules' values, see trpc/server.ts).
+  const fmt = (name: string, value: number | null) => engine.formatValue(name, value);
 
   const ruleViews: RuleView[] = rules.map((rule) => {
     const own = alerts.filter((a) => a.rule === rule.alert);
@@ -54,7 +45,7 @@ export async function readAlerts(services: Services, now: number): Promise<Alert
     return {
       name: rule.alert,
       group: rule.group,
-      condition: rule.type === 'sql' ? describeSqlCondition(rule) : describeCondition(rule),
+      condition: engine.describeCondition(rule.alert),
       forMs: rule.forMs,
       severity: rule.labels.severity ?? null,
       summary: lead?.annotations.summary ?? rule.annotations.summary ?? null,
