@@ -41,23 +41,17 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+# Ctrl-C or SIGTERM at any moment — also while waiting for readiness — stops everything and exits.
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
 
-# The 200 MB memory budget (target-app/README.md): young generation capped at 4 MiB per semi-space
-# (V8 sizes it from machine memory and keeps it resident: RSS 270 → 190 MB at 1 M cars with 8, ~10 MB
-# less with 4), old generation at 120 MiB (otherwise garbage piles up to ~125 MB before a full GC;
-# the live heap under the bench mix is ~80 MB).
-# With ingest keys on (COLLECTOR_API_KEYS), the target's OTel exporter sends the first key, through
-# the SDK's OTEL_EXPORTER_OTLP_HEADERS (URL-encoded); the dashboard gives it to k6 and its own senders.
-target_otlp_headers="${OTEL_EXPORTER_OTLP_HEADERS:-}"
-if [ -z "$target_otlp_headers" ] && [ -n "${COLLECTOR_API_KEYS:-}" ]; then
-  first_key="$(printf '%s' "$COLLECTOR_API_KEYS" | cut -d, -f1 | tr -d '[:space:]')"
-  target_otlp_headers="x-api-key=$("$node_bin" -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$first_key")"
-fi
-PORT="${TARGET_PORT:-8080}" OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-$collector_url}" \
-  OTEL_EXPORTER_OTLP_HEADERS="$target_otlp_headers" \
-  "$node_bin" --max-semi-space-size=4 --max-old-space-size=120 target-app/src/main.ts &
-pids+=($!)
+# The dashboard runs the target app as its child (SUPERVISE_TARGET): when the target dies, the
+# dashboard stays up, fails the runs aimed at it with the reason, pages (TargetDown) and starts it
+# again with backoff. The target gets the 200 MB memory budget's V8 flags (target-app/README.md),
+# PORT from TARGET_URL, this collector as its OTLP endpoint and, with COLLECTOR_API_KEYS, the first
+# key in OTEL_EXPORTER_OTLP_HEADERS (dashboard/src/runtime/target-supervisor.ts).
+export SUPERVISE_TARGET="${SUPERVISE_TARGET:-true}"
 (cd dashboard && PORT="${DASHBOARD_PORT:-3000}" exec "$node_bin" server.ts) &
 pids+=($!)
 

@@ -38,6 +38,11 @@ const schema = collectorEnvSchema.extend({
     .regex(/^[^/:\s]+:\d+$/, 'must be host:port without a scheme, e.g. 127.0.0.1:4318')
     .optional(),
   TARGET_URL: httpUrl('http://127.0.0.1:8080').default('http://127.0.0.1:8080'),
+  /**
+   * `npm start`: run the target app (target-app/src/main.ts, on TARGET_URL's port) as a child of
+   * this process, restarted with backoff when it exits; its runs then fail with the exit's reason.
+   */
+  SUPERVISE_TARGET: z.stringbool({ error: 'must be true or false' }).default(false),
   LOAD_TARGETS: z
     .string()
     .default('')

@@ -35,6 +35,7 @@ import { createSessionStore } from '../server/auth/session-store.ts';
 import type { Services } from '../server/services.ts';
 import { createTargetChaos } from '../server/target-chaos.ts';
 import { createAlertEngineMetrics } from './alert-metrics.ts';
+import { superviseTarget, type TargetSupervisor, targetCommand } from './target-supervisor.ts';
 
 export interface RunningServices {
   services: Services;
@@ -82,9 +83,14 @@ export async function startServices(
     : null;
   // The same store and collector the collector's own process builds from the same variables.
   const store: Store = await createStore(storeOptionsFromEnv(env));
-  const opened: { collector: CollectorServer | null; rulesStore: Store | null } = {
+  const opened: {
+    collector: CollectorServer | null;
+    rulesStore: Store | null;
+    target: TargetSupervisor | null;
+  } = {
     collector: null,
     rulesStore: null,
+    target: null,
   };
   try {
     // On a ClickHouse server, raw SQL rules run as a user that may only read their tables.
@@ -108,6 +114,17 @@ export async function startServices(
       maxQueued: env.RUN_QUEUE_MAX,
     });
     const otlpUrl = opened.collector?.url ?? `http://${env.OTLP_ENDPOINT}`;
+    // Started once the collector listens, so its first export has somewhere to go.
+    opened.target = env.SUPERVISE_TARGET
+      ? superviseTarget({
+          ...targetCommand(env, otlpUrl),
+          log,
+          onExit: (reason) => {
+            const ended = launcher.endRunsAgainst(env.TARGET_URL, { state: 'failed', reason });
+            if (ended.length > 0) log(`${reason}: ended ${ended.map((r) => r.id).join(', ')}`);
+          },
+        })
+      : null;
     const alertMetrics = createAlertEngineMetrics({
       otlpUrl,
       ...(otlpHeaders ? { headers: otlpHeaders } : {}),
@@ -178,6 +195,8 @@ export async function startServices(
       async close() {
         // The page check sends its last points before the collector drains.
         await Promise.allSettled([launcher.close(), alerts.stop(), pageCheck?.stop()]);
+        // The runs have ended ("shut down") before the target goes; its last export reaches the collector.
+        await opened.target?.stop();
         await alertMetrics.shutdown().catch(() => undefined);
         await opened.collector?.close();
         await opened.rulesStore?.close();
@@ -185,6 +204,7 @@ export async function startServices(
       },
     };
   } catch (error) {
+    await opened.target?.stop().catch(() => undefined);
     await opened.collector?.close().catch(() => undefined);
     await opened.rulesStore?.close().catch(() => undefined);
     await store.close().catch(() => undefined);

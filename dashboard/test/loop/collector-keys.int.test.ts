@@ -21,7 +21,7 @@ let target: TargetProcess;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'collector-keys-'));
   const collectorPort = await freePort();
-  // The target's exporter takes the key from OTEL_EXPORTER_OTLP_HEADERS, as scripts/start.sh sets it.
+  // The target's exporter takes the key from OTEL_EXPORTER_OTLP_HEADERS, as npm start's target supervisor sets it.
   target = await startTargetProcess({
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
     OTEL_EXPORTER_OTLP_HEADERS: `x-api-key=${encodeURIComponent(KEY)}`,

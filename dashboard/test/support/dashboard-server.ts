@@ -14,6 +14,8 @@ const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');
 export interface DashboardServer {
   url: string;
   collectorUrl: string;
+  /** The dashboard process's id. */
+  pid: number;
   /** The process's recent stdout and stderr. */
   output(): string;
   stop(): Promise<void>;
@@ -79,7 +81,13 @@ export async function startDashboardServer(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { url, collectorUrl: `http://127.0.0.1:${collectorPort}`, output: () => output, stop };
+  return {
+    url,
+    collectorUrl: `http://127.0.0.1:${collectorPort}`,
+    pid: child.pid ?? 0,
+    output: () => output,
+    stop,
+  };
 }
 
 export interface Answer {
