@@ -3,6 +3,7 @@
 // (99 when thresholds fail), 1 when the launcher could not run the test, 2 on bad arguments.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseCollectorEnv } from 'collector';
 import { runDistributed } from './distributed.ts';
 import type { RunStatusEvent } from './events.ts';
 import { REPO_ROOT } from './k6-binary.ts';
@@ -111,10 +112,12 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  const headers = values.otlp ? otlpHeaders() : undefined;
   const launcher = createLauncher({
     targets,
     runsDir,
     ...(values.otlp ? { otlpEndpoint: values.otlp } : {}),
+    ...(headers ? { otlpHeaders: headers } : {}),
     ...(histograms ? { histograms } : {}),
   });
 
@@ -146,6 +149,15 @@ async function main(argv: string[]): Promise<number> {
   return ended.result?.exitCode || 1;
 }
 
+/**
+ * Headers of k6's OTLP exports: the first of the collector's ingest keys (COLLECTOR_API_KEYS, read
+ * as the collector reads it) when the collector asks for one.
+ */
+function otlpHeaders(): Record<string, string> | undefined {
+  const key = parseCollectorEnv().COLLECTOR_API_KEYS[0];
+  return key ? { authorization: `Bearer ${key}` } : undefined;
+}
+
 /** N k6 processes through runDistributed: per-segment exits, then the aggregated result. */
 async function runSegmented(opts: {
   scenario: string;
@@ -156,6 +168,7 @@ async function runSegmented(opts: {
   otlp: string | undefined;
   histograms: HistogramLayout | undefined;
 }): Promise<number> {
+  const headers = opts.otlp ? otlpHeaders() : undefined;
   const run = runDistributed({
     scenario: opts.scenario,
     params: opts.params,
@@ -163,6 +176,7 @@ async function runSegmented(opts: {
     segments: opts.segments,
     runsDir: opts.runsDir,
     ...(opts.otlp ? { otlpEndpoint: opts.otlp } : {}),
+    ...(opts.otlp && headers ? { otlpHeaders: headers } : {}),
     ...(opts.histograms ? { histograms: opts.histograms } : {}),
     onLine: (i, stream, line) => stream === 'stderr' && console.error(`k6[${i}]: ${line}`),
   });
