@@ -154,6 +154,7 @@ describe('loadRules', () => {
       ['TargetHighMemory', 'avg', 200_000_000],
       ['TargetHeapRetained', 'min', 150_000_000],
       ['TargetEventLoopBlocked', 'avg', 0.1],
+      ['TargetDown', 'max', 1],
       ['TargetAvailabilityBurnRatePage', 'ratio', 0.0144],
       ['TargetAvailabilityBurnRatePageSlow', 'ratio', 0.006],
       ['TargetAvailabilityBurnRateTicket', 'ratio', 0.001],
