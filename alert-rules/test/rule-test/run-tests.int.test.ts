@@ -58,7 +58,7 @@ tests:
       '  FAILED:',
       '    expects the wrong severity: alertname: TargetHighLatencyP95, time: 13s,',
       '        exp: [{"labels":{"alertname":"TargetHighLatencyP95","service":"car-suggester","severity":"ticket"}}]',
-      '        got: [{"labels":{"alertname":"TargetHighLatencyP95","service":"car-suggester","severity":"page"},"annotations":{"summary":"p95 latency of car-suggester is 500ms","description":"The 95th percentile of HTTP request duration over 10s is above 200ms.","runbook_url":"alert-rules/README.md#targethighlatencyp95"}}]',
+      '        got: [{"labels":{"alertname":"TargetHighLatencyP95","service":"car-suggester","severity":"page"},"annotations":{"summary":"p95 latency of car-suggester is 500 ms","description":"The 95th percentile of HTTP request duration over 10s is above 200 ms.","runbook_url":"alert-rules/README.md#targethighlatencyp95"}}]',
     ]);
   });
 
