@@ -21,7 +21,7 @@ import { createDispatcher, type Dispatcher } from './notify/dispatcher.ts';
 import type { GroupAlert } from './notify/receivers.ts';
 import { loadRoutingConfig } from './notify/routing-config.ts';
 import type { Rule } from './rule-schema.ts';
-import { describeCondition, formatRuleValue } from './rule-text.ts';
+import { describeCondition, formatRuleValue, unitOf } from './rule-text.ts';
 import { AlertActionError } from './silence/silence.ts';
 import { activeAt, notificationFor, settled } from './state-machine.ts';
 import { lastAlertStates, recentAlertEvents, recordAlertEvent } from './store/alert-events.ts';
@@ -136,7 +136,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       labels: { ...instance.labels },
       annotations: { ...instance.annotations },
       value: instance.value,
-      unit: instance.rule.unit,
+      unit: unitOf(instance.rule, instance.labels),
       startsAt: s.firedAt,
       endsAt: s.state === 'resolved' ? s.resolvedAt : null,
     };
@@ -230,7 +230,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       ),
     recent: (limit = 50) => recentAlertEvents(client, limit),
     rules: () => [...rules],
-    formatValue: (name, value) => formatRuleValue(ruleByName.get(name) ?? {}, value),
+    formatValue: (name, value, labels) => formatRuleValue(ruleByName.get(name) ?? {}, value, labels),
     describeCondition: (name) => {
       const rule = ruleByName.get(name);
       return rule ? describeCondition(rule) : '';

@@ -73,7 +73,7 @@ export type { InputSeries, SeriesClock } from './rule-test/series.ts';
 export { expandValues, insertSeries, parseSelector, seriesRows } from './rule-test/series.ts';
 export type { RuleTestFile } from './rule-test/test-file.ts';
 export { parseRuleTestFile, ruleTestFileSchema } from './rule-test/test-file.ts';
-export { describeCondition, formatRuleValue } from './rule-text.ts';
+export { describeCondition, formatRuleValue, unitOf } from './rule-text.ts';
 export type {
   AckInput,
   Acknowledgement,

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../src/load-rules.ts';
-import { describeCondition, formatRuleValue } from '../src/rule-text.ts';
+import { describeCondition, formatRuleValue, unitOf } from '../src/rule-text.ts';
 import { renderTemplate } from '../src/template.ts';
 
 const shipped = loadRules(fileURLToPath(new URL('../rules', import.meta.url)));
@@ -25,13 +25,13 @@ const sloSummary = (value: string, factor: string, windows: string) =>
 
 const expected: Record<string, Expected> = {
   TargetChaosLeftOn: {
-    unit: undefined, // the settings differ (ms, a share); each one's name says which
+    unit: undefined, // the settings differ (ms, a share): each row brings its own as a `unit` label
     condition: 'sql over 1m > 0',
     sample: 300,
-    labels: { setting: 'chaos.latency_ms' },
-    value: '300',
+    labels: { setting: 'chaos.latency_ms', unit: 'ms' },
+    value: '300 ms',
     annotations: {
-      summary: 'chaos setting chaos.latency_ms of car-suggester has been 300 for 10m or more',
+      summary: 'chaos setting chaos.latency_ms of car-suggester has been 300 ms for 10m or more',
       ...runbook('targetchaoslefton'),
     },
   },
@@ -247,7 +247,7 @@ describe('the shipped rules read in their units', () => {
     };
     const annotations = Object.fromEntries(
       Object.entries(rule.annotations).map(([key, template]) => {
-        const rendered = renderTemplate(template, { labels, value: want.sample, unit: rule.unit });
+        const rendered = renderTemplate(template, { labels, value: want.sample, unit: unitOf(rule, labels) });
         expect(rendered.error, `${key} of ${name}`).toBeUndefined();
         return [key, rendered.text];
       }),
@@ -255,7 +255,7 @@ describe('the shipped rules read in their units', () => {
     const got = {
       unit: rule.unit,
       condition: describeCondition(rule),
-      value: formatRuleValue(rule, want.sample),
+      value: formatRuleValue(rule, want.sample, labels),
       annotations,
     };
     expect(got).toEqual({
@@ -266,5 +266,14 @@ describe('the shipped rules read in their units', () => {
     });
     for (const text of [got.condition, got.value, ...Object.values(annotations)])
       expect(text, `${name}: "${text}"`).not.toMatch(unreadable);
+  });
+
+  it('TargetChaosLeftOn reads each setting in its own unit', () => {
+    const chaos = shipped.rules.find((r) => r.alert === 'TargetChaosLeftOn')!;
+    const labels = { setting: 'chaos.error_rate', unit: '1', service: 'car-suggester' };
+    expect(formatRuleValue(chaos, 0.05, labels)).toBe('5 %');
+    expect(
+      renderTemplate(chaos.annotations.summary!, { labels, value: 0.05, unit: unitOf(chaos, labels) }).text,
+    ).toBe('chaos setting chaos.error_rate of car-suggester has been 5 % for 10m or more');
   });
 });

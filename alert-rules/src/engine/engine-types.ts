@@ -80,10 +80,11 @@ export interface AlertEngine {
   recent(limit?: number): Promise<AlertEvent[]>;
   rules(): Rule[];
   /**
-   * A rule's value (or threshold) as people read it, in the rule's unit ("251 ms", "19.6 %");
-   * "no data" for null. The dashboard reads values through this (it cannot load alert-rules' values).
+   * A rule's value (or threshold) as people read it, in the rule's unit ("251 ms", "19.6 %"), or
+   * the alert's own for a SQL rule whose rows carry a `unit` label; "no data" for null. The
+   * dashboard reads values through this (it cannot load alert-rules' values).
    */
-  formatValue(rule: string, value: number | null): string;
+  formatValue(rule: string, value: number | null, labels?: Record<string, string>): string;
   /** A rule's condition in one line, its threshold in the rule's unit; "" for an unknown rule. */
   describeCondition(rule: string): string;
   /** Configured receivers; `missingEnv` names the variable a switched-off one needs. */

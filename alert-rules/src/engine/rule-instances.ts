@@ -5,6 +5,7 @@ import type { Store } from 'collector';
 import { conditionHolds, evaluateRuleGroups, type GroupedRuleValue } from '../evaluate.ts';
 import { fingerprint } from '../fingerprint.ts';
 import type { Rule } from '../rule-schema.ts';
+import { unitOf } from '../rule-text.ts';
 import { type AlertState, inactive, nextState, settled } from '../state-machine.ts';
 import type { RestoredAlert } from '../store/alert-events.ts';
 import { renderTemplate } from '../template.ts';
@@ -210,7 +211,7 @@ function renderAnnotations(instance: Instance, log: Log): void {
     const rendered = renderTemplate(template, {
       labels: instance.labels,
       value: instance.value,
-      unit: instance.rule.unit,
+      unit: unitOf(instance.rule, instance.labels),
     });
     annotations[name] = rendered.text;
     if (rendered.error) warnings.push(`annotation ${name}: ${rendered.error}`);

@@ -123,6 +123,7 @@ async function runCase(
       kind: s.kind,
       countPerStep: s.count,
       bounds: s.buckets,
+      unit: s.unit,
     })),
     { start: testEpoch, stepMs: testCase.interval ?? evalMs },
   );

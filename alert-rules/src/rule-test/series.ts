@@ -46,6 +46,8 @@ export interface InputSeries {
   /** Histogram observations per step (default 10). */
   countPerStep?: number | undefined;
   bounds?: number[] | undefined;
+  /** The metric's OTel unit as stored (MetricUnit); default `s` for histograms, none otherwise. */
+  unit?: string | undefined;
 }
 /** The name the earlier test helper used. */
 export type HistogramSeries = InputSeries;
@@ -72,6 +74,7 @@ export function seriesRows(input: InputSeries, clock: SeriesClock): Record<strin
     ServiceName: service,
     ScopeName: 'alert-rules-test',
     MetricName: name,
+    MetricUnit: input.unit ?? (kind === 'histogram' ? 's' : ''),
     Attributes: attributes,
     StartTimeUnix: timestamp(t - clock.stepMs),
     TimeUnix: timestamp(t),
@@ -95,7 +98,6 @@ export function seriesRows(input: InputSeries, clock: SeriesClock): Record<strin
     return [
       {
         ...base(t),
-        MetricUnit: 's',
         Count: count,
         Sum: value * count,
         BucketCounts: counts,

@@ -24,6 +24,8 @@ const seriesSchema = z
     count: z.number().int().positive().default(10),
     /** Histogram bucket bounds (default: the OTel HTTP duration buckets, in seconds). */
     buckets: z.array(z.number()).min(1).optional(),
+    /** The metric's OTel unit as stored (MetricUnit), for rules that read it. */
+    unit: z.string().optional(),
   })
   .superRefine((s, ctx) => {
     for (const [field, check] of [
