@@ -1,6 +1,7 @@
 // The alerts views speak in each rule's unit, with the text its notifications carry: a latency in
 // seconds reads "251 ms" (not "0.25 ms"), its threshold "100 ms", memory "599.4 MB" (not
-// "5.994e+8"), a ratio from SQL "19.6 %" (not "0.1963") — for active alerts, rules and transitions.
+// "5.994e+8"), a ratio from SQL "19.6 %" (not "0.1963"), a SQL row with its own unit "300 ms" — for
+// active alerts, rules and transitions.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,11 @@ beforeAll(async () => {
         window: 30s
         op: "<"
         threshold: 0.8
+      - alert: SettingOn
+        sql: SELECT 'latency' AS setting, 'ms' AS unit, 300 AS value # a row with its own unit
+        window: 30s
+        op: ">"
+        threshold: 0
 `,
     'units.yaml',
   );
@@ -75,14 +81,21 @@ it('shows values, thresholds and annotations in each rule’s unit', async () =>
     SlowQueries: ['251 ms', 'queries average 251 ms'],
     BigProcess: ['599.4 MB', null],
     LowHitRatio: ['19.6 %', null],
+    SettingOn: ['300 ms', null],
   });
   const rules = Object.fromEntries(snapshot.rules.map((r) => [r.name, [r.condition, r.value]]));
   expect(rules).toEqual({
     SlowQueries: ['avg(db.client.operation.duration) over 30s > 100 ms', '251 ms'],
     BigProcess: ['avg(process.memory.usage) over 30s > 200 MB', '599.4 MB'],
     LowHitRatio: ['sql over 30s < 80 %', '19.6 %'],
+    SettingOn: ['sql over 30s > 0', '300 ms'],
   });
   expect(new Set(snapshot.recent.map((t) => `${t.rule} ${t.to} ${t.value}`))).toEqual(
-    new Set(['SlowQueries firing 251 ms', 'BigProcess firing 599.4 MB', 'LowHitRatio firing 19.6 %']),
+    new Set([
+      'SlowQueries firing 251 ms',
+      'BigProcess firing 599.4 MB',
+      'LowHitRatio firing 19.6 %',
+      'SettingOn firing 300 ms',
+    ]),
   );
 });

@@ -34,9 +34,11 @@ export async function readAlerts(services: Services, now: number): Promise<Alert
   const rules = engine.rules();
   const alerts = engine.alerts();
   const evaluations = engine.ruleEvaluations();
-  // Values and thresholds in each rule's unit, by alert-rules' one formatter (through the engine:
-  // this router may not load alert-rules' values, see trpc/server.ts).
-  const fmt = (name: string, value: number | null) => engine.formatValue(name, value);
+  // Values and thresholds in each rule's unit (a SQL rule's row may bring its own as a label), by
+  // alert-rules' one formatter, through the engine: this router may not load alert-rules' values
+  // (see trpc/server.ts).
+  const fmt = (name: string, value: number | null, labels?: Record<string, string>) =>
+    engine.formatValue(name, value, labels);
 
   const ruleViews: RuleView[] = rules.map((rule) => {
     const own = alerts.filter((a) => a.rule === rule.alert);
@@ -50,7 +52,7 @@ export async function readAlerts(services: Services, now: number): Promise<Alert
       severity: rule.labels.severity ?? null,
       summary: lead?.annotations.summary ?? rule.annotations.summary ?? null,
       state: evaluation?.error && own.length === 0 ? 'error' : mostUrgent(own.map((a) => a.state)),
-      value: fmt(rule.alert, lead?.value ?? null),
+      value: fmt(rule.alert, lead?.value ?? null, lead?.labels),
       activeAt: lead?.activeAt ?? null,
       lastEvalAt: evaluation?.at ?? latest(own.map((a) => a.lastEvalAt)),
       lastError: evaluation?.error ?? own.find((a) => a.lastError)?.lastError ?? null,
@@ -64,7 +66,7 @@ export async function readAlerts(services: Services, now: number): Promise<Alert
     .map((a) => ({
       rule: a.rule,
       state: a.state,
-      value: fmt(a.rule, a.value),
+      value: fmt(a.rule, a.value, a.labels),
       activeAt: a.activeAt,
       labels: a.labels,
       summary: a.annotations.summary ?? null,
@@ -87,7 +89,7 @@ export async function readAlerts(services: Services, now: number): Promise<Alert
       fingerprint: e.fingerprint,
       from: e.previousState,
       to: e.state,
-      value: fmt(e.rule, e.value),
+      value: fmt(e.rule, e.value, e.labels),
     }));
     resolved = events
       .filter((e) => e.state === 'resolved')
@@ -98,7 +100,7 @@ export async function readAlerts(services: Services, now: number): Promise<Alert
         labels: e.labels,
         activeAt: e.activeAt,
         resolvedAt: e.at,
-        value: fmt(e.rule, e.value),
+        value: fmt(e.rule, e.value, e.labels),
       }));
     silences = (await engine.silences(now)).map((s) => ({
       id: s.id,
