@@ -14,7 +14,7 @@ describe('targetCommand', () => {
     SESSION_SECRET: 'dashboard-only-session-secret',
     COLLECTOR_API_KEYS: 'first-key-0123456789,second-key-0123456789',
     TARGET_ADMIN_TOKEN: 'dashboard-side-copy',
-  };
+  } as unknown as NodeJS.ProcessEnv;
 
   it("runs target-app on TARGET_URL's port with the collector, the first key, and no dashboard secrets", () => {
     const command = targetCommand(
@@ -32,8 +32,8 @@ describe('targetCommand', () => {
       PATH: '/usr/bin',
       HOST: '127.0.0.1',
       PORT: '8181',
-      JWT_SECRET: processEnv.JWT_SECRET,
-      ADMIN_TOKEN: processEnv.ADMIN_TOKEN,
+      JWT_SECRET: 'target-needs-this-secret-of-32-chars',
+      ADMIN_TOKEN: 'target-needs-this-token-too',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
       OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=first%20key%2F%2B',
     });
@@ -48,16 +48,20 @@ describe('targetCommand', () => {
       {
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
         OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20x',
-      },
+      } as unknown as NodeJS.ProcessEnv,
     );
     expect(command.env).toMatchObject({
       HOST: '::1',
       PORT: '8080',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
       OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20x',
-    });
+    } as unknown as NodeJS.ProcessEnv);
     expect(
-      targetCommand({ TARGET_URL: 'http://127.0.0.1:80', COLLECTOR_API_KEYS: [] }, 'u', {}).env,
+      targetCommand(
+        { TARGET_URL: 'http://127.0.0.1:80', COLLECTOR_API_KEYS: [] },
+        'u',
+        {} as NodeJS.ProcessEnv,
+      ).env,
     ).toMatchObject({
       OTEL_EXPORTER_OTLP_HEADERS: '',
     });
