@@ -17,7 +17,9 @@ describe('the rules user of a ClickHouse server', () => {
   });
 
   it('is created by docker-compose and used by the dashboard for SQL rules', () => {
-    expect(compose).toContain('./alert-rules/clickhouse/rules-user.sh:/docker-entrypoint-initdb.d/rules-user.sh:ro');
+    expect(compose).toContain(
+      './alert-rules/clickhouse/rules-user.sh:/docker-entrypoint-initdb.d/rules-user.sh:ro',
+    );
     expect(compose).toMatch(/CLICKHOUSE_RULES_URL: http:\/\/rules:\$\{CLICKHOUSE_RULES_PASSWORD/);
   });
 });
