@@ -160,6 +160,7 @@ describe('loadRules', () => {
       ['TargetAvailabilityBurnRateTicket', 'ratio', 0.001],
       ['TargetLowCacheHitRatio', 'sql', 0.8],
       ['TargetHighPoolUtilisation', 'sql', 0.6],
+      ['TargetExited', 'sum', 0],
       ['TargetHighLatencyP95', 'p95', 0.2],
       ['TargetHighErrorRatio', 'ratio', 0.001],
       ['TargetSlowDatabaseQueries', 'avg', 0.1],

@@ -213,6 +213,17 @@ const expected: Record<string, Expected> = {
       ...runbook('targetdown'),
     },
   },
+  TargetExited: {
+    unit: '{exit}',
+    condition: 'sum(supervisor.target.exits) over 5m > 0',
+    sample: 2,
+    labels: { target_service: 'car-suggester', exit_reason: 'SIGKILL' },
+    value: '2',
+    annotations: {
+      summary: 'car-suggester exited (SIGKILL); exits in the last 5m: 2; npm start started it again',
+      ...runbook('targetexited'),
+    },
+  },
   TargetNoData: {
     unit: '{count}',
     condition: 'count(chaos.latency_ms) over 1m < 1',

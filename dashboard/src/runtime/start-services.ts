@@ -35,6 +35,7 @@ import { createSessionStore } from '../server/auth/session-store.ts';
 import type { Services } from '../server/services.ts';
 import { createTargetChaos } from '../server/target-chaos.ts';
 import { createAlertEngineMetrics } from './alert-metrics.ts';
+import { createSupervisorMetrics } from './supervisor-metrics.ts';
 import { superviseTarget, type TargetSupervisor, targetCommand } from './target-supervisor.ts';
 
 export interface RunningServices {
@@ -115,6 +116,9 @@ export async function startServices(
     });
     const otlpUrl = opened.collector?.url ?? `http://${env.OTLP_ENDPOINT}`;
     // Started once the collector listens, so its first export has somewhere to go.
+    const supervisorMetrics = env.SUPERVISE_TARGET
+      ? createSupervisorMetrics({ otlpUrl, headers: otlpHeaders })
+      : null;
     opened.target = env.SUPERVISE_TARGET
       ? superviseTarget({
           ...targetCommand(env, otlpUrl),
@@ -122,6 +126,9 @@ export async function startServices(
           onExit: (reason) => {
             const ended = launcher.endRunsAgainst(env.TARGET_URL, { state: 'failed', reason });
             if (ended.length > 0) log(`${reason}: ended ${ended.map((r) => r.id).join(', ')}`);
+            supervisorMetrics
+              ?.exited(env.TARGET_SERVICE_NAME, reason.replace(/^target exited: /, ''))
+              .catch((error: unknown) => log(`supervisor: exit not recorded: ${String(error)}`));
           },
         })
       : null;
@@ -197,6 +204,7 @@ export async function startServices(
         await Promise.allSettled([launcher.close(), alerts.stop(), pageCheck?.stop()]);
         // The runs have ended ("shut down") before the target goes; its last export reaches the collector.
         await opened.target?.stop();
+        await supervisorMetrics?.shutdown().catch(() => undefined);
         await alertMetrics.shutdown().catch(() => undefined);
         await opened.collector?.close();
         await opened.rulesStore?.close();
