@@ -5,7 +5,7 @@ import type { AgentLogTally, AgentStats } from './agent-stats.ts';
 import { SIGNALS, type Signal, type StoredCount, type StoredCounts } from './count-stored.ts';
 import type { SentCounts } from './load.ts';
 
-export type PhaseName = 'steady' | 'stall' | 'restart';
+export type PhaseName = 'steady' | 'stall' | 'restart' | 'stall-restart';
 
 export interface PhaseResult {
   phase: PhaseName;
@@ -18,8 +18,13 @@ export interface PhaseResult {
   agent: AgentStats;
   agentLog: AgentLogTally;
   agentDrained: boolean;
-  /** Our collector's counters over the phase (summed over its lifetimes in it). */
+  /**
+   * Our collector's counters over the phase (summed over its runs in it), read just before each
+   * SIGTERM: requests arriving while it drains (answered 503) are not in them.
+   */
   ours: Record<string, number>;
+  /** The same per run of ours in the phase (a restart starts its counters again). */
+  oursLifetimes: { requests: number; repeats: number }[];
   /** Shutdowns of ours that needed SIGKILL (none expected). */
   oursKilled: number;
 }
@@ -84,8 +89,9 @@ export function printReport(phases: PhaseResult[], rows: TableRow[]): void {
       'agent HTTP attempts to ours': Object.entries(p.agent.attempts)
         .map(([answer, n]) => `${answer} ×${n}`)
         .join(', '),
-      'ours: requests': p.ours.requests ?? 0,
-      'ours: repeats answered from ledger': p.ours.collector_repeated_requests_total ?? 0,
+      // Per run of ours: before + after a restart.
+      'ours: requests': p.oursLifetimes.map((l) => l.requests).join(' + '),
+      'ours: repeats answered from ledger': p.oursLifetimes.map((l) => l.repeats).join(' + '),
       'ours: 429/503': p.ours.collector_throttled_requests_total ?? 0,
       'ours: rows queued/replayed': `${p.ours.collector_queued_rows_total ?? 0}/${p.ours.collector_replayed_rows_total ?? 0}`,
     })),

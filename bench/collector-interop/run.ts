@@ -2,11 +2,14 @@
 // as an agent in front of ours, with retry_on_failure, a sending queue and a 5 s timeout; the real
 // OTel JS SDK sends known counts (delta counters, cumulative counters, spans, logs) to the agent.
 // Phases, one service each: steady; a 20 s stall of ours (SIGSTOP … SIGCONT); a restart of ours
-// (SIGTERM, started again 20 s after). After each phase the agent is drained, ours is stopped and
-// a child process counts what our store holds (chDB allows one process per data directory).
+// (SIGTERM, started again 20 s after); both, the restart 1 s after the stall ends, while the
+// agent's retried copies are still arriving (they meet the ledger ours saved). After each phase the
+// agent is drained, ours is stopped and a child process counts what our store holds (chDB allows
+// one process per data directory).
 // Prints "sent vs stored per signal per phase", writes bench/results/collector-interop-<time>.json,
 // exits 1 if anything was lost or stored twice. Everything on 127.0.0.1; bounded at 15 minutes.
-// Run: node bench/collector-interop/run.ts [--rate 100] [--keep]
+// Run: node bench/collector-interop/run.ts [--rate 100] [--phases steady,stall,restart,stall-restart] [--keep]
+// (build the agent first, once: bash bench/collector-interop/build-otelcol.sh)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +28,18 @@ import {
 } from './processes.ts';
 import { type PhaseName, type PhaseResult, printReport, tableRows } from './report.ts';
 
+const ALL_PHASES = ['steady', 'stall', 'restart', 'stall-restart'] as const satisfies PhaseName[];
 const { values: args } = parseArgs({
-  options: { rate: { type: 'string', default: '100' }, keep: { type: 'boolean', default: false } },
+  options: {
+    rate: { type: 'string', default: '100' },
+    phases: { type: 'string', default: ALL_PHASES.join(',') },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const phaseNames = (args.phases ?? '').split(',').map((name) => {
+  const phase = ALL_PHASES.find((p) => p === name);
+  if (!phase) throw new Error(`--phases: a comma-separated list of ${ALL_PHASES.join(', ')}`);
+  return phase;
 });
 const perSecond = Number(args.rate);
 if (!Number.isInteger(perSecond) || perSecond < 10 || perSecond > 5000) throw new Error('--rate: 10..5000');
@@ -76,7 +89,7 @@ try {
   let agentBefore: AgentStats | null = null;
   let logOffset = 0;
 
-  for (const phase of ['steady', 'stall', 'restart'] as const satisfies PhaseName[]) {
+  for (const phase of phaseNames) {
     ours ??= await startOurs();
     const service = `interop-${phase}`;
     const started = Date.now();
@@ -86,8 +99,13 @@ try {
       log(`${phase}: ${what}`);
     };
     const oursCounters: Record<string, number> = {};
+    const oursLifetimes: PhaseResult['oursLifetimes'] = [];
     const addCounters = (counters: Record<string, number>) => {
       for (const [k, v] of Object.entries(counters)) oursCounters[k] = (oursCounters[k] ?? 0) + v;
+      oursLifetimes.push({
+        requests: counters.requests ?? 0,
+        repeats: counters.collector_repeated_requests_total ?? 0,
+      });
     };
     let oursKilled = 0;
     const load = startLoad({
@@ -97,36 +115,48 @@ try {
       metricIntervalMs: METRIC_INTERVAL_MS,
     });
     event('traffic on');
+    const stall = async (running: OurCollector) => {
+      running.pause();
+      event('SIGSTOP ours');
+      await sleep(STALL_MS);
+      running.resume();
+      event('SIGCONT ours');
+    };
+    const restart = async (running: OurCollector) => {
+      addCounters(await running.counters());
+      const stopAt = Date.now();
+      event('SIGTERM ours');
+      if ((await running.stop()).killed) oursKilled++;
+      event('ours exited');
+      await sleep(Math.max(0, DOWN_MS - (Date.now() - stopAt)));
+      event('starting ours');
+      const next = await startOurs();
+      event('ours ready');
+      return next;
+    };
     switch (phase) {
       case 'steady':
         await sleep(STEADY_MS);
         break;
-      case 'stall': {
+      case 'stall':
         await sleep(LEAD_MS);
-        const stalled: OurCollector = ours;
-        stalled.pause();
-        event('SIGSTOP ours');
-        await sleep(STALL_MS);
-        stalled.resume();
-        event('SIGCONT ours');
+        await stall(ours);
         await sleep(LEAD_MS);
         break;
-      }
-      case 'restart': {
+      case 'restart':
         await sleep(LEAD_MS);
-        addCounters(await ours.counters());
-        const stopAt = Date.now();
-        event('SIGTERM ours');
-        if ((await ours.stop()).killed) oursKilled++;
-        ours = null;
-        event('ours exited');
-        await sleep(Math.max(0, DOWN_MS - (Date.now() - stopAt)));
-        event('starting ours');
-        ours = await startOurs();
-        event('ours ready');
+        ours = await restart(ours);
         await sleep(LEAD_MS);
         break;
-      }
+      case 'stall-restart':
+        // The retried copies of what the stall held are still arriving when ours goes down:
+        // they meet the ledger (and the queue) of the next run of ours.
+        await sleep(LEAD_MS);
+        await stall(ours);
+        await sleep(1000);
+        ours = await restart(ours);
+        await sleep(LEAD_MS);
+        break;
       default:
         phase satisfies never;
     }
@@ -154,6 +184,7 @@ try {
       agentLog: tally.tally,
       agentDrained,
       ours: oursCounters,
+      oursLifetimes,
       oursKilled,
     });
     agentBefore = agentNow;
