@@ -13,7 +13,7 @@ export const CACHE_DURATION_BUCKETS = [0.00001, 0.0001, 0.0005, 0.001, 0.0025, 0
 
 export type PromMetrics = {
   registry: Registry;
-  httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  httpDuration: Histogram<'method' | 'route' | 'status_code' | 'traffic_source'>;
   chaosLatencyMs: Gauge;
   chaosJitterMs: Gauge;
   chaosErrorRate: Gauge;
@@ -32,7 +32,8 @@ export function createPromMetrics(): PromMetrics {
     httpDuration: new Histogram({
       name: 'http_server_request_duration_seconds',
       help: 'Duration of HTTP server requests.',
-      labelNames: ['method', 'route', 'status_code'],
+      // traffic_source: `api`, or `internal` for scrapes, probes, admin and marked synthetic requests.
+      labelNames: ['method', 'route', 'status_code', 'traffic_source'],
       buckets: HTTP_DURATION_BUCKETS,
       registers: [registry],
     }),

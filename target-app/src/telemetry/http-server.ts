@@ -1,6 +1,7 @@
 // HTTP server telemetry from Fastify hooks (no monkey-patching): one SERVER span per request that
 // continues the caller's W3C trace, and the stable-convention request-duration histogram in both
-// OpenTelemetry (exported over OTLP) and prom-client (scraped at /metrics).
+// OpenTelemetry (exported over OTLP) and prom-client (scraped at /metrics), each request marked
+// with its traffic source (the API's, or the product's own: see traffic-source.ts).
 import {
   type Context,
   defaultTextMapGetter,
@@ -28,6 +29,12 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HTTP_DURATION_BUCKETS, type PromMetrics } from '../metrics.ts';
+import {
+  ATTR_TRAFFIC_SENDER,
+  ATTR_TRAFFIC_SOURCE,
+  syntheticSenderOf,
+  trafficSourceOf,
+} from './traffic-source.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -68,6 +75,7 @@ export function registerHttpServerTelemetry(app: FastifyInstance, deps: HttpServ
     const method = KNOWN_METHODS.has(request.method) ? request.method : HTTP_REQUEST_METHOD_VALUE_OTHER;
     const route = request.routeOptions.url;
     const parent = propagator.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter);
+    const sender = syntheticSenderOf(request.headers);
     const span = tracer.startSpan(
       route === undefined ? method : `${method} ${route}`,
       {
@@ -78,6 +86,8 @@ export function registerHttpServerTelemetry(app: FastifyInstance, deps: HttpServ
           [ATTR_URL_PATH]: request.url.split('?')[0],
           [ATTR_CLIENT_ADDRESS]: request.ip,
           [ATTR_NETWORK_PROTOCOL_VERSION]: request.raw.httpVersion,
+          [ATTR_TRAFFIC_SOURCE]: trafficSourceOf(route, request.headers),
+          ...(sender === undefined ? {} : { [ATTR_TRAFFIC_SENDER]: sender }),
           ...(route === undefined ? {} : { [ATTR_HTTP_ROUTE]: route }),
           ...(request.headers['user-agent'] === undefined
             ? {}
@@ -96,13 +106,18 @@ export function registerHttpServerTelemetry(app: FastifyInstance, deps: HttpServ
     const method = KNOWN_METHODS.has(request.method) ? request.method : HTTP_REQUEST_METHOD_VALUE_OTHER;
     const route = request.routeOptions.url;
     const seconds = reply.elapsedTime / 1000;
+    const source = trafficSourceOf(route, request.headers);
     duration.record(seconds, {
       [ATTR_HTTP_REQUEST_METHOD]: method,
       [ATTR_URL_SCHEME]: request.protocol,
       [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
+      [ATTR_TRAFFIC_SOURCE]: source,
       ...(route === undefined ? {} : { [ATTR_HTTP_ROUTE]: route }),
     });
-    prom.httpDuration.observe({ method, route: route ?? '', status_code: String(status) }, seconds);
+    prom.httpDuration.observe(
+      { method, route: route ?? '', status_code: String(status), traffic_source: source },
+      seconds,
+    );
 
     const span = request.otelSpan;
     if (span !== undefined) {

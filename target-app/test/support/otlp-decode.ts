@@ -78,8 +78,13 @@ export type ExportedMetric = {
   kind: 'gauge' | 'sum' | 'histogram' | 'other';
   /** AggregationTemporality: 1 delta, 2 cumulative (sums and histograms). */
   temporality?: number;
-  /** `value` for gauge and sum points (as_double 4 or as_int 6). */
-  points: { attributes: Record<string, AttributeValue>; explicitBounds?: number[]; value?: number }[];
+  /** `value` for gauge and sum points (as_double 4 or as_int 6); `count` for histogram points. */
+  points: {
+    attributes: Record<string, AttributeValue>;
+    explicitBounds?: number[];
+    value?: number;
+    count?: number;
+  }[];
 };
 
 /** ExportMetricsServiceRequest → ResourceMetrics(1) → ScopeMetrics(2) → Metric(2). */
@@ -110,7 +115,13 @@ export function decodeMetrics(body: Buffer): ExportedMetric[] {
           const packed = messages(point, 7)[0] ?? Buffer.alloc(0);
           const bounds: number[] = [];
           for (let i = 0; i + 8 <= packed.length; i += 8) bounds.push(packed.readDoubleLE(i));
-          return { attributes: attributes(point, 9), explicitBounds: bounds };
+          // count is field 4, fixed64.
+          const count = readFields(point).find((f) => f.number === 4 && f.bytes?.length === 8);
+          return {
+            attributes: attributes(point, 9),
+            explicitBounds: bounds,
+            ...(count === undefined ? {} : { count: Number(count.bytes!.readBigUInt64LE(0)) }),
+          };
         });
         out.push({
           resource,

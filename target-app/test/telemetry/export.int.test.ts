@@ -33,14 +33,14 @@ describe('telemetry', () => {
     const text = await response.text();
     expect(text).toContain('# TYPE http_server_request_duration_seconds histogram');
     expect(text).toMatch(
-      /^http_server_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/cars\/:id",status_code="200"\} \d+$/m,
+      /^http_server_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/cars\/:id",status_code="200",traffic_source="api"\} \d+$/m,
     );
     expect(text).toMatch(
-      /^http_server_request_duration_seconds_count\{method="GET",route="\/api\/cars",status_code="400"\} 1$/m,
+      /^http_server_request_duration_seconds_count\{method="GET",route="\/api\/cars",status_code="400",traffic_source="api"\} 1$/m,
     );
     // Unmatched URLs share one empty route label instead of one series per URL.
     expect(text).toMatch(
-      /^http_server_request_duration_seconds_count\{method="GET",route="",status_code="404"\} 1$/m,
+      /^http_server_request_duration_seconds_count\{method="GET",route="",status_code="404",traffic_source="api"\} 1$/m,
     );
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).toMatch(/^chaos_latency_ms 0$/m);
@@ -65,6 +65,7 @@ describe('telemetry', () => {
       'http.route': '/api/cars/:id',
       'http.response.status_code': 200,
       'url.scheme': 'http',
+      'traffic.source': 'api',
     });
     expect(point.explicitBounds).toEqual(HTTP_DURATION_BUCKETS);
 
