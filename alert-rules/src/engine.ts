@@ -225,6 +225,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
             warnings: [...i.warnings],
             silencedBy: suppression.silencedBy(i.labels, i.lastEvalAt ?? clock()),
             acknowledged: suppression.ackOf(i.fingerprint),
+            receivers: dispatcher?.receiversFor(i.labels) ?? [],
           }),
         ),
       ),

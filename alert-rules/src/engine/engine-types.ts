@@ -63,6 +63,11 @@ export interface ActiveAlert {
   silencedBy: string[];
   /** Someone is on it: no repeat notifications until it resolves. */
   acknowledged: Acknowledgement | null;
+  /**
+   * The switched-on receivers its routes lead to (routing env vars set); empty when nothing would
+   * be sent — no routing, or every receiver it is routed to is off.
+   */
+  receivers: string[];
 }
 
 /** One rule's last evaluation as a whole (a SQL or `by` rule may have no alert instance yet). */

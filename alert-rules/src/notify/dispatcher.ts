@@ -51,6 +51,8 @@ export interface Dispatcher {
   settled(): Promise<void>;
   /** Receivers that could be built, and those skipped for a missing environment variable. */
   receivers(): { name: string; kind: string; missingEnv: string | null }[];
+  /** The switched-on receivers an alert with these labels is routed to; empty: nothing would be sent. */
+  receiversFor(labels: Record<string, string>): string[];
 }
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
@@ -237,6 +239,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async settled() {
       while (sending.size > 0) await Promise.all(sending.values());
     },
+    receiversFor: (labels) => [
+      ...new Set(
+        matchRoutes(routing.route, labels)
+          .map((route) => route.receiver)
+          .filter((name) => receivers.has(name)),
+      ),
+    ],
     receivers: () =>
       routing.receivers.map((r) => ({
         name: r.name,
