@@ -35,6 +35,54 @@ export interface ActiveAlertView {
   silencedBy?: string[];
   /** Who acknowledged it, while they have. */
   acknowledged?: { by: string; comment: string; at: number } | null;
+  /** What happens to its notifications now (absent in old snapshots: unknown). */
+  delivery?: Delivery;
+}
+
+/**
+ * Whether an alert's notifications go anywhere: held back by a silence or an acknowledgement, going
+ * nowhere (no receiver switched on for its routes), sent (firing), or to be sent once it fires.
+ */
+export type Delivery =
+  | { state: 'silenced' }
+  | { state: 'acknowledged' }
+  | { state: 'no-receiver' }
+  | { state: 'notifying'; receivers: string[] }
+  | { state: 'waiting'; receivers: string[] };
+
+/** The delivery of an alert from the engine's view of it (nodata and error count as what they hold). */
+export function deliveryOf(a: {
+  state: AlertStateName;
+  held: AlertStateName | null;
+  silencedBy: readonly string[];
+  acknowledged: unknown;
+  receivers: readonly string[];
+}): Delivery {
+  if (a.silencedBy.length > 0) return { state: 'silenced' };
+  if (a.acknowledged) return { state: 'acknowledged' };
+  if (a.receivers.length === 0) return { state: 'no-receiver' };
+  const firing = a.state === 'firing' || a.held === 'firing';
+  return { state: firing ? 'notifying' : 'waiting', receivers: [...a.receivers] };
+}
+
+/** The delivery as the alert views word it. */
+export function deliveryText(d: Delivery): string {
+  switch (d.state) {
+    case 'silenced':
+      return 'silenced';
+    case 'acknowledged':
+      return 'acknowledged';
+    case 'no-receiver':
+      return 'no receiver configured';
+    case 'notifying':
+      return `notifying ${d.receivers.join(', ')}`;
+    case 'waiting':
+      return `notifies ${d.receivers.join(', ')} if it fires`;
+    default: {
+      const unknown: never = d;
+      throw new TypeError(`unknown delivery ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 export interface ResolvedAlertView {

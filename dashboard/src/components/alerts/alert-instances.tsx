@@ -1,9 +1,11 @@
 'use client';
 // The alert instances that are active now (pending, firing, or held in no data / error), with how
-// long they have been active, their silence and acknowledgement markers, and the qa actions.
+// long they have been active, where their notifications go (silenced, acknowledged, no receiver,
+// the receivers), and the qa actions.
 import type { ActiveAlertView } from '../../lib/alert-view.ts';
 import { formatDuration } from '../../lib/format.ts';
 import { StateBadge } from '../state-badge.tsx';
+import { NotificationStatus } from './notification-status.tsx';
 
 interface Props {
   alerts: readonly ActiveAlertView[];
@@ -56,25 +58,7 @@ export function AlertInstances({ alerts, now, empty, actions }: Props) {
             <td>{a.value}</td>
             <td className="muted">{a.activeAt ? formatDuration(now - a.activeAt) : '—'}</td>
             <td className="small">
-              {a.silencedBy && a.silencedBy.length > 0 ? (
-                <span
-                  className="badge badge-nodata"
-                  data-testid="silenced-marker"
-                  title={a.silencedBy.join(', ')}
-                >
-                  silenced
-                </span>
-              ) : null}
-              {a.acknowledged ? (
-                <span
-                  className="badge badge-pending"
-                  data-testid="acked-marker"
-                  title={a.acknowledged.comment || undefined}
-                >
-                  acked by {a.acknowledged.by}
-                </span>
-              ) : null}
-              {!a.silencedBy?.length && !a.acknowledged ? <span className="muted">notifying</span> : null}
+              <NotificationStatus alert={a} />
             </td>
             {actions ? (
               <td>

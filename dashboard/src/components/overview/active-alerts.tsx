@@ -1,8 +1,10 @@
 'use client';
-// Pending and firing alerts, most urgent first.
+// Pending and firing alerts, most urgent first, each with where its notifications go: a silenced
+// or acknowledged alert says so (and is drawn quieter), as on the Alerts page.
 
 import type { ActiveAlertView } from '../../lib/alert-view.ts';
 import { formatAgo } from '../../lib/format.ts';
+import { NotificationStatus } from '../alerts/notification-status.tsx';
 import { HoverPrefetchLink as Link } from '../hover-prefetch-link.tsx';
 import { StateBadge } from '../state-badge.tsx';
 
@@ -24,7 +26,11 @@ export function ActiveAlerts({
   return (
     <ul className="alert-list" data-testid="active-alerts">
       {alerts.map((a) => (
-        <li key={`${a.rule}-${JSON.stringify(a.labels)}`} className={`alert-item alert-${a.state}`}>
+        <li
+          key={`${a.rule}-${JSON.stringify(a.labels)}`}
+          className={`alert-item alert-${a.state}${quiet(a) ? ' alert-quiet' : ''}`}
+          data-testid="active-alert"
+        >
           <StateBadge state={a.state} />
           <div>
             <Link href="/alerts" className="alert-name">
@@ -33,6 +39,9 @@ export function ActiveAlerts({
             <div className="muted small">
               value {a.value} · since {formatAgo(a.activeAt, now)}
             </div>
+            <div className="small">
+              <NotificationStatus alert={a} />
+            </div>
             {a.summary ? <div className="small">{a.summary}</div> : null}
           </div>
         </li>
@@ -40,3 +49,6 @@ export function ActiveAlerts({
     </ul>
   );
 }
+
+/** Someone has dealt with it: a silence or an acknowledgement holds its notifications. */
+const quiet = (a: ActiveAlertView) => (a.silencedBy?.length ?? 0) > 0 || Boolean(a.acknowledged);

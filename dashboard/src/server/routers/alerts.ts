@@ -9,6 +9,7 @@ import {
   type AlertsSnapshot,
   alertTimeline,
   byUrgency,
+  deliveryOf,
   mostUrgent,
   type ResolvedAlertView,
   type RuleView,
@@ -75,6 +76,7 @@ export async function readAlerts(services: Services, now: number): Promise<Alert
       acknowledged: a.acknowledged
         ? { by: a.acknowledged.by, comment: a.acknowledged.comment, at: a.acknowledged.at }
         : null,
+      delivery: deliveryOf(a),
     }));
 
   let recent: TransitionView[] = [];
