@@ -2,7 +2,7 @@
 // store: what the target observed after the first scrape is what the store answers (counts, sums,
 // the p95 of the histogram), new series count whole, and failing targets give up=0.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,9 +60,11 @@ const dir = mkdtempSync(join(tmpdir(), 'scrape-'));
 let store: Store;
 let collector: CollectorServer;
 let closedPort: string;
+let scrapeHeaders: IncomingHttpHeaders | undefined;
 
 beforeAll(async () => {
-  const good = await serve(async (_req, res) => {
+  const good = await serve(async (req, res) => {
+    scrapeHeaders = req.headers;
     res.setHeader('content-type', registry.contentType);
     res.end(await registry.metrics());
   });
@@ -169,6 +171,13 @@ it('stores what the target observed after the baseline scrape, with the same p95
   );
   expect(summary.map((r) => ({ c: Number(r.c), q: r.q.map(Number) }))).toEqual([{ c: 2, q: [0.5, 0.9] }]);
 }, 60_000);
+
+it("marks its scrapes as the product's own traffic (x-synthetic), as Prometheus would its timeout", () => {
+  expect(scrapeHeaders).toMatchObject({
+    'x-synthetic': 'collector-scrape',
+    'x-prometheus-scrape-timeout-seconds': '5',
+  });
+});
 
 it('records scrape health as up, scrape_duration_seconds and scrape_samples_scraped', async () => {
   const health = Object.fromEntries(collector.scrapeHealth().map((h) => [h.job, h]));
