@@ -121,6 +121,17 @@ describe('page check', () => {
     expect(failures).toBe(1);
   });
 
+  it("marks every request its browser makes as the product's own, not the API's", async () => {
+    // The pages and the API calls their scripts made, as the target's Prometheus histogram saw them.
+    const text = await (await fetch(`${target.url}/metrics`)).text();
+    const series = [...text.matchAll(/^http_server_request_duration_seconds_count\{(.*)\} (\d+)$/gm)];
+    const routes = (source: string) =>
+      series.filter(([, labels]) => labels?.includes(`traffic_source="${source}"`)).map(([, l]) => l);
+    expect(routes('internal').some((l) => l?.includes('route="/api/cars"'))).toBe(true);
+    expect(routes('internal').some((l) => l?.includes('route="/cars/:id"'))).toBe(true);
+    expect(routes('api')).toEqual([]);
+  });
+
   it('gives the Frontend score category values, not "no data"', async () => {
     const report = await api.scores.forWindow(window());
     const frontend = report.categories.find((c) => c.id === 'frontend');
