@@ -34,8 +34,15 @@ export {
   readBaseline,
   readBaselines,
 } from './results/baselines.ts';
-export type { Delta, EndpointDelta, RunComparison, ThresholdPair } from './results/compare.ts';
-export { compareResults, compareRuns } from './results/compare.ts';
+export type {
+  Change,
+  Delta,
+  EndpointDelta,
+  RankedMetric,
+  RunComparison,
+  ThresholdPair,
+} from './results/compare.ts';
+export { ALL_REQUESTS, compareResults, compareRuns, MIN_REQUESTS_TO_JUDGE } from './results/compare.ts';
 export type { DistributionBucket, LatencyStats } from './results/latency.ts';
 export type { NoiseBand } from './results/noise.ts';
 export {

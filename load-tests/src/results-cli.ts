@@ -6,7 +6,14 @@ import { parseArgs } from 'node:util';
 import { createStore, parseCollectorEnv, type Store, storeOptionsFromEnv } from 'collector';
 import { z } from 'zod';
 import { clearBaseline, markBaseline } from './results/baselines.ts';
-import { compareRuns, type Delta, type RunComparison } from './results/compare.ts';
+import {
+  type Change,
+  compareRuns,
+  type Delta,
+  type EndpointDelta,
+  MIN_REQUESTS_TO_JUDGE,
+  type RunComparison,
+} from './results/compare.ts';
 import { reportHtml } from './results/report-html.ts';
 import { REPORT_TABLES, reportCsv, reportJson } from './results/report-tables.ts';
 import { queryRunReport } from './results/run-report.ts';
@@ -56,8 +63,22 @@ function resultsText(r: RunResults): string {
   return lines.join('\n');
 }
 
+// ▲ a rise, ▼ a fall; WORSE / better says which way that is for this figure.
 const deltaText = (d: Delta, digits = 1) =>
-  `${f(d.base, digits)} → ${f(d.candidate, digits)}${d.deltaPct === null ? '' : ` (${d.deltaPct >= 0 ? '+' : ''}${d.deltaPct.toFixed(1)} %)`}${d.regression ? ' REGRESSION' : d.significant ? ' changed' : ''}`;
+  `${f(d.base, digits)} → ${f(d.candidate, digits)}${d.deltaPct === null ? '' : ` (${d.deltaPct >= 0 ? '+' : ''}${d.deltaPct.toFixed(1)} %)`}${d.significant ? ` ${d.candidate! > d.base! ? '▲' : '▼'} ${d.regression ? 'WORSE' : 'better'}` : ''}`;
+
+const judgedText = (e: EndpointDelta) =>
+  e.judged || e.requests.base === null || e.requests.candidate === null
+    ? ''
+    : ` — too few requests to judge (${e.requests.base} and ${e.requests.candidate}; at least ${MIN_REQUESTS_TO_JUDGE} each)`;
+
+const METRIC_NAMES: Record<Change['metric'], string> = {
+  p50Ms: 'p50',
+  p95Ms: 'p95',
+  p99Ms: 'p99',
+  ratePerSec: 'rate',
+  errorRate: 'errors',
+};
 
 function comparisonText(c: RunComparison): string {
   const n = c.noise;
@@ -65,16 +86,21 @@ function comparisonText(c: RunComparison): string {
     `compare ${c.base.runId} (base) → ${c.candidate.runId} (candidate)`,
     `  noise band: latency ±${n.latencyPct.toFixed(1)} %, rate ±${n.ratePct.toFixed(1)} %, errors ±${(n.errorRateAbs * 100).toFixed(2)} pp (${n.source === 'history' ? `from ${n.runs} earlier comparable runs` : 'fixed: fewer than 3 comparable runs'})`,
   ];
+  lines.push(c.biggestChanges.length > 0 ? '  what changed most:' : '  nothing changed beyond noise');
+  for (const ch of c.biggestChanges)
+    lines.push(
+      `    ${ch.endpoint} ${METRIC_NAMES[ch.metric]} ${deltaText(ch.delta, ch.metric === 'errorRate' ? 4 : 1)}`,
+    );
   for (const e of [c.totals, ...c.endpoints])
     lines.push(
-      `  ${e.name}`,
+      `  ${e.name}${judgedText(e)}`,
       `    p50 ${deltaText(e.p50Ms)}  p95 ${deltaText(e.p95Ms)}  p99 ${deltaText(e.p99Ms)}`,
       `    rate ${deltaText(e.ratePerSec)}  errors ${deltaText(e.errorRate, 4)}`,
     );
   const ok = (v: boolean | null) => (v === null ? '-' : v ? 'ok' : 'FAIL');
   for (const t of c.thresholds)
     lines.push(`  threshold ${t.metric} ${t.expr}: ${ok(t.base)} → ${ok(t.candidate)}`);
-  lines.push(`  ${c.regressions} regression(s) beyond noise`);
+  lines.push(`  ${c.regressions} figure(s) worse beyond noise`);
   return lines.join('\n');
 }
 

@@ -1,9 +1,10 @@
 // Baseline vs candidate on real k6 runs: the target made 250 ms slower through its chaos controls
-// shows up as flagged latency regressions on every endpoint and a threshold that flips; baselines
+// shows up as flagged latency regressions on every endpoint with enough requests to judge (the
+// others are shown, not flagged) and a threshold that flips; baselines
 // are marked, replaced and cleared; the trend lists the runs with the baseline marked.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { clearBaseline, markBaseline, readBaseline } from '../../src/results/baselines.ts';
-import { compareRuns } from '../../src/results/compare.ts';
+import { ALL_REQUESTS, compareRuns, MIN_REQUESTS_TO_JUDGE } from '../../src/results/compare.ts';
 import { FIXED_NOISE_PCT } from '../../src/results/noise.ts';
 import { scenarioTrend } from '../../src/results/trend.ts';
 import type { EndedRun } from '../../src/run-state.ts';
@@ -16,10 +17,11 @@ let base: EndedRun;
 let slow: EndedRun;
 beforeAll(async () => {
   loop = await startStoreLoop();
-  base = await loop.smoke({ histograms: 'exponential' });
+  // 6 VUs: even slowed by 250 ms a request, the run as a whole has enough requests to be judged.
+  base = await loop.smoke({ histograms: 'exponential', vus: 6, duration: '5s' });
   await loop.setChaos({ latencyMs: 250 });
   try {
-    slow = await loop.smoke({ histograms: 'exponential' });
+    slow = await loop.smoke({ histograms: 'exponential', vus: 6, duration: '5s' });
   } finally {
     await loop.setChaos({});
   }
@@ -45,8 +47,21 @@ test('a slower candidate is flagged per endpoint beyond the noise band; threshol
     expect(e.errorRate, e.name).toMatchObject({ significant: false });
     for (const rate of [e.errorRate.base, e.errorRate.candidate]) expect([null, 0]).toContain(rate);
   }
-  for (const e of inBoth) expect(e.p50Ms.regression, e.name).toBe(true);
-  expect(cmp.regressions).toBeGreaterThanOrEqual(inBoth.length);
+  expect(cmp.totals.judged).toBe(true);
+  for (const e of inBoth) {
+    const enough = Math.min(e.requests.base!, e.requests.candidate!) >= MIN_REQUESTS_TO_JUDGE;
+    expect(e.judged, e.name).toBe(enough);
+    // Below the minimum the change is shown but not flagged.
+    expect(e.p50Ms.regression, e.name).toBe(enough);
+  }
+  const judged = inBoth.filter((e) => e.judged);
+  expect(cmp.regressions).toBeGreaterThanOrEqual(1 + judged.length);
+  // Every flagged change is on a judged row, and the biggest is a slower run as a whole or a
+  // slower endpoint.
+  expect(cmp.changes.length).toBeGreaterThanOrEqual(1 + judged.length);
+  for (const c of cmp.changes) expect([ALL_REQUESTS, ...judged.map((e) => e.name)]).toContain(c.endpoint);
+  expect(cmp.biggestChanges[0]).toMatchObject({ worse: true });
+  expect(['p50Ms', 'p95Ms', 'p99Ms']).toContain(cmp.biggestChanges[0]!.metric);
   const p95 = cmp.thresholds.find((t) => t.metric === 'http_req_duration' && t.expr === 'p(95)<200');
   // Side by side: each run's own verdict (the base's depends on how busy this machine is).
   const baseVerdict = base.result?.thresholds.find((t) => t.metric === 'http_req_duration')?.ok;

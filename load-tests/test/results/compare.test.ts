@@ -1,9 +1,11 @@
 // compareResults' "no false alarm" side, with expectations worked out by hand from noise.ts' bands:
 // latency and request rate are flagged only when the relative change is strictly beyond the band
 // (±10 % fixed), error rate only when the absolute change is strictly beyond 0.001 (0.1 pp), and
-// only a change in the bad direction (slower, fewer requests/s, more errors) is a regression.
+// only a change in the bad direction (slower, fewer requests/s, more errors) is a regression; an
+// endpoint with fewer than 30 requests on either side is never flagged; flagged changes are ranked
+// by |change| ÷ band.
 import { describe, expect, test } from 'vitest';
-import { compareResults } from '../../src/results/compare.ts';
+import { ALL_REQUESTS, compareResults, MIN_REQUESTS_TO_JUDGE } from '../../src/results/compare.ts';
 import type { LatencyStats } from '../../src/results/latency.ts';
 import { ERROR_RATE_NOISE, FIXED_NOISE_PCT, type NoiseBand } from '../../src/results/noise.ts';
 import type { EndpointResult, RunResults } from '../../src/results/run-results.ts';
@@ -28,12 +30,12 @@ const latency = (ms: number): LatencyStats => ({
   maxMs: ms,
 });
 
-type Figures = { ms: number; rate: number; errorRate: number | null };
+type Figures = { ms: number; rate: number; errorRate: number | null; requests?: number };
 const STEADY: Figures = { ms: 100, rate: 50, errorRate: 0 };
 
 const endpoint = (name: string, f: Figures): EndpointResult => ({
   name,
-  requests: 1000,
+  requests: f.requests ?? 1000,
   ratePerSec: f.rate,
   failed: 0,
   errorRate: f.errorRate,
@@ -56,7 +58,7 @@ const results = (
   durationSec: 60,
   histogram: 'exponential',
   totals: {
-    requests: 1000,
+    requests: totals.requests ?? 1000,
     ratePerSec: totals.rate,
     failed: 0,
     errorRate: totals.errorRate,
@@ -245,6 +247,8 @@ test('the same results compared with themselves flag nothing', () => {
   });
   const cmp = compareResults(r, r, FIXED);
   expect(cmp.regressions).toBe(0);
+  expect(cmp.changes).toEqual([]);
+  expect(cmp.biggestChanges).toEqual([]);
   for (const e of [cmp.totals, ...cmp.endpoints]) {
     for (const k of [...LATENCIES, 'ratePerSec'] as const)
       expect(e[k], `${e.name} ${k}`).toMatchObject({ deltaPct: 0, significant: false, regression: false });
@@ -293,4 +297,182 @@ test('thresholds are paired by metric and expression, sorted, with null for a si
     { metric: 'http_req_duration', expr: 'p(99)<500', base: null, candidate: true },
     { metric: 'http_req_failed', expr: 'rate<0.01', base: true, candidate: null },
   ]);
+});
+
+describe('minimum sample count (30 requests on each side)', () => {
+  test('is stated as 30', () => {
+    expect(MIN_REQUESTS_TO_JUDGE).toBe(30);
+  });
+
+  test('an endpoint with 29 requests on one side shows its change but is not judged', () => {
+    // 100 → 300 ms (+200 %) would be far beyond the band with enough requests.
+    const cmp = compareResults(
+      results('base', { 'POST /api/auth/register': { ...STEADY, requests: 1000 } }),
+      results('cand', { 'POST /api/auth/register': { ...STEADY, ms: 300, rate: 5, requests: 29 } }),
+      FIXED,
+    );
+    const e = cmp.endpoints[0]!;
+    expect(e).toMatchObject({ judged: false, requests: { base: 1000, candidate: 29 } });
+    expect(e.p95Ms).toEqual({
+      base: 100,
+      candidate: 300,
+      deltaPct: 200,
+      significant: false,
+      regression: false,
+    });
+    expect(e.ratePerSec).toMatchObject({ deltaPct: -90, significant: false, regression: false });
+    expect(cmp.regressions).toBe(0);
+    expect(cmp.changes).toEqual([]);
+  });
+
+  test('29 requests on the baseline side is as unjudged as on the candidate side', () => {
+    const cmp = compareResults(
+      results('base', { a: { ...STEADY, requests: 29 } }),
+      results('cand', { a: { ...STEADY, ms: 300 } }),
+      FIXED,
+    );
+    expect(cmp.endpoints[0]).toMatchObject({ judged: false, p50Ms: { significant: false } });
+  });
+
+  test('exactly 30 requests on both sides is judged', () => {
+    const cmp = compareResults(
+      results('base', { a: { ...STEADY, requests: 30 } }),
+      results('cand', { a: { ...STEADY, ms: 300, requests: 30 } }),
+      FIXED,
+    );
+    expect(cmp.endpoints[0]).toMatchObject({
+      judged: true,
+      requests: { base: 30, candidate: 30 },
+      p95Ms: { deltaPct: 200, significant: true, regression: true },
+    });
+    // p50, p90, p95, p99 and max of the endpoint; the totals did not move.
+    expect(cmp.regressions).toBe(5);
+  });
+
+  test('the totals row follows the same rule', () => {
+    const few = { ...STEADY, requests: 12 };
+    const cmp = compareResults(
+      results('base', {}, few),
+      results('cand', {}, { ...few, ms: 500, errorRate: 0.5 }),
+      FIXED,
+    );
+    expect(cmp.totals).toMatchObject({
+      judged: false,
+      p95Ms: { deltaPct: 400, significant: false },
+      errorRate: { significant: false },
+    });
+    expect(cmp.regressions).toBe(0);
+  });
+
+  test('an endpoint on one side only is not judged', () => {
+    const cmp = compareResults(results('base', {}), results('cand', { a: STEADY }), FIXED);
+    expect(cmp.endpoints[0]).toMatchObject({ judged: false, requests: { base: null, candidate: 1000 } });
+  });
+});
+
+describe('ranking and "what changed most"', () => {
+  // Chaos on one route: GET /api/cars/:id 100 → 400 ms. Hand-derived multiples of the band
+  // (latency and rate ±10 %, errors ±0.001):
+  //   GET /api/cars/:id   p50, p95, p99 +300 %        → 30×  worse
+  //   POST /api/favourites errors 0 → 0.5 %            → 5×   worse
+  //   GET /api/cars       rate 50 → 35 req/s (−30 %)   → 3×   worse
+  //   GET /api/cars/:id   rate 50 → 40 req/s (−20 %)   → 2×   worse
+  //   GET /api/auth/me      p50, p95, p99 −20 %          → 2×   better (after the worse 2×)
+  //   GET /api/models     +5 %: noise; POST /api/auth/register: 2 requests, not judged.
+  const chaos = () =>
+    compareResults(
+      results('base', {
+        'GET /api/cars/:id': STEADY,
+        'GET /api/cars': STEADY,
+        'POST /api/favourites': STEADY,
+        'GET /api/auth/me': STEADY,
+        'GET /api/models': STEADY,
+        'POST /api/auth/register': { ...STEADY, requests: 2 },
+      }),
+      results('cand', {
+        'GET /api/cars/:id': { ...STEADY, ms: 400, rate: 40 },
+        'GET /api/cars': { ...STEADY, rate: 35 },
+        'POST /api/favourites': { ...STEADY, errorRate: 0.005 },
+        'GET /api/auth/me': { ...STEADY, ms: 80 },
+        'GET /api/models': { ...STEADY, ms: 105 },
+        'POST /api/auth/register': { ...STEADY, ms: 5000, requests: 2 },
+      }),
+      FIXED,
+    );
+
+  test('flagged changes are ranked by how far beyond noise they go, worse first on a tie', () => {
+    const cmp = chaos();
+    expect(cmp.changes.map((c) => [c.endpoint, c.metric, c.worse])).toEqual([
+      ['GET /api/cars/:id', 'p50Ms', true],
+      ['GET /api/cars/:id', 'p95Ms', true],
+      ['GET /api/cars/:id', 'p99Ms', true],
+      ['POST /api/favourites', 'errorRate', true],
+      ['GET /api/cars', 'ratePerSec', true],
+      ['GET /api/cars/:id', 'ratePerSec', true],
+      ['GET /api/auth/me', 'p50Ms', false],
+      ['GET /api/auth/me', 'p95Ms', false],
+      ['GET /api/auth/me', 'p99Ms', false],
+    ]);
+    const multiples = cmp.changes.map((c) => c.noiseMultiple);
+    for (const [i, m] of [30, 30, 30, 5, 3, 2, 2, 2, 2].entries()) expect(multiples[i]).toBeCloseTo(m, 9);
+    expect(cmp.changes[0]!.delta).toEqual({
+      base: 100,
+      candidate: 400,
+      deltaPct: 300,
+      significant: true,
+      regression: true,
+    });
+    // Cells flagged worse: the route's five latency figures and its rate, one rate, one error rate.
+    expect(cmp.regressions).toBe(8);
+  });
+
+  test('the summary names the top three, one per endpoint and kind', () => {
+    expect(chaos().biggestChanges.map((c) => [c.endpoint, c.metric])).toEqual([
+      ['GET /api/cars/:id', 'p50Ms'],
+      ['POST /api/favourites', 'errorRate'],
+      ['GET /api/cars', 'ratePerSec'],
+    ]);
+  });
+
+  test('endpoints are listed by their largest change, then unchanged, then too few to judge', () => {
+    expect(chaos().endpoints.map((e) => e.name)).toEqual([
+      'GET /api/cars/:id',
+      'POST /api/favourites',
+      'GET /api/cars',
+      'GET /api/auth/me',
+      'GET /api/models',
+      'POST /api/auth/register',
+    ]);
+  });
+
+  test('the totals rank too: in a short run they may be the only row with enough requests', () => {
+    // 60 requests in all, 20 per endpoint: every endpoint 100 → 150 ms (+50 %, 5×).
+    const small = { ...STEADY, requests: 20 };
+    const cmp = compareResults(
+      results('base', { a: small, b: small, c: small }, { ...STEADY, requests: 60 }),
+      results(
+        'cand',
+        { a: { ...small, ms: 150 }, b: { ...small, ms: 150 }, c: { ...small, ms: 150 } },
+        { ...STEADY, ms: 150, requests: 60 },
+      ),
+      FIXED,
+    );
+    expect(cmp.endpoints.map((e) => e.judged)).toEqual([false, false, false]);
+    expect(cmp.biggestChanges).toHaveLength(1);
+    expect(cmp.biggestChanges[0]).toMatchObject({ endpoint: ALL_REQUESTS, metric: 'p50Ms', worse: true });
+    expect(cmp.biggestChanges[0]!.noiseMultiple).toBeCloseTo(5, 9);
+  });
+
+  test('on an equal change the endpoint with more requests ranks first', () => {
+    const cmp = compareResults(
+      results('base', { a: { ...STEADY, requests: 40 }, b: STEADY }),
+      results('cand', { a: { ...STEADY, ms: 150, requests: 40 }, b: { ...STEADY, ms: 150 } }),
+      FIXED,
+    );
+    expect(cmp.biggestChanges.map((c) => [c.endpoint, c.metric])).toEqual([
+      ['b', 'p50Ms'],
+      ['a', 'p50Ms'],
+    ]);
+    expect(cmp.endpoints.map((e) => e.name)).toEqual(['b', 'a']);
+  });
 });

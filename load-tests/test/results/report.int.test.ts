@@ -17,9 +17,10 @@ let slow: EndedRun;
 let report: RunReport;
 beforeAll(async () => {
   loop = await startStoreLoop();
-  run = await loop.smoke({ duration: '6s', histograms: 'exponential' });
+  run = await loop.smoke({ duration: '6s', vus: 4, histograms: 'exponential' });
   await loop.setChaos({ latencyMs: 250 });
-  slow = await loop.smoke({ duration: '3s' });
+  // Enough requests in all (≥ 30) for the comparison to judge the run as a whole.
+  slow = await loop.smoke({ duration: '5s', vus: 6 });
   await loop.setChaos({});
   report = await queryRunReport(loop.store.client, run.id);
 });
@@ -89,7 +90,11 @@ test('the CLI prints results and comparisons and writes exports from the store',
   const cmp = await runCli(['compare', run.id, slow.id]);
   expect(cmp.code).toBe(0);
   expect(cmp.stdout).toContain('fixed: fewer than 3 comparable runs');
-  expect(cmp.stdout).toMatch(/p95 [\d.]+ → [\d.]+ \(\+[\d.]+ %\) REGRESSION/);
+  expect(cmp.stdout).toMatch(/p95 [\d.]+ → [\d.]+ \(\+[\d.]+ %\) ▲ WORSE/);
+  expect(cmp.stdout).toMatch(/what changed most:\n {4}\(all\) p\d\d [\d.]+ → [\d.]+ \(\+[\d.]+ %\) ▲ WORSE/);
+  expect(cmp.stdout).toMatch(
+    /POST \/api\/auth\/register — too few requests to judge \(\d+ and \d+; at least 30 each\)/,
+  );
   expect(cmp.stdout).toMatch(/threshold http_req_duration p\(95\)<200: (ok|FAIL) → FAIL/);
 
   const out = join(loop.dir, 'report.html');
