@@ -3,6 +3,7 @@
 // value that scores 90 (`good`, the plan's target) and the value that scores 50 (`poor`) — and
 // the weights. A KPI whose metric the telemetry does not carry yet shows "no data".
 import type { AttributeFilter, MetricKind, Stat } from 'collector';
+import { API_TRAFFIC } from '../lib/api-traffic.ts';
 import type { CategoryConfig, KpiQuery, ServiceRef, StatQuery } from './model.ts';
 
 const HTTP = 'http.server.request.duration';
@@ -12,7 +13,8 @@ const BYTES_TO_MB = 1e-6;
 /** The synthetic page check (Chromium loading the target's pages) reports under this service. */
 const PAGE_CHECK = 'page-check';
 
-const notHealth: AttributeFilter[] = [{ key: 'http.route', op: '!=', value: '/health' }];
+/** The API's own traffic: not the product's scrapes, probes and page check (see api-traffic.ts). */
+const apiTraffic: AttributeFilter[] = [...API_TRAFFIC];
 const signIn: AttributeFilter[] = [{ key: 'http.route', op: '=', value: '/api/auth/login' }];
 const serverError: AttributeFilter[] = [{ key: 'http.response.status_code', op: '>=', value: 500 }];
 /** Operations that ended without an error.type attribute. */
@@ -37,14 +39,14 @@ export const SCORE_CATEGORIES: readonly CategoryConfig[] = [
     name: 'API',
     weight: 1,
     kpis: [
-      { id: 'api.p95', name: 'p95 latency', query: single(HTTP, 'histogram', 'p95', { where: notHealth }),
+      { id: 'api.p95', name: 'p95 latency', query: single(HTTP, 'histogram', 'p95', { where: apiTraffic }),
         scale: SECONDS_TO_MS, unit: 'ms', direction: 'lower-is-better', good: 200, poor: 500, weight: 3 },
       { id: 'api.errors', name: 'Error rate (5xx)',
-        query: single(HTTP, 'histogram', 'ratio', { where: notHealth, numerator: serverError }),
+        query: single(HTTP, 'histogram', 'ratio', { where: apiTraffic, numerator: serverError }),
         unit: 'ratio', direction: 'lower-is-better', good: 0.001, poor: 0.01, weight: 3 },
       // Capacity under load: in a window without a load test it reflects the traffic offered.
       { id: 'api.throughput', name: 'Peak throughput (10 s)',
-        query: { type: 'peak-rate', metric: HTTP, service: 'target', where: notHealth, stepSeconds: 10 },
+        query: { type: 'peak-rate', metric: HTTP, service: 'target', where: apiTraffic, stepSeconds: 10 },
         unit: 'req/s', direction: 'higher-is-better', good: 1000, poor: 500, weight: 1 },
     ],
   },

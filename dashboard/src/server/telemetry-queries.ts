@@ -2,6 +2,7 @@
 // reach: a service's routes, errors by status and route, and its traces. Every input is a query
 // parameter ({name:Type}); table and column names are fixed here.
 import type { HistogramBucketRow, Store } from 'collector';
+import { apiTrafficSql } from '../lib/api-traffic.ts';
 
 type Client = Store['client'];
 const HTTP = 'http.server.request.duration';
@@ -24,7 +25,7 @@ export type RouteBucketRow = HistogramBucketRow & { route: string };
 
 /**
  * The service's HTTP histogram summed per route and step (bucket counts, count, sum, min, max and
- * 5xx answers as `matching`), /health left out: one query feeds every route's figures and charts.
+ * 5xx answers as `matching`), the API's traffic only: one query feeds every route's figures and charts.
  */
 export async function readRouteBuckets(
   client: Client,
@@ -40,7 +41,7 @@ export async function readRouteBuckets(
        min(Min) AS min, max(Max) AS max,
        sumIf(Count, toUInt16OrZero(Attributes['http.response.status_code']) >= 500) AS matching
      FROM otel_metrics_histogram
-     WHERE ${metricWindow} AND Attributes['http.route'] != '/health'
+     WHERE ${metricWindow} AND ${apiTrafficSql('Attributes')}
      GROUP BY route, t, bounds ORDER BY t`,
     { ...windowParams(service, window), step: stepSeconds },
   );
@@ -63,7 +64,7 @@ export interface ErrorGroup {
   count: number;
 }
 
-/** Answers with status ≥ 400 grouped by route and status, most frequent first. */
+/** The API's answers with status ≥ 400 grouped by route and status, most frequent first. */
 export async function readErrorsByStatus(
   client: Client,
   service: string,
@@ -74,7 +75,8 @@ export async function readErrorsByStatus(
     client,
     `SELECT Attributes['http.route'] AS route, Attributes['http.response.status_code'] AS status,
        sum(Count) AS count FROM otel_metrics_histogram
-     WHERE ${metricWindow} AND toUInt16OrZero(Attributes['http.response.status_code']) >= 400
+     WHERE ${metricWindow} AND ${apiTrafficSql('Attributes')}
+       AND toUInt16OrZero(Attributes['http.response.status_code']) >= 400
      GROUP BY route, status ORDER BY count DESC, route LIMIT {limit:UInt32}`,
     { ...windowParams(service, window), limit },
   );
@@ -90,7 +92,7 @@ export interface TraceSummary {
   httpStatus: string;
 }
 
-/** The slowest server spans of the service in the window (one row per request). */
+/** The slowest server spans of the API's traffic in the window (one row per request). */
 export async function readSlowestTraces(
   client: Client,
   service: string,
@@ -112,7 +114,7 @@ export async function readSlowestTraces(
      FROM otel_traces
      WHERE ServiceName = {service:String} AND SpanKind = 'Server'
        AND Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})
-       AND SpanAttributes['http.route'] != '/health'
+       AND ${apiTrafficSql('SpanAttributes')}
        AND ({route:String} = '' OR SpanAttributes['http.route'] = {route:String})
      ORDER BY Duration DESC LIMIT {limit:UInt32}`,
     { ...windowParams(service, window), route: route ?? '', limit },

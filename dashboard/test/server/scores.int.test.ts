@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { queryStat } from 'collector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDashboardEnv } from '../../src/env.ts';
 import { type RunningServices, startServices } from '../../src/runtime/start-services.ts';
@@ -114,6 +115,69 @@ describe('scores', () => {
     // Only the API has data, so the overall score is the API's.
     expect(report.overall).toBeCloseTo(apiCategory.score!);
     expect(report.categories.find((c) => c.id === 'memory')?.score).toBeNull();
+  });
+
+  it("leaves the product's own traffic out of the API's KPIs and the Overview", async () => {
+    const before = await api.scores.forWindow(window);
+    // Slow requests the target marked as its own: /metrics scrapes and the page check's API calls.
+    const internal = { 'traffic.source': 'internal' };
+    await postOtlp(
+      running.collector!.url,
+      '/v1/metrics',
+      httpMetricsBody('car-suggester', [
+        {
+          atMs: now - 20_000,
+          route: '/metrics',
+          status: 200,
+          count: 400,
+          buckets: [0, 0, 0, 0, 400],
+          sumSeconds: 240,
+          attributes: internal,
+        },
+        {
+          atMs: now - 20_000,
+          route: '/api/cars',
+          status: 200,
+          count: 400,
+          buckets: [0, 0, 0, 400, 0],
+          sumSeconds: 120,
+          attributes: internal,
+        },
+        {
+          atMs: now - 20_000,
+          route: '/api/cars',
+          status: 503,
+          count: 50,
+          buckets: [0, 0, 0, 50, 0],
+          sumSeconds: 15,
+          attributes: internal,
+        },
+      ]),
+    );
+    const marked = () =>
+      queryStat(running.services.store.client, {
+        metric: 'http.server.request.duration',
+        kind: 'histogram',
+        stat: 'count',
+        serviceName: 'car-suggester',
+        where: [{ key: 'traffic.source', op: '=', value: 'internal' }],
+        window,
+      });
+    await expect.poll(marked, { timeout: 10_000 }).toBe(850);
+
+    const after = await api.scores.forWindow(window);
+    for (const id of ['api.p95', 'api.errors', 'api.throughput']) {
+      expect(kpiOf(after, id)?.value, id).toBe(kpiOf(before, id)?.value);
+    }
+    expect(kpiOf(after, 'api.p95')?.value).toBeLessThanOrEqual(50);
+    // The Overview's "car-suggester API" figures: the 1,000 API requests only, all under 50 ms.
+    const stream = await api.metrics.traffic({ range: '5m' });
+    for await (const snapshot of stream) {
+      expect(snapshot.error).toBeNull();
+      expect(snapshot.current.p99Ms).toBeLessThanOrEqual(50);
+      expect(snapshot.current.errorRate).toBeCloseTo(0.002);
+      break;
+    }
   });
 
   it('refuses a window that ends before it starts', async () => {

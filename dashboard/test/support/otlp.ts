@@ -8,6 +8,8 @@ export interface HttpPoint {
   /** Bucket counts over the bounds [0.01, 0.05, 0.1, 0.5] s (5 buckets). */
   buckets: number[];
   sumSeconds: number;
+  /** More string attributes, e.g. the target's `traffic.source` mark. */
+  attributes?: Record<string, string>;
 }
 
 const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
@@ -37,6 +39,10 @@ export function httpMetricsBody(service: string, points: HttpPoint[]) {
                       { key: 'http.route', value: { stringValue: p.route } },
                       { key: 'http.request.method', value: { stringValue: 'GET' } },
                       { key: 'http.response.status_code', value: { intValue: String(p.status) } },
+                      ...Object.entries(p.attributes ?? {}).map(([key, value]) => ({
+                        key,
+                        value: { stringValue: value },
+                      })),
                     ],
                   })),
                 },

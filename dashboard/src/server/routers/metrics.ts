@@ -1,7 +1,8 @@
 // Telemetry of the system under test: latency percentiles, request rate and error rate from the
-// OpenTelemetry HTTP server histogram, streamed to the Overview every 2 s.
+// OpenTelemetry HTTP server histogram (the API's traffic only), streamed to the Overview every 2 s.
 import type { AttributeFilter, HistogramBucketRow, SeriesPoint } from 'collector';
 import { z } from 'zod';
+import { API_TRAFFIC } from '../../lib/api-traffic.ts';
 import { type TrafficPoint, toTrafficPoints } from '../../lib/chart-data.ts';
 import {
   CURRENT_WINDOW_SECONDS,
@@ -64,7 +65,11 @@ export async function readTraffic(
 ): Promise<TrafficSnapshot> {
   const { store, queries, config } = services;
   const chart = chartWindowOf(range, now);
-  const selector = { metric: HTTP_DURATION_METRIC, serviceName: config.targetServiceName };
+  const selector = {
+    metric: HTTP_DURATION_METRIC,
+    serviceName: config.targetServiceName,
+    where: [...API_TRAFFIC],
+  };
   try {
     // The current minute up to the last whole 10 s, so the 10 s rollup serves it without raw rows.
     const end = Math.floor(now / 10_000) * 10_000;
