@@ -52,6 +52,8 @@ export type RunComparison = {
   /** Union of both runs' endpoints (a side without the endpoint has nulls). */
   endpoints: EndpointDelta[];
   thresholds: ThresholdPair[];
+  /** The minimum sample count this comparison judged by (MIN_REQUESTS_TO_JUDGE). */
+  minRequests: number;
   /** Flagged cells in the bad direction, totals included. */
   regressions: number;
   /** Every flagged change of a judged row (the totals as ALL_REQUESTS), largest beyond noise first. */
@@ -232,6 +234,7 @@ export function compareResults(base: RunResults, candidate: RunResults, noise: N
     totals,
     endpoints,
     thresholds: thresholdPairs(base.thresholds, candidate.thresholds),
+    minRequests: MIN_REQUESTS_TO_JUDGE,
     regressions,
     changes,
     biggestChanges: biggestChanges(changes),
