@@ -51,24 +51,24 @@ beforeAll(async () => {
     'http.server.request.duration{service="car-suggester", http.route="/cars", http.request.method="GET", http.response.status_code="200"}';
   const health =
     'http.server.request.duration{service="car-suggester", http.route="/health", http.request.method="GET", http.response.status_code="200"}';
-  // t0-10s … t0+19s: every request to /cars takes 300 ms; from t0+20s on they take 20 ms.
+  // t0-10s … t0+39s: every request to /cars takes 300 ms; from t0+40s on they take 20 ms.
   // /health is fast throughout and must not dilute the p95 (the rule excludes it).
   await insertHistograms(
     store.client,
     [
-      { series: api, values: '0.3x29', countPerStep: 20 },
-      { series: health, values: '0.001x59', countPerStep: 200 },
+      { series: api, values: '0.3x49', countPerStep: 20 },
+      { series: health, values: '0.001x99', countPerStep: 200 },
     ],
     { start: t0 - 10 * s, stepMs: s },
   );
-  await insertHistograms(store.client, [{ series: api, values: '0.02x25', countPerStep: 20 }], {
-    start: t0 + 20 * s,
+  await insertHistograms(store.client, [{ series: api, values: '0.02x45', countPerStep: 20 }], {
+    start: t0 + 40 * s,
     stepMs: s,
   });
   // The target is alive throughout: its chaos gauges (TargetNoData's heartbeat) keep coming.
   await insertSeries(
     store.client,
-    [{ series: 'chaos.latency_ms{service="car-suggester"}', values: '0x59', kind: 'gauge' }],
+    [{ series: 'chaos.latency_ms{service="car-suggester"}', values: '0x99', kind: 'gauge' }],
     { start: t0 - 10 * s, stepMs: s },
   );
 });
@@ -83,7 +83,7 @@ const latency = (engine: ReturnType<typeof createAlertEngine>) =>
   engine.alerts().find((a) => a.rule === alertname)!;
 
 describe('alert engine on the shipped rules', () => {
-  it('goes pending, fires after `for`, survives a restart without re-notifying, and resolves', async () => {
+  it('goes pending, fires after `for`, survives a restart without re-notifying, keeps firing for `keep_firing_for`, and resolves', async () => {
     const first = createAlertEngine({
       client: store.client,
       rulesDir,
@@ -103,9 +103,11 @@ describe('alert engine on the shipped rules', () => {
 
     await first.evaluateOnce(t0 + 5 * s);
     expect(latency(first).state).toBe('pending');
+    await first.evaluateOnce(t0 + 25 * s);
+    expect(latency(first).state).toBe('pending');
     expect(received).toHaveLength(0);
 
-    await first.evaluateOnce(t0 + 10 * s);
+    await first.evaluateOnce(t0 + 30 * s);
     expect(latency(first)).toMatchObject({ state: 'firing', activeAt: t0 });
     expect(received).toHaveLength(1);
 
@@ -116,16 +118,22 @@ describe('alert engine on the shipped rules', () => {
       webhookUrl,
       externalUrl: 'http://dash.test',
     });
-    await second.evaluateOnce(t0 + 12 * s);
+    await second.evaluateOnce(t0 + 32 * s);
     expect(latency(second)).toMatchObject({ state: 'firing', activeAt: t0 });
-    await second.evaluateOnce(t0 + 25 * s); // window still holds slow requests
+    await second.evaluateOnce(t0 + 45 * s); // window still holds slow requests
     expect(latency(second).state).toBe('firing');
     expect(received).toHaveLength(1);
 
-    await second.evaluateOnce(t0 + 32 * s); // window [t0+22s, t0+32s) holds only fast requests
+    // Window [t0+42s, t0+52s) holds only fast requests: false, but kept firing for 30 s.
+    await second.evaluateOnce(t0 + 52 * s);
+    expect(latency(second).state).toBe('firing');
+    await second.evaluateOnce(t0 + 80 * s);
+    expect(latency(second).state).toBe('firing');
+    expect(received).toHaveLength(1);
+    await second.evaluateOnce(t0 + 82 * s);
     expect(latency(second).state).toBe('resolved');
     expect(latency(second).value).toBeCloseTo(0.02, 5);
-    await second.evaluateOnce(t0 + 34 * s);
+    await second.evaluateOnce(t0 + 84 * s);
     expect(latency(second).state).toBe('inactive');
 
     expect(received.map((p) => p.status)).toEqual(['firing', 'resolved']);
@@ -145,7 +153,7 @@ describe('alert engine on the shipped rules', () => {
           status: 'firing',
           labels: { alertname, service: 'car-suggester', severity: 'page' },
           annotations: expect.objectContaining({ summary: 'p95 latency of car-suggester is 300 ms' }),
-          startsAt: new Date(t0 + 10 * s).toISOString(),
+          startsAt: new Date(t0 + 30 * s).toISOString(),
           endsAt: '0001-01-01T00:00:00Z',
           generatorURL: 'http://dash.test/alerts?rule=TargetHighLatencyP95',
           fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
@@ -157,8 +165,8 @@ describe('alert engine on the shipped rules', () => {
     });
     expect(resolved.alerts[0]).toMatchObject({
       status: 'resolved',
-      startsAt: new Date(t0 + 10 * s).toISOString(),
-      endsAt: new Date(t0 + 32 * s).toISOString(),
+      startsAt: new Date(t0 + 30 * s).toISOString(),
+      endsAt: new Date(t0 + 82 * s).toISOString(),
       fingerprint: firing.alerts[0]!.fingerprint,
       // The annotations the alert had while it was true.
       annotations: expect.objectContaining({ summary: 'p95 latency of car-suggester is 300 ms' }),
@@ -166,9 +174,9 @@ describe('alert engine on the shipped rules', () => {
 
     const events = (await second.recent(50)).filter((e) => e.rule === alertname);
     expect(events.map((e) => [e.rule, e.previousState, e.state, e.at - t0])).toEqual([
-      [alertname, 'resolved', 'inactive', 34 * s],
-      [alertname, 'firing', 'resolved', 32 * s],
-      [alertname, 'pending', 'firing', 10 * s],
+      [alertname, 'resolved', 'inactive', 84 * s],
+      [alertname, 'firing', 'resolved', 82 * s],
+      [alertname, 'pending', 'firing', 30 * s],
       [alertname, 'inactive', 'pending', 0],
     ]);
     expect(events[2]).toMatchObject({
@@ -271,6 +279,6 @@ describe('alert engine on the shipped rules', () => {
     clock += 2 * s;
     await vi.waitFor(() => expect(latency(engine).lastEvalAt).toBe(t0 + 102 * s), { timeout: 10_000 });
     await engine.stop();
-    expect(latency(engine).state).toBe('nodata'); // nothing was recorded after t0+49s
+    expect(latency(engine).state).toBe('nodata'); // nothing was recorded after t0+89s
   });
 });

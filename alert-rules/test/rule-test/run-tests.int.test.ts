@@ -43,9 +43,9 @@ tests:
     interval: 1s
     input_series:
       - series: 'http.server.request.duration{service="car-suggester", http.route="/api/cars"}'
-        values: "0.5x30"
+        values: "0.5x40"
     alert_rule_test:
-      - eval_time: 13s # evaluated at 0 (no data yet), 2 (pending), … 12 (firing) and 13
+      - eval_time: 33s # evaluated at 0 (no data yet), 2 (pending), … 32 (firing) and 33
         alertname: TargetHighLatencyP95
         exp_alerts:
           - exp_labels: { service: car-suggester, severity: ticket }
@@ -56,7 +56,7 @@ tests:
     expect(formatRuleTestResult(result!)).toEqual([
       `Unit Testing: ${file}`,
       '  FAILED:',
-      '    expects the wrong severity: alertname: TargetHighLatencyP95, time: 13s,',
+      '    expects the wrong severity: alertname: TargetHighLatencyP95, time: 33s,',
       '        exp: [{"labels":{"alertname":"TargetHighLatencyP95","service":"car-suggester","severity":"ticket"}}]',
       '        got: [{"labels":{"alertname":"TargetHighLatencyP95","service":"car-suggester","severity":"page"},"annotations":{"summary":"p95 latency of car-suggester is 500 ms","description":"The 95th percentile of HTTP request duration over 10s is above 200 ms.","runbook_url":"alert-rules/README.md#targethighlatencyp95"}}]',
     ]);
