@@ -1,6 +1,7 @@
 // A run's report and a comparison through the browser: qa runs two short smoke runs against the
 // real target, opens the first one's report, exports it, marks it as the baseline, then compares
-// the second run with it. Screenshots of both pages are kept as artefacts.
+// the second run with it; its "Compare…" link keeps the scenario and opens a comparison at once.
+// Screenshots of both pages are kept as artefacts.
 import { expect, type Page, test } from '@playwright/test';
 import { E2E_USERS, signIn } from './support/users.ts';
 
@@ -81,7 +82,8 @@ test('open a finished run report, export it, mark it as baseline and compare a l
     const second = await runSmoke(page);
     await page.goto(`/runs/${second}`);
     await page.getByTestId('compare-baseline').click();
-    await expect(page).toHaveURL(new RegExp(`/compare\\?base=${first}&candidate=${second}$`));
+    await expect(page).toHaveURL(new RegExp(`/compare\\?scenario=smoke&base=${first}&candidate=${second}$`));
+    await expect(page.getByTestId('compare-scenario')).toHaveValue('smoke');
     await expect
       .poll(async () => Number(await page.getByTestId('compare-overlay').getAttribute('data-points')), {
         timeout: 30_000,
@@ -89,16 +91,50 @@ test('open a finished run report, export it, mark it as baseline and compare a l
       .toBeGreaterThan(0);
     await expect(page.getByTestId('diff-row').first()).toContainText('All requests');
     await expect(page.getByTestId('noise-band')).toContainText('Noise band fixed');
-    // Two runs on a busy machine may or may not differ beyond noise, but the verdict counts at
-    // least the regressions the table flags (it also counts p90, which the table leaves out).
+    // Two runs on a busy machine may or may not differ beyond noise, but the verdict counts no more
+    // worse figures than the table flags (the table adds max and the totals' p90 is not ranked).
     await expect(page.getByTestId('compare-verdict')).toHaveText(
-      /^(\d+ regression\(s\) beyond noise|no regression beyond noise)$/,
+      /^(\d+ figure\(s\) worse(, \d+ better)? beyond noise|\d+ better beyond noise|nothing changed beyond noise)$/,
     );
     const counted = Number(
-      /^(\d+)/.exec((await page.getByTestId('compare-verdict').textContent()) ?? '')?.[1] ?? 0,
+      /^(\d+) figure/.exec((await page.getByTestId('compare-verdict').textContent()) ?? '')?.[1] ?? 0,
     );
     const flagged = await page.locator('[data-testid="diff-row"] td[data-regression="true"]').count();
-    expect(counted).toBeGreaterThanOrEqual(flagged);
+    expect(counted).toBeLessThanOrEqual(flagged);
+    // "What changed most" is on top, above the overlay and the table.
+    const summary = page.getByTestId('biggest-changes');
+    await expect(summary).toContainText('What changed most');
+    const top = summary.getByTestId('biggest-change');
+    expect(await top.count()).toBeLessThanOrEqual(3);
+    const summaryY = (await summary.boundingBox())!.y;
+    expect(summaryY).toBeLessThan((await page.getByTestId('diff-table').boundingBox())!.y);
+    expect(summaryY).toBeLessThan((await page.getByTestId('compare-overlay').boundingBox())!.y);
+    // A short smoke has rows with fewer than 30 requests: each says so, with its counts, and has
+    // nothing flagged. Judged rows carry no such note.
+    const rows = page.getByTestId('diff-row');
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      const judged = await row.getAttribute('data-judged');
+      if (judged === 'true') {
+        await expect(row.getByTestId('judge-note')).toHaveCount(0);
+        continue;
+      }
+      await expect(row.getByTestId('judge-note')).toHaveText(
+        /^(too few requests to judge \(\d+ and \d+; at least 30 each\)|only in the (baseline|candidate) run)$/,
+      );
+      await expect(row.locator('td[data-significant="true"]')).toHaveCount(0);
+    }
+    // A 2-VU, 4 s smoke makes one sign-up per VU: that endpoint is never judged.
+    await expect(rows.filter({ hasText: 'POST /api/auth/register' }).getByTestId('judge-note')).toContainText(
+      'too few requests to judge',
+    );
+    // Every flagged cell's arrow follows its direction and its colour worse/better.
+    for (const cell of await page.locator('[data-testid="diff-row"] td[data-significant="true"]').all()) {
+      expect(await cell.getAttribute('data-arrow')).toMatch(/^[▲▼]$/);
+      expect(await cell.getAttribute('data-tone')).toBe(
+        (await cell.getAttribute('data-regression')) === 'true' ? 'worse' : 'better',
+      );
+    }
     await expect(page.getByTestId('threshold-pairs')).toBeVisible();
     // Both of this spec's runs are in the smoke trend; other specs' smoke runs may be there too.
     await expect
@@ -109,8 +145,26 @@ test('open a finished run report, export it, mark it as baseline and compare a l
     // A run compared with itself: nothing moved, so nothing may be flagged.
     await page.goto(`/compare?base=${first}&candidate=${first}`);
     await expect(page.getByTestId('diff-row').first()).toContainText('All requests');
-    await expect(page.getByTestId('compare-verdict')).toHaveText('no regression beyond noise');
+    await expect(page.getByTestId('compare-verdict')).toHaveText('nothing changed beyond noise');
+    await expect(page.getByTestId('biggest-change')).toHaveCount(0);
+    await expect(page.getByTestId('biggest-changes-none')).toBeVisible();
     await expect(page.locator('[data-testid="diff-row"] td[data-significant="true"]')).toHaveCount(0);
+    // An old link without the scenario still shows the runs' own scenario.
+    await expect(page.getByTestId('compare-scenario')).toHaveValue('smoke');
+  });
+
+  await test.step('the baseline run\'s "Compare…" keeps its scenario and compares at once', async () => {
+    await page.goto(`/runs/${first}`);
+    // The baseline itself offers "Compare…" (not "Compare with baseline").
+    await page.getByTestId('compare-link').click();
+    await expect(page).toHaveURL(new RegExp(`/compare\\?scenario=smoke&candidate=${first}$`));
+    await expect(page.getByTestId('compare-scenario')).toHaveValue('smoke');
+    await expect(page.getByTestId('compare-candidate')).toHaveValue(first);
+    // No click needed: a base is proposed (the run next to it) and the comparison is on screen.
+    await expect(page.getByTestId('compare-base')).not.toHaveValue(first);
+    await expect(page.getByTestId('compare-base')).toHaveValue(/^run_/);
+    await expect(page.getByTestId('biggest-changes')).toBeVisible();
+    await expect(page.getByTestId('diff-row').first()).toContainText('All requests');
   });
 
   await test.step('a viewer reads the report from the compare page but is offered no baseline button', async () => {

@@ -1,39 +1,36 @@
-// The comparison's tables: per-endpoint deltas (a change beyond run-to-run noise is flagged, red
-// when it is a regression, green when an improvement) and both runs' thresholds side by side.
+// The comparison's tables: per-endpoint deltas, rows in the comparison's order (largest change
+// first, too-small rows last). A change beyond run-to-run noise on a judged row is marked ▲ or ▼ for
+// its direction and coloured red when worse, green when better; a row with too few requests says so.
 import type { Delta, EndpointDelta, NoiseBand, ThresholdPair } from 'load-tests';
-import { formatMs, formatPercent, formatRate } from '../../lib/format.ts';
+import {
+  type ComparedMetric,
+  changeMarker,
+  deltaPctText,
+  formatMetric,
+  judgeNote,
+  METRIC_LABELS,
+  TONE_CLASS,
+} from '../../lib/compare-view.ts';
 
-const COLUMNS: {
-  key: Exclude<keyof EndpointDelta, 'name'>;
-  label: string;
-  format: (v: number | null) => string;
-}[] = [
-  { key: 'p50Ms', label: 'p50', format: formatMs },
-  { key: 'p95Ms', label: 'p95', format: formatMs },
-  { key: 'p99Ms', label: 'p99', format: formatMs },
-  { key: 'maxMs', label: 'max', format: formatMs },
-  { key: 'ratePerSec', label: 'rate', format: formatRate },
-  { key: 'errorRate', label: 'errors', format: formatPercent },
-];
+const COLUMNS: ComparedMetric[] = ['p50Ms', 'p95Ms', 'p99Ms', 'maxMs', 'ratePerSec', 'errorRate'];
 
-function DeltaCell({ d, format }: { d: Delta; format: (v: number | null) => string }) {
-  const pct =
-    d.deltaPct !== null
-      ? `${d.deltaPct > 0 ? '+' : ''}${d.deltaPct.toFixed(1)} %`
-      : d.base === null || d.candidate === null
-        ? ''
-        : d.base === d.candidate
-          ? 'no change'
-          : 'from 0';
-  const cls = d.regression ? 'bad' : d.significant ? 'ok' : 'muted';
+function DeltaCell({ d, metric }: { d: Delta; metric: ComparedMetric }) {
+  const pct = deltaPctText(d);
+  const m = changeMarker(metric, d);
   return (
-    <td className="num" data-significant={d.significant} data-regression={d.regression}>
+    <td
+      className="num"
+      data-significant={d.significant}
+      data-regression={d.regression}
+      data-tone={m.tone}
+      data-arrow={d.significant ? m.arrow : ''}
+    >
       <div className="small">
-        {format(d.base)} → {format(d.candidate)}
+        {formatMetric(metric, d.base)} → {formatMetric(metric, d.candidate)}
       </div>
-      <div className={`${cls} small`}>
+      <div className={`${TONE_CLASS[m.tone]} small`}>
         {pct}
-        {d.significant ? (d.regression ? ' ▲ regression' : ' ▼ better') : pct ? ' (noise)' : ''}
+        {d.significant ? ` ${m.arrow} ${m.words}` : pct ? ' (noise)' : ''}
       </div>
     </td>
   );
@@ -50,32 +47,43 @@ export function noiseText(noise: NoiseBand): string {
 export function DiffTable({
   totals,
   endpoints,
+  minRequests,
 }: {
   totals: EndpointDelta;
   endpoints: readonly EndpointDelta[];
+  minRequests: number;
 }) {
-  const rows = [{ ...totals, name: 'All requests' }, ...endpoints];
   return (
     <table className="table compact" data-testid="diff-table">
       <thead>
         <tr>
           <th>Endpoint</th>
           {COLUMNS.map((c) => (
-            <th key={c.key} className="num">
-              {c.label}
+            <th key={c} className="num">
+              {METRIC_LABELS[c]}
             </th>
           ))}
         </tr>
       </thead>
       <tbody>
-        {rows.map((e) => (
-          <tr key={e.name} data-testid="diff-row">
-            <td className="mono small">{e.name}</td>
-            {COLUMNS.map((c) => (
-              <DeltaCell key={c.key} d={e[c.key]} format={c.format} />
-            ))}
-          </tr>
-        ))}
+        {[totals, ...endpoints].map((e) => {
+          const note = judgeNote(e, minRequests);
+          return (
+            <tr key={e.name} data-testid="diff-row" data-judged={e.judged}>
+              <td className="mono small">
+                {e === totals ? 'All requests' : e.name}
+                {note ? (
+                  <div className="muted" data-testid="judge-note">
+                    {note}
+                  </div>
+                ) : null}
+              </td>
+              {COLUMNS.map((c) => (
+                <DeltaCell key={c} d={e[c]} metric={c} />
+              ))}
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

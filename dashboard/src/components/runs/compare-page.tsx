@@ -1,7 +1,8 @@
 'use client';
-// Compare two runs of a scenario (?scenario=…&base=…&candidate=…, shareable): their percentiles
-// overlaid, a per-endpoint diff against run-to-run noise, thresholds side by side, and the
-// scenario's trend across its runs. Without a choice it proposes the baseline against the newest run.
+// Compare two runs of a scenario (?scenario=…&base=…&candidate=…, shareable): what changed most,
+// their percentiles overlaid, a per-endpoint diff against run-to-run noise, thresholds side by side,
+// and the scenario's trend across its runs. A missing side is proposed (the baseline, else the
+// candidate's neighbour; the newest run as candidate) and the comparison opens at once.
 import { useQuery } from '@tanstack/react-query';
 import type { TrendPoint } from 'load-tests';
 import Link from 'next/link';
@@ -9,6 +10,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { formatMs } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { DiffTable, noiseText, ThresholdPairs } from './compare-diff.tsx';
+import { BiggestChanges, CompareVerdict } from './compare-summary.tsx';
 import { defaultPair, trendRows } from './overlay-data.ts';
 import { OverlaidPercentiles, ScenarioTrend } from './report-charts.tsx';
 
@@ -23,20 +25,30 @@ export function ComparePage() {
   const baseParam = params.get('base');
   const candidateParam = params.get('candidate');
 
+  const scenarios = useQuery(trpc.reports.scenarios.queryOptions());
+  const scenarioParam = params.get('scenario');
+  // Old links name no scenario: their comparison says which it is, once loaded.
   const bothGiven = !!baseParam && !!candidateParam;
-  const compared = useQuery(
+  const direct = useQuery(
     trpc.reports.compare.queryOptions(
       { base: baseParam ?? '', candidate: candidateParam ?? '' },
-      { enabled: bothGiven },
+      { enabled: bothGiven && !scenarioParam },
     ),
   );
-  const scenarios = useQuery(trpc.reports.scenarios.queryOptions());
-  const scenario = params.get('scenario') ?? compared.data?.comparison.candidate.scenario ?? 'smoke';
-  const trend = useQuery(trpc.reports.trend.queryOptions({ scenario }));
+  const scenario = scenarioParam ?? direct.data?.comparison.candidate.scenario ?? 'smoke';
+  const trend = useQuery(
+    trpc.reports.trend.queryOptions(
+      { scenario },
+      { enabled: !!scenarioParam || !bothGiven || !!direct.data },
+    ),
+  );
   const points = trend.data ?? [];
-  const proposed = defaultPair(points);
+  const proposed = defaultPair(points, candidateParam ?? undefined);
   const base = baseParam ?? proposed?.base ?? '';
   const candidate = candidateParam ?? proposed?.candidate ?? '';
+  const compared = useQuery(
+    trpc.reports.compare.queryOptions({ base, candidate }, { enabled: !!base && !!candidate }),
+  );
 
   const go = (next: { scenario?: string; base?: string; candidate?: string }) => {
     const q = new URLSearchParams();
@@ -123,19 +135,13 @@ export function ComparePage() {
             );
           })}
         </div>
-        {!bothGiven && base && candidate ? (
-          <p>
-            <button type="button" className="primary" onClick={() => go({})} data-testid="compare-go">
-              Compare
-            </button>
-          </p>
-        ) : null}
       </section>
 
       {compared.error ? <p className="error-box">Could not compare: {compared.error.message}</p> : null}
-      {bothGiven && !compared.data && !compared.error ? <p className="muted">Comparing…</p> : null}
+      {base && candidate && !compared.data && !compared.error ? <p className="muted">Comparing…</p> : null}
       {compared.data ? (
         <>
+          <BiggestChanges comparison={compared.data.comparison} />
           <section className="panel">
             <h2>Latency, overlaid</h2>
             <OverlaidPercentiles
@@ -145,15 +151,7 @@ export function ComparePage() {
           </section>
           <section className="panel">
             <h2>
-              Differences{' '}
-              <span
-                className={compared.data.comparison.regressions > 0 ? 'bad' : 'ok'}
-                data-testid="compare-verdict"
-              >
-                {compared.data.comparison.regressions > 0
-                  ? `${compared.data.comparison.regressions} regression(s) beyond noise`
-                  : 'no regression beyond noise'}
-              </span>
+              Differences <CompareVerdict comparison={compared.data.comparison} />
             </h2>
             <p className="muted small" data-testid="noise-band">
               {noiseText(compared.data.comparison.noise)}
@@ -161,6 +159,7 @@ export function ComparePage() {
             <DiffTable
               totals={compared.data.comparison.totals}
               endpoints={compared.data.comparison.endpoints}
+              minRequests={compared.data.comparison.minRequests}
             />
           </section>
           <section className="panel">

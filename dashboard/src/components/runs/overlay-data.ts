@@ -51,10 +51,20 @@ export function trendRows(points: readonly TrendPoint[]): TrendRow[] {
   }));
 }
 
-/** The default pair for a scenario: its baseline (else the second newest run) against the newest. */
-export function defaultPair(points: readonly TrendPoint[]): { base: string; candidate: string } | null {
-  const newest = points.at(-1);
-  if (!newest || points.length < 2) return null;
-  const baseline = points.find((p) => p.isBaseline && p.runId !== newest.runId);
-  return { base: (baseline ?? points.at(-2)!).runId, candidate: newest.runId };
+/**
+ * The default pair for a scenario: the candidate (else the newest run) against the baseline, else
+ * the run just before the candidate, else the one just after it (the candidate is the oldest).
+ * Null when the scenario has no other run to compare with.
+ */
+export function defaultPair(
+  points: readonly TrendPoint[],
+  candidateId?: string,
+): { base: string; candidate: string } | null {
+  const candidate = candidateId ?? points.at(-1)?.runId;
+  if (!candidate) return null;
+  const baseline = points.find((p) => p.isBaseline && p.runId !== candidate);
+  const at = points.findIndex((p) => p.runId === candidate);
+  const neighbour = at < 0 ? points.at(-1) : (points[at - 1] ?? points[at + 1]);
+  const base = baseline ?? (neighbour?.runId !== candidate ? neighbour : undefined);
+  return base ? { base: base.runId, candidate } : null;
 }

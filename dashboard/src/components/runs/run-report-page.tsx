@@ -5,6 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { compareHref } from '../../lib/compare-view.ts';
 import { formatCount, formatDuration, formatMs, formatPercent, formatRate } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { useCan } from '../auth/session.tsx';
@@ -123,15 +124,13 @@ export function RunReportPage({ id }: { id: string }) {
           <Link href={`/scores?run=${encodeURIComponent(id)}`}>Scores of this run</Link>
           {baseline && !isBaseline ? (
             <Link
-              href={`/compare?base=${encodeURIComponent(baseline.runId)}&candidate=${encodeURIComponent(id)}`}
+              href={compareHref({ scenario: r.scenario, base: baseline.runId, candidate: id })}
               data-testid="compare-baseline"
             >
               Compare with baseline
             </Link>
           ) : (
-            <Link
-              href={`/compare?scenario=${encodeURIComponent(r.scenario)}&candidate=${encodeURIComponent(id)}`}
-            >
+            <Link href={compareHref({ scenario: r.scenario, candidate: id })} data-testid="compare-link">
               Compare…
             </Link>
           )}
