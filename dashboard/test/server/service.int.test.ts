@@ -31,6 +31,7 @@ beforeAll(async () => {
     user: { name: 'test-viewer', role: 'viewer' },
   });
   const at = Date.now() - 20_000;
+  const internal = { 'traffic.source': 'internal' };
   const url = running.collector!.url;
   await postOtlp(
     url,
@@ -40,6 +41,25 @@ beforeAll(async () => {
       { atMs: at, route: '/api/cars', status: 503, count: 10, buckets: [0, 0, 0, 10, 0], sumSeconds: 2 },
       { atMs: at, route: '/api/cars/:id', status: 404, count: 5, buckets: [5, 0, 0, 0, 0], sumSeconds: 0.02 },
       { atMs: at, route: '/health', status: 200, count: 7, buckets: [7, 0, 0, 0, 0], sumSeconds: 0.01 },
+      // The product's own traffic, as the target marks it: scrapes, and the page check's API calls.
+      {
+        atMs: at,
+        route: '/metrics',
+        status: 200,
+        count: 12,
+        buckets: [0, 0, 0, 12, 0],
+        sumSeconds: 3,
+        attributes: internal,
+      },
+      {
+        atMs: at,
+        route: '/api/cars',
+        status: 503,
+        count: 20,
+        buckets: [0, 0, 0, 0, 20],
+        sumSeconds: 12,
+        attributes: internal,
+      },
     ]),
   );
   await postOtlp(
@@ -90,7 +110,7 @@ async function snapshot(route: string | null) {
 }
 
 describe('service', () => {
-  it('lists routes with their percentiles and error share, without /health', async () => {
+  it("lists routes with their percentiles and error share, without /health and the product's own traffic", async () => {
     await expect.poll(async () => (await snapshot(null)).slowest.length, { timeout: 10_000 }).toBe(2);
     const s = await snapshot(null);
     expect(s.error).toBeNull();
