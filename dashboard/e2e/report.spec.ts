@@ -19,6 +19,11 @@ async function runSmoke(page: Page): Promise<string> {
   await expect(panel.getByTestId('run-state')).toHaveText('finished', { timeout: 90_000 });
   const id = await panel.getAttribute('data-run-id');
   if (!id) throw new Error('the run panel names no run');
+  // An ended run offers a comparison of its own scenario with it as the candidate.
+  await expect(panel.getByTestId('run-compare-link')).toHaveAttribute(
+    'href',
+    `/compare?scenario=smoke&candidate=${id}`,
+  );
   return id;
 }
 

@@ -5,6 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import type { LiveThreshold, RunResult, ThresholdResult } from 'load-tests';
 import Link from 'next/link';
 import type { LivePoint } from '../../lib/chart-data.ts';
+import { compareHref } from '../../lib/compare-view.ts';
 import {
   formatCount,
   formatDuration,
@@ -60,6 +61,14 @@ export function RunPanel({
           {run.startedAt ? (
             <Link href={`/scores?run=${encodeURIComponent(run.id)}`} data-testid="run-scores-link">
               Scores
+            </Link>
+          ) : null}
+          {!active ? (
+            <Link
+              href={compareHref({ scenario: run.scenario, candidate: run.id })}
+              data-testid="run-compare-link"
+            >
+              Compare…
             </Link>
           ) : null}
           {active && canStop ? (
