@@ -100,7 +100,9 @@ function comparisonText(c: RunComparison): string {
   const ok = (v: boolean | null) => (v === null ? '-' : v ? 'ok' : 'FAIL');
   for (const t of c.thresholds)
     lines.push(`  threshold ${t.metric} ${t.expr}: ${ok(t.base)} → ${ok(t.candidate)}`);
-  lines.push(`  ${c.regressions} figure(s) worse beyond noise`);
+  // The dashboard's verdict: ranked figures of judged rows (p90 and max are shown, not counted).
+  const worse = c.changes.filter((ch) => ch.worse).length;
+  lines.push(`  ${worse} figure(s) worse, ${c.changes.length - worse} better beyond noise`);
   return lines.join('\n');
 }
 

@@ -96,6 +96,7 @@ test('the CLI prints results and comparisons and writes exports from the store',
     /POST \/api\/auth\/register — too few requests to judge \(\d+ and \d+; at least 30 each\)/,
   );
   expect(cmp.stdout).toMatch(/threshold http_req_duration p\(95\)<200: (ok|FAIL) → FAIL/);
+  expect(cmp.stdout).toMatch(/\n {2}[1-9]\d* figure\(s\) worse, \d+ better beyond noise\n?$/);
 
   const out = join(loop.dir, 'report.html');
   const exp = await runCli(['export', run.id, '--format', 'html', '--out', out]);
