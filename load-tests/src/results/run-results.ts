@@ -179,7 +179,11 @@ export async function queryRunResults(
  */
 export const SERVER_EXPORT_GRACE_MS = 5_000;
 
-/** The target's view: its own request histogram over the run's lifetime (any client's traffic). */
+/**
+ * The target's view: its request histogram over the run's lifetime — the API's traffic from any
+ * client, not the product's own requests the target marks `traffic.source = internal` (scrapes,
+ * probes, admin controls, the page check), as every API figure of the dashboard counts it.
+ */
 async function serverMetrics(
   client: StoreClient,
   run: StoredRun,
@@ -194,6 +198,10 @@ async function serverMetrics(
     serviceName: service,
     window,
     kind: 'histogram' as const,
+    where: [
+      { key: 'traffic.source', op: '!=' as const, value: 'internal' },
+      { key: 'http.route', op: '!=' as const, value: '/health' },
+    ],
   };
   const [count, p95, errorRate] = await Promise.all([
     queryStat(client, { ...sel, stat: 'count' }),
