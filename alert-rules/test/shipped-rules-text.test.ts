@@ -209,7 +209,7 @@ const expected: Record<string, Expected> = {
     labels: { job: 'car-suggester' },
     value: '0',
     annotations: {
-      summary: 'every scrape of car-suggester failed for 10s: its process is down or not answering',
+      summary: 'every scrape of car-suggester failed for 30s: its process is down or not answering',
       ...runbook('targetdown'),
     },
   },
