@@ -52,7 +52,9 @@ trap 'cleanup; exit 143' TERM
 # PORT from TARGET_URL, this collector as its OTLP endpoint and, with COLLECTOR_API_KEYS, the first
 # key in OTEL_EXPORTER_OTLP_HEADERS (dashboard/src/runtime/target-supervisor.ts).
 export SUPERVISE_TARGET="${SUPERVISE_TARGET:-true}"
-(cd dashboard && PORT="${DASHBOARD_PORT:-3000}" exec "$node_bin" server.ts) &
+# One process, no subshell in between (a subshell holding the dashboard as its child kept it
+# running after the script was told to stop): $! is the dashboard itself.
+env --chdir=dashboard PORT="${DASHBOARD_PORT:-3000}" "$node_bin" server.ts &
 pids+=($!)
 
 dashboard_url="http://127.0.0.1:${DASHBOARD_PORT:-3000}"
