@@ -167,7 +167,12 @@ const SECRET_VARIABLES = new Set([
   'TARGET_ADMIN_TOKEN',
   'OIDC_CLIENT_SECRET',
   'COLLECTOR_API_KEYS',
+  // A webhook URL is its own credential (Slack-style hooks carry the token in the path).
+  'ALERT_WEBHOOK_URL',
 ]);
+
+/** A value as an error may show it: a URL's password (`http://user:secret@host`) is blanked out. */
+const shownValue = (value: string) => value.replace(/(\/\/[^/@:\s]*):[^@/\s]*@/g, '$1:***@');
 
 export class EnvError extends Error {
   constructor(lines: string[]) {
@@ -191,7 +196,8 @@ export function parseDashboardEnv(
       result.error.issues.map((i) => {
         const name = String(i.path[0] ?? '(env)');
         const got = defined[name];
-        const shown = got === undefined || SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(got)})`;
+        const shown =
+          got === undefined || SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(shownValue(got))})`;
         return `${name}: ${i.message}${shown}`;
       }),
     );

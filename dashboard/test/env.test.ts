@@ -75,6 +75,22 @@ describe('parseDashboardEnv', () => {
     expect(() => parseDashboardEnv({ COLLECTOR_API_KEYS: 'short-secret' })).not.toThrow(/short-secret/);
   });
 
+  it('never echoes a password in a store URL, nor a webhook URL, in an error', () => {
+    const store = () =>
+      parseDashboardEnv({ CLICKHOUSE_URL: 'ftp://default:store-secret@clickhouse:8123/db' });
+    expect(store).toThrow(
+      /CLICKHOUSE_URL: must be an http\(s\) URL .*\(got "ftp:\/\/default:\*\*\*@clickhouse:8123\/db"\)/,
+    );
+    expect(store).not.toThrow(/store-secret/);
+    const rules = () => parseDashboardEnv({ CLICKHOUSE_RULES_URL: 'http://rules:rules-secret@bad host/db' });
+    expect(rules).toThrow(/CLICKHOUSE_RULES_URL/);
+    expect(rules).not.toThrow(/rules-secret/);
+    const hook = () =>
+      parseDashboardEnv({ ALERT_WEBHOOK_URL: 'hooks.example.com/services/T0/B0/hook-secret' });
+    expect(hook).toThrow(/ALERT_WEBHOOK_URL/);
+    expect(hook).not.toThrow(/hook-secret/);
+  });
+
   it('treats empty variables as unset', () => {
     const env = parseDashboardEnv({ PORT: '', ALERT_WEBHOOK_URL: '  ' });
     expect(env.PORT).toBe(3000);
