@@ -28,7 +28,7 @@ import { logRows } from '../write/log-rows.ts';
 import { traceRows } from '../write/rows.ts';
 import { openIngestWarning, requireApiKeys } from './api-keys.ts';
 import { createMetricIngest } from './ingest-metrics.ts';
-import { exportResponse, statusResponse } from './otlp-response.ts';
+import { type Encoding, exportResponse, statusResponse } from './otlp-response.ts';
 import { acceptOtlpContentTypes, bodyOf, drainRequest, encodingOf, HttpError } from './request-body.ts';
 import { type LedgerAnswer, RequestLedger } from './request-ledger.ts';
 import { type CollectorCounters, type CollectorStats, zeroCounters } from './self-telemetry.ts';
@@ -191,64 +191,53 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     }
   }
 
-  app.post('/v1/metrics', (request, reply) =>
-    admitted(request.body, async (hold) => {
-      counters.requests++;
-      const encoding = encodingOf(request.headers['content-type']);
-      const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
-      if (body !== request.body) hold(body.length);
-      const { rejected, message } = await ledger.once(RequestLedger.digest('metrics', body), async () => {
-        const data = encoding === 'json' ? decodeMetricsJson(body) : decodeMetricsProto(body);
-        const { rejected, rejectReasons } = await ingestMetrics(data);
-        return { rejected, message: rejectReasons.join('; ') };
-      });
-      return send(reply, 200, exportResponse(encoding, 'metrics', rejected, message));
-    }),
-  );
+  /**
+   * One OTLP signal's route: admitted against the in-flight bound, decompressed, and stored once per
+   * request content (the ledger answers a client's retry without storing it again).
+   */
+  function otlpRoute(
+    signal: 'metrics' | 'traces' | 'logs',
+    store: (body: Buffer, encoding: Encoding) => Promise<LedgerAnswer>,
+  ): void {
+    app.post(`/v1/${signal}`, (request, reply) =>
+      admitted(request.body, async (hold) => {
+        counters.requests++;
+        const encoding = encodingOf(request.headers['content-type']);
+        const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
+        if (body !== request.body) hold(body.length);
+        const { rejected, message } = await ledger.once(RequestLedger.digest(signal, body), () =>
+          store(body, encoding),
+        );
+        return send(reply, 200, exportResponse(encoding, signal, rejected, message));
+      }),
+    );
+  }
 
-  app.post('/v1/traces', (request, reply) =>
-    admitted(request.body, async (hold) => {
-      counters.requests++;
-      const encoding = encodingOf(request.headers['content-type']);
-      const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
-      if (body !== request.body) hold(body.length);
-      const { rejected, message } = await ledger.once(
-        RequestLedger.digest('traces', body),
-        async (): Promise<LedgerAnswer> => {
-          const data = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProto(body);
-          const { rows, rejected, rejectReasons } = traceRows(data);
-          counters.receivedSpans += rows.length + rejected;
-          await writer.write('otel_traces', rows);
-          counters.acceptedSpans += rows.length;
-          counters.rejectedSpans += rejected;
-          return { rejected, message: rejectReasons.join('; ') };
-        },
-      );
-      return send(reply, 200, exportResponse(encoding, 'traces', rejected, message));
-    }),
-  );
+  otlpRoute('metrics', async (body, encoding) => {
+    const data = encoding === 'json' ? decodeMetricsJson(body) : decodeMetricsProto(body);
+    const { rejected, rejectReasons } = await ingestMetrics(data);
+    return { rejected, message: rejectReasons.join('; ') };
+  });
 
-  app.post('/v1/logs', (request, reply) =>
-    admitted(request.body, async (hold) => {
-      counters.requests++;
-      const encoding = encodingOf(request.headers['content-type']);
-      const body = await bodyOf(request.body, request.headers['content-encoding'], maxBodyBytes);
-      if (body !== request.body) hold(body.length);
-      const { rejected, message } = await ledger.once(
-        RequestLedger.digest('logs', body),
-        async (): Promise<LedgerAnswer> => {
-          const data = encoding === 'json' ? decodeLogsJson(body) : decodeLogsProto(body);
-          const { rows, rejected, rejectReasons } = logRows(data);
-          counters.receivedLogs += rows.length + rejected;
-          await writer.write('otel_logs', rows);
-          counters.acceptedLogs += rows.length;
-          counters.rejectedLogs += rejected;
-          return { rejected, message: rejectReasons.join('; ') };
-        },
-      );
-      return send(reply, 200, exportResponse(encoding, 'logs', rejected, message));
-    }),
-  );
+  otlpRoute('traces', async (body, encoding) => {
+    const data = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProto(body);
+    const { rows, rejected, rejectReasons } = traceRows(data);
+    counters.receivedSpans += rows.length + rejected;
+    await writer.write('otel_traces', rows);
+    counters.acceptedSpans += rows.length;
+    counters.rejectedSpans += rejected;
+    return { rejected, message: rejectReasons.join('; ') };
+  });
+
+  otlpRoute('logs', async (body, encoding) => {
+    const data = encoding === 'json' ? decodeLogsJson(body) : decodeLogsProto(body);
+    const { rows, rejected, rejectReasons } = logRows(data);
+    counters.receivedLogs += rows.length + rejected;
+    await writer.write('otel_logs', rows);
+    counters.acceptedLogs += rows.length;
+    counters.rejectedLogs += rejected;
+    return { rejected, message: rejectReasons.join('; ') };
+  });
 
   let scraper: Scraper | undefined;
   registerStatusRoutes(app, {
