@@ -2,15 +2,8 @@
 // like any client's metrics (OTLP/HTTP protobuf to the collector, delta temporality) under
 // service.name `alert-engine`, so a slow or failing rule shows on the same charts and can itself
 // be alerted on (Prometheus exports prometheus_rule_evaluation_duration_seconds the same way).
-import { randomUUID } from 'node:crypto';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AggregationTemporality,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
 import type { RuleEvaluated } from 'alert-rules';
+import { otlpMeterProvider } from './otlp-meter.ts';
 
 export const ALERT_ENGINE_SERVICE = 'alert-engine';
 export const ALERT_ENGINE_METRICS = {
@@ -33,22 +26,11 @@ export type AlertEngineMetricsOptions = {
 };
 
 export function createAlertEngineMetrics(options: AlertEngineMetricsOptions): AlertEngineMetrics {
-  const exporter = new OTLPMetricExporter({
-    url: `${options.otlpUrl}/v1/metrics`,
-    headers: options.headers ?? {},
-    temporalityPreference: AggregationTemporality.DELTA,
-  });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({
-      'service.name': ALERT_ENGINE_SERVICE,
-      'service.instance.id': randomUUID(),
-    }),
-    readers: [
-      new PeriodicExportingMetricReader({
-        exporter,
-        exportIntervalMillis: options.exportIntervalMs ?? 10_000,
-      }),
-    ],
+  const provider = otlpMeterProvider({
+    serviceName: ALERT_ENGINE_SERVICE,
+    otlpUrl: options.otlpUrl,
+    headers: options.headers,
+    exportIntervalMs: options.exportIntervalMs ?? 10_000,
   });
   const meter = provider.getMeter('dashboard.alert-engine');
   const duration = meter.createHistogram(ALERT_ENGINE_METRICS.duration, {

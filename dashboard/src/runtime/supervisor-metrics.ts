@@ -2,14 +2,7 @@
 // (`supervisor.target.exits`, attributes `target.service` and `exit.reason`) sent at once to the
 // collector under service.name `supervisor`, so TargetExited (rules/supervisor.yaml) pages within
 // seconds even when the target is back before any scrape misses it.
-import { randomUUID } from 'node:crypto';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AggregationTemporality,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
+import { otlpMeterProvider } from './otlp-meter.ts';
 
 export const SUPERVISOR_SERVICE = 'supervisor';
 export const TARGET_EXITS_METRIC = 'supervisor.target.exits';
@@ -24,21 +17,11 @@ export function createSupervisorMetrics(options: {
   otlpUrl: string;
   headers?: Record<string, string> | undefined;
 }): SupervisorMetrics {
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({
-      'service.name': SUPERVISOR_SERVICE,
-      'service.instance.id': randomUUID(),
-    }),
-    readers: [
-      new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({
-          url: `${options.otlpUrl}/v1/metrics`,
-          headers: options.headers ?? {},
-          temporalityPreference: AggregationTemporality.DELTA,
-        }),
-        exportIntervalMillis: 60_000,
-      }),
-    ],
+  // Exits are sent at once (forceFlush); the periodic export only carries what a failed send left.
+  const provider = otlpMeterProvider({
+    serviceName: SUPERVISOR_SERVICE,
+    ...options,
+    exportIntervalMs: 60_000,
   });
   const exits = provider.getMeter('dashboard.supervisor').createCounter(TARGET_EXITS_METRIC, {
     description: 'Exits of the supervised target that nobody asked for (crash, kill, OOM)',
