@@ -61,6 +61,7 @@ test('runs aimed at a target that died end failed with its exit as the reason; o
     params: { target: target.url, vus: 1, duration: '30s' },
   });
   await waitFor('the aimed run running', () => launcher.get(aimed.id)?.state === 'running');
+  await waitFor('the other run running', () => launcher.get(elsewhere.id)?.state === 'running');
 
   const cause = { state: 'failed', reason: 'target exited: SIGKILL' } as const;
   const ended = launcher.endRunsAgainst(target.url, cause);
