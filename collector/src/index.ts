@@ -94,6 +94,14 @@ export { PromParseError, parsePromText } from './scrape/prom-text.ts';
 export type { ScrapeTargetConfig } from './scrape/scrape-config.ts';
 export { parseScrapeTargets } from './scrape/scrape-config.ts';
 export type { ScrapeHealth } from './scrape/scrape-target.ts';
+export type {
+  AcceptedHistogramRow,
+  AcceptedMetrics,
+  AcceptedMetricsListener,
+  AcceptedRowCommon,
+  AcceptedValueRow,
+} from './server/accepted-metrics.ts';
+export { dateTime64ToUnixMillis } from './server/accepted-metrics.ts';
 export type { CollectorOptions, CollectorServer } from './server/collector-server.ts';
 export { startCollector } from './server/collector-server.ts';
 export type { CollectorCounters, CollectorStats, Readiness } from './server/self-telemetry.ts';

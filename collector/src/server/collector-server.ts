@@ -26,6 +26,7 @@ import { StoreHealth } from '../write/insert.ts';
 import { InsertLatency } from '../write/insert-latency.ts';
 import { logRows } from '../write/log-rows.ts';
 import { traceRows } from '../write/rows.ts';
+import { type AcceptedMetricsListener, createAcceptedMetricsHub } from './accepted-metrics.ts';
 import { openIngestWarning, requireApiKeys } from './api-keys.ts';
 import { createMetricIngest } from './ingest-metrics.ts';
 import { type Encoding, exportResponse, statusResponse } from './otlp-response.ts';
@@ -65,6 +66,11 @@ export interface CollectorServer {
   url: string;
   port: number;
   counters: CollectorCounters;
+  /**
+   * Subscribes to every accepted metric batch (OTLP, scrapes, self-telemetry) once it is durable:
+   * the rows as stored. Returns the unsubscribe function.
+   */
+  onAcceptedMetrics(listener: AcceptedMetricsListener): () => void;
   /** Everything /metrics reports, as numbers. */
   stats(): CollectorStats;
   /** The last scrape of each Prometheus target. */
@@ -109,7 +115,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   if (savedDeltas) deltas.restore(savedDeltas);
   let inFlightBytes = 0;
   const counters = zeroCounters();
-  const ingestMetrics = createMetricIngest(writer, deltas, counters);
+  const accepted = createAcceptedMetricsHub((line) => console.warn(`collector: ${line}`));
+  const ingestMetrics = createMetricIngest(writer, deltas, counters, accepted);
   const stats = (): CollectorStats => ({
     ...counters,
     repeatedRequests: ledger.repeats,
@@ -265,7 +272,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     instance: `${hostname()}:${process.pid}`,
     snapshot: () => selfSnapshot(counters, stats(), writer.stats, replayer.stats, insertLatency.snapshot()),
     // Its own points are not counted as received from clients.
-    ingest: createMetricIngest(writer, deltas, { receivedPoints: 0, acceptedPoints: 0, rejectedPoints: 0 }),
+    ingest: createMetricIngest(
+      writer,
+      deltas,
+      { receivedPoints: 0, acceptedPoints: 0, rejectedPoints: 0 },
+      accepted,
+    ),
   });
   const port =
     app.server.address() && typeof app.server.address() === 'object'
@@ -275,6 +287,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     url: address,
     port,
     counters,
+    onAcceptedMetrics: (listener) => accepted.subscribe(listener),
     stats,
     scrapeHealth: () => scraper?.health() ?? [],
     async scrapeNow() {

@@ -4,6 +4,7 @@ import type { CumulativeToDelta } from '../normalise/cumulative-to-delta.ts';
 import type { ResourceMetrics } from '../otlp/model.ts';
 import type { BatchWriter } from '../write/batch-writer.ts';
 import { metricRows } from '../write/rows.ts';
+import type { AcceptedMetricsHub } from './accepted-metrics.ts';
 
 export const metricTables = [
   'otel_metrics_gauge',
@@ -29,12 +30,15 @@ export function createMetricIngest(
   writer: BatchWriter,
   deltas: CumulativeToDelta,
   counters: MetricIngestCounters,
+  accepted?: AcceptedMetricsHub,
 ): (data: ResourceMetrics[]) => Promise<IngestOutcome> {
   return async (data) => {
     const rows = metricRows(data, deltas);
     const stored = metricTables.reduce((n, t) => n + rows[t].length, 0);
     counters.receivedPoints += stored + rows.rejected;
     await Promise.all(metricTables.map((t) => writer.write(t, rows[t])));
+    // Durable now: in-process subscribers (the alert engine's live windows) see what was stored.
+    accepted?.publish(rows);
     counters.acceptedPoints += stored;
     counters.rejectedPoints += rows.rejected;
     return { rejected: rows.rejected, rejectReasons: rows.rejectReasons };
