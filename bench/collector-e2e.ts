@@ -14,14 +14,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CumulativeToDelta,
+  collectorOptionsFromEnv,
   createStore,
   decodeMetricsProto,
   parseCollectorEnv,
   startCollector,
 } from '../collector/src/index.ts';
 import { insertBatch } from '../collector/src/write/insert.ts';
+import { metricRows } from '../collector/src/write/metric-rows.ts';
 import type { Row } from '../collector/src/write/row-columns.ts';
-import { metricRows } from '../collector/src/write/rows.ts';
 import { faultyStore } from '../collector/test/support/faulty-store.ts';
 import { steadyIngest } from '../collector/test/support/steady-ingest.ts';
 import { postConcurrently, storeInsertCount } from './support/otlp-clients.ts';
@@ -40,7 +41,10 @@ const pointsPerPost = tables.reduce((n, t) => n + sample[t].length, 0);
 const points = pointsPerPost * totalPosts;
 const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
 // The store's memory cap as the collector takes it (COLLECTOR_STORE_MAX_MEMORY_MB, default 2048).
-const storeMaxMemoryMiB = parseCollectorEnv().COLLECTOR_STORE_MAX_MEMORY_MB;
+const collectorEnv = parseCollectorEnv();
+const storeMaxMemoryMiB = collectorEnv.COLLECTOR_STORE_MAX_MEMORY_MB;
+// Light-traffic coalescing as the collector takes it (COLLECTOR_COALESCE_MS; npm start sets 5000).
+const coalesceMs = collectorOptionsFromEnv(collectorEnv).batch?.coalesceMs ?? 0;
 const store = await createStore({
   dataDir: join(dir, 'chdb'),
   maxMemoryBytes: storeMaxMemoryMiB * 1024 * 1024,
@@ -133,7 +137,7 @@ for (const clients of clientCounts)
       store,
       port: 0,
       queueDir: join(dir, `queue-${clients}-${ackAfter}`),
-      batch: { ackAfter },
+      batch: { ackAfter, coalesceMs },
     });
     await settleMerges();
     const cpu = process.cpuUsage();
@@ -236,7 +240,7 @@ rmSync(dir, { recursive: true, force: true });
 
 const round = (n: number | undefined) => (n === undefined ? '' : Math.round(n));
 console.log(
-  `payload: ${pointsPerPost} points, protobuf ${proto.length} B; ${totalPosts} posts per case; node ${process.version}`,
+  `payload: ${pointsPerPost} points, protobuf ${proto.length} B; ${totalPosts} posts per case; coalescing window ${coalesceMs} ms; node ${process.version}`,
 );
 console.table(
   results
@@ -261,6 +265,10 @@ const out = new URL(
 );
 writeFileSync(
   out,
-  JSON.stringify({ node: process.version, clientCounts, totalPosts, pointsPerPost, results }, null, 2),
+  JSON.stringify(
+    { node: process.version, clientCounts, totalPosts, pointsPerPost, coalesceMs, results },
+    null,
+    2,
+  ),
 );
 console.log(`saved ${out.pathname}`);

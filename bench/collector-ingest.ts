@@ -12,7 +12,7 @@ import {
   decodeMetricsProto,
   startCollector,
 } from '../collector/src/index.ts';
-import { metricRows } from '../collector/src/write/rows.ts';
+import { metricRows } from '../collector/src/write/metric-rows.ts';
 import { sampleMetricsPayload } from './support/otlp-payload.ts';
 
 function measure(name: string, bytes: number, points: number, fn: () => void, minMs = 1500) {

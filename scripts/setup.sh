@@ -43,8 +43,9 @@ if $with_browser; then
 fi
 
 step "dashboard build"
-# Rebuild only when the dashboard's sources or the lockfile changed since the last build.
-hash="$(cat package-lock.json dashboard/next.config.* dashboard/package.json 2>/dev/null | cat - <(find dashboard/src -type f -print0 2>/dev/null | sort -z | xargs -0 cat 2>/dev/null) | sha1sum | cut -d' ' -f1)"
+# Rebuild only when the sources or the lockfile changed since the last build: the dashboard's, and
+# the packages' (Next bundles their subpaths: collector/query, load-tests/model, …).
+hash="$(cat package-lock.json dashboard/next.config.* */package.json 2>/dev/null | cat - <(find dashboard/src collector/src load-tests/src alert-rules/src -type f -print0 2>/dev/null | sort -z | xargs -0 cat 2>/dev/null) | sha1sum | cut -d' ' -f1)"
 if [ -f dashboard/.next/BUILD_ID ] && [ "$(cat dashboard/.next/.source-hash 2>/dev/null)" = "$hash" ]; then
   echo "up to date"
 else

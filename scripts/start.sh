@@ -13,6 +13,9 @@ export TARGET_URL="${TARGET_URL:-http://127.0.0.1:${TARGET_PORT:-8080}}"
 # The collector (inside the dashboard) scrapes the target's prom-client /metrics into the store.
 default_scrape="[{\"job\":\"car-suggester\",\"url\":\"$TARGET_URL/metrics\",\"interval\":\"5s\",\"timeout\":\"2s\"}]"
 export COLLECTOR_SCRAPE_TARGETS="${COLLECTOR_SCRAPE_TARGETS:-$default_scrape}"
+# Light traffic (a quiet target exporting every second) is stored as one insert per table every 5 s
+# instead of several a second: the embedded store's merges of those parts run in the dashboard process.
+export COLLECTOR_COALESCE_MS="${COLLECTOR_COALESCE_MS:-5000}"
 # The target exports OTLP to that collector, wherever COLLECTOR_HOST and COLLECTOR_PORT put it.
 collector_host="${COLLECTOR_HOST:-127.0.0.1}"
 case "$collector_host" in

@@ -5,26 +5,28 @@
 // the evaluator lock evaluates; one that takes over first reloads the state from the store.
 // Groups evaluate concurrently, the rules of a group one after another in file order (as
 // Prometheus). Silences and acknowledgements keep firing alerts quiet without changing their state.
+// Given the collector's accepted batches, short-window threshold rules are also evaluated as data
+// lands, from windows held in memory (engine/live-rules.ts); runs of a group never overlap.
 import { fileURLToPath } from 'node:url';
-import type { ActiveAlert, AlertEngine, AlertEngineOptions } from './engine/engine-types.ts';
+import { activeAlertOf } from './engine/alert-view.ts';
+import type { AlertEngine, AlertEngineOptions } from './engine/engine-types.ts';
 import { createEvaluatorLock, type EvaluatorLock } from './engine/evaluator-lock.ts';
-import {
-  alertLabels,
-  createRuleInstances,
-  type RuleEvaluated,
-  type Transition,
-} from './engine/rule-instances.ts';
+import { createGroupRuns } from './engine/group-runs.ts';
+import { createLeadership } from './engine/leadership.ts';
+import { createLiveRules, type LiveRules } from './engine/live-rules.ts';
+import { alertLabels, createRuleInstances, type RuleEvaluated } from './engine/rule-instances.ts';
 import { createSuppression } from './engine/suppression.ts';
+import { createTransitionHandler } from './engine/transitions.ts';
 import { parseAlertRulesEnv } from './env.ts';
 import { loadRules, RuleLoadError } from './load-rules.ts';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.ts';
-import type { GroupAlert } from './notify/receivers.ts';
-import { loadRoutingConfig } from './notify/routing-config.ts';
+import { loadRoutingConfig, type RoutingConfig } from './notify/routing-config.ts';
+import { sendTestNotification } from './notify/test-notification.ts';
 import type { Rule } from './rule-schema.ts';
-import { describeCondition, formatRuleValue, unitOf } from './rule-text.ts';
-import { AlertActionError } from './silence/silence.ts';
-import { activeAt, notificationFor, settled } from './state-machine.ts';
-import { lastAlertStates, recentAlertEvents, recordAlertEvent } from './store/alert-events.ts';
+import { describeCondition, formatRuleValue } from './rule-text.ts';
+import { AlertActionError } from './silence/alert-action-error.ts';
+import { settled } from './state-machine.ts';
+import { recentAlertEvents } from './store/alert-events.ts';
 
 export type { ActiveAlert, AlertEngine, AlertEngineOptions, RuleEvaluation } from './engine/engine-types.ts';
 export type { RuleEvaluated };
@@ -41,13 +43,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const externalUrl = (options.externalUrl ?? 'http://localhost:3000').replace(/\/$/, '');
   const needsEnv = options.routing === undefined || options.redisUrl === undefined;
   const env = needsEnv ? parseAlertRulesEnv(options.env ?? process.env) : {};
-  const routing =
-    options.routing === undefined
-      ? loadRoutingConfig(env.ALERT_ROUTING_FILE ?? shippedRoutingFile)
-      : typeof options.routing === 'string'
-        ? loadRoutingConfig(options.routing)
-        : options.routing;
-  const suppression = createSuppression(client, log);
+  const routing = routingOf(options, env.ALERT_ROUTING_FILE);
   const dispatcher: Dispatcher | null = routing
     ? createDispatcher({
         client,
@@ -62,173 +58,79 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         log,
       })
     : null;
-  const redisUrl = options.redisUrl === undefined ? env.REDIS_URL : options.redisUrl;
-  const minInterval = Math.min(...rules.map((r) => r.intervalMs), 60_000);
-  const lock: EvaluatorLock | null = redisUrl
-    ? createEvaluatorLock({
-        url: redisUrl,
-        key: options.lockKey,
-        ttlMs: Math.max(3 * minInterval, 5_000),
-        log,
-      })
-    : null;
-  let leader = false;
+  const lock = lockOf(options, env.REDIS_URL, rules, log);
+  const suppression = createSuppression(client, {
+    log,
+    changes: lock?.suppressionChanges ?? null,
+    reloadMs: options.suppressionReloadMs,
+  });
 
   const ruleByName = new Map(rules.map((r) => [r.alert, r]));
   const ruleSets = rules.map((rule) => createRuleInstances(rule, log, options.onEvaluated));
   // Group names are unique per file, as in Prometheus; the same name in two files is two groups.
   const groups = Map.groupBy(ruleSets, (r) => `${r.rule.file}\u0000${r.rule.group}`);
-  const groupRuns = new Map<string, Promise<void>>();
-  const timers = new Set<NodeJS.Timeout>();
-  let restored: Promise<void> | null = null;
-  let running = false;
+  const leadership = createLeadership(client, lock, ruleSets);
+  const runs = createGroupRuns({ groups, evaluate: evaluateGroup, clock, log });
+  // Behind a lock, this process's collector may see only its share of the data: arriving data
+  // then triggers an evaluation, but the values come from the store.
+  const live: LiveRules | null = options.acceptedMetrics
+    ? createLiveRules({
+        client,
+        rules,
+        subscribe: options.acceptedMetrics,
+        inMemory: !lock,
+        onData: (names) => runs.onData(names),
+        log,
+        now: clock,
+        debounceMs: options.fastPath?.debounceMs,
+        maxWindowMs: options.fastPath?.maxWindowMs,
+        reseedAfterMs: options.fastPath?.reseedAfterMs,
+      })
+    : null;
 
-  function restore(): Promise<void> {
-    restored ??= lastAlertStates(client).then(
-      (rows) => {
-        for (const set of ruleSets) set.restore(rows);
-      },
-      (error: unknown) => {
-        restored = null; // try again on the next evaluation rather than notify from a blank slate
-        throw error;
-      },
-    );
-    return restored;
-  }
+  const handle = createTransitionHandler({ client, suppression, dispatcher, log });
 
-  /** With a lock: evaluate only while holding it; on taking it over, reload state first. */
-  async function mayEvaluate(): Promise<boolean> {
-    if (!lock) return true;
-    const holds = await lock.acquire();
-    if (holds && !leader) restored = null;
-    leader = holds;
-    return holds;
-  }
-
-  async function handle({ instance, prev, next }: Transition, now: number): Promise<void> {
-    if (next.state !== prev.state) {
-      await recordAlertEvent(client, {
-        at: now,
-        rule: instance.rule.alert,
-        fingerprint: instance.fingerprint,
-        state: next.state,
-        previousState: prev.state,
-        value: instance.value,
-        labels: instance.labels,
-        annotations: instance.annotations,
-        activeAt: activeAt(next),
-      }).catch((e: unknown) => log(`recording ${instance.rule.alert} → ${next.state} failed: ${String(e)}`));
+  /** A group's rules (or `only` these, when their data landed), in file order. */
+  async function evaluateGroup(name: string, now: number, only?: ReadonlySet<string>): Promise<void> {
+    if (!(await leadership.mayEvaluate())) {
+      if (only) return; // a standby leaves arriving data to the leader
+      // Standby: show what the leader recorded, so this replica's dashboard is not stale.
+      leadership.reloadNext();
+      await leadership.restore();
+      return;
     }
-    const status = notificationFor(prev, next);
-    const s = settled(next);
-    // An acknowledgement lasts until the alert resolves.
-    if (s.state === 'resolved' || s.state === 'inactive')
-      await suppression
-        .clearAck(instance.fingerprint, now)
-        .catch((e: unknown) =>
-          log(`clearing the acknowledgement of ${instance.rule.alert} failed: ${String(e)}`),
-        );
-    if (!status || !dispatcher || (s.state !== 'firing' && s.state !== 'resolved')) return;
-    const alert: GroupAlert = {
-      rule: instance.rule.alert,
-      fingerprint: instance.fingerprint,
-      status,
-      labels: { ...instance.labels },
-      annotations: { ...instance.annotations },
-      value: instance.value,
-      unit: unitOf(instance.rule, instance.labels),
-      startsAt: s.firedAt,
-      endsAt: s.state === 'resolved' ? s.resolvedAt : null,
-    };
-    dispatcher.enqueue(alert, now);
-  }
-
-  /** Runs a group's rules in order; runs of one group never overlap. */
-  function evaluateGroup(name: string, now: number): Promise<void> {
-    const previous = groupRuns.get(name) ?? Promise.resolve();
-    const run = previous.then(async () => {
-      if (!(await mayEvaluate())) {
-        // Standby: show what the leader recorded, so this replica's dashboard is not stale.
-        restored = null;
-        await restore();
-        return;
-      }
-      await restore();
-      await suppression
-        .refresh(now)
-        .catch((e: unknown) => log(`reading silences and acknowledgements failed: ${String(e)}`));
-      for (const set of groups.get(name) ?? []) {
-        const ruleClient = set.rule.type === 'sql' ? sqlRuleClient : client;
-        for (const transition of await set.evaluate(ruleClient, now)) await handle(transition, now);
-      }
-      await dispatcher?.flush(now);
-    });
-    const settledRun = run.catch(() => undefined);
-    groupRuns.set(name, settledRun);
-    return run;
-  }
-
-  function schedule(name: string, first: Rule): void {
-    const tick = async () => {
-      const startedAt = clock();
-      try {
-        await evaluateGroup(name, startedAt);
-      } catch (e) {
-        log(`evaluating group ${first.group} (${first.file}) failed: ${String(e)}`);
-      }
-      if (!running) return;
-      const timer = setTimeout(
-        () => {
-          timers.delete(timer);
-          void tick();
-        },
-        Math.max(0, startedAt + first.intervalMs - clock()),
-      );
-      timers.add(timer);
-    };
-    void tick();
+    await leadership.restore();
+    await suppression
+      .refreshIfStale(now)
+      .catch((e: unknown) => log(`reading silences and acknowledgements failed: ${String(e)}`));
+    const records: Promise<void>[] = [];
+    for (const set of groups.get(name) ?? []) {
+      if (only && !only.has(set.rule.alert)) continue;
+      const ruleClient = set.rule.type === 'sql' ? sqlRuleClient : client;
+      for (const transition of await set.evaluate(ruleClient, now, live?.values(set.rule)))
+        records.push((await handle(transition, now)).recorded);
+    }
+    // Notifications first: the transitions' records land beside them, and the run ends with both.
+    await Promise.all([dispatcher?.flush(now), ...records]);
   }
 
   return {
     start() {
-      if (running) return;
-      running = true;
-      for (const [name, members] of groups) schedule(name, members[0]!.rule);
+      if (runs.running) return;
+      live?.start();
+      runs.start();
     },
     async stop() {
-      running = false;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      await Promise.all(groupRuns.values());
+      live?.stop();
+      await runs.stop();
       await dispatcher?.settled();
       await lock?.release();
     },
     async evaluateOnce(now = clock()) {
-      await Promise.all([...groups.keys()].map((name) => evaluateGroup(name, now)));
+      await Promise.all([...groups.keys()].map((name) => runs.run(name, now)));
     },
     alerts: () =>
-      ruleSets.flatMap((set) =>
-        set.list().map(
-          (i): ActiveAlert => ({
-            rule: i.rule.alert,
-            group: i.rule.group,
-            fingerprint: i.fingerprint,
-            state: i.state.state,
-            held: i.state.state === 'nodata' || i.state.state === 'error' ? i.state.held.state : null,
-            value: i.value,
-            activeAt: activeAt(i.state),
-            labels: { ...i.labels },
-            annotations: { ...i.annotations },
-            lastEvalAt: i.lastEvalAt,
-            lastError: i.lastError,
-            lastEvalDurationMs: i.lastEvalDurationMs,
-            warnings: [...i.warnings],
-            silencedBy: suppression.silencedBy(i.labels, i.lastEvalAt ?? clock()),
-            acknowledged: suppression.ackOf(i.fingerprint),
-            receivers: dispatcher?.receiversFor(i.labels) ?? [],
-          }),
-        ),
-      ),
+      ruleSets.flatMap((set) => set.list().map((i) => activeAlertOf(i, suppression, dispatcher, clock()))),
     recent: (limit = 50) => recentAlertEvents(client, limit),
     rules: () => [...rules],
     formatValue: (name, value, labels) => formatRuleValue(ruleByName.get(name) ?? {}, value, labels),
@@ -237,6 +139,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       return rule ? describeCondition(rule) : '';
     },
     receivers: () => dispatcher?.receivers() ?? [],
+    async testReceiver(name, by) {
+      const receiver = dispatcher?.receiverNamed(name);
+      return receiver ? sendTestNotification(receiver, { externalUrl, by }) : null;
+    },
+    setAddedReceivers(added) {
+      if (dispatcher) dispatcher.setAddedReceivers(added);
+      else if (added.length > 0) log('receivers added at run time are ignored: routing is off');
+    },
     evaluationTimes: () => Object.fromEntries(ruleSets.map((r) => [r.rule.alert, r.lastEvalDurationMs()])),
     ruleEvaluations: () =>
       Object.fromEntries(
@@ -255,8 +165,32 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (!(await suppression.clearAck(fingerprint, now)))
         throw new AlertActionError(`alert ${fingerprint} is not acknowledged`);
     },
-    role: () => (lock ? (leader ? 'leader' : 'standby') : 'single'),
+    role: leadership.role,
   };
+}
+
+/** The routing given, a routing file's path, or the file named by ALERT_ROUTING_FILE or shipped; null: off. */
+function routingOf(options: AlertEngineOptions, fileFromEnv: string | undefined): RoutingConfig | null {
+  if (options.routing === undefined) return loadRoutingConfig(fileFromEnv ?? shippedRoutingFile);
+  return typeof options.routing === 'string' ? loadRoutingConfig(options.routing) : options.routing;
+}
+
+/** With a Redis URL (the option, else REDIS_URL), the lock that lets one replica evaluate. */
+function lockOf(
+  options: AlertEngineOptions,
+  redisFromEnv: string | undefined,
+  rules: readonly Rule[],
+  log: (message: string) => void,
+): EvaluatorLock | null {
+  const redisUrl = options.redisUrl === undefined ? redisFromEnv : options.redisUrl;
+  if (!redisUrl) return null;
+  const minInterval = Math.min(...rules.map((r) => r.intervalMs), 60_000);
+  return createEvaluatorLock({
+    url: redisUrl,
+    key: options.lockKey,
+    ttlMs: Math.max(3 * minInterval, 5_000),
+    log,
+  });
 }
 
 function loadOrThrow(dir: string | undefined): Rule[] {

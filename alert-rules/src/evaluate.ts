@@ -1,7 +1,6 @@
 // Evaluates one rule at one instant: its statistic over [now - window, now), through the
 // collector's shared query builder, and whether that value meets the rule's condition.
-import { queryStat, type Store } from 'collector';
-import { queryGroupedStat } from './query/grouped-stat.ts';
+import { queryGroupedStat, queryStat, type Store } from 'collector';
 import { querySqlRule } from './query/sql-rule.ts';
 import type { CompareOp, Rule, StatRule } from './rule-schema.ts';
 
@@ -67,11 +66,19 @@ export async function evaluateRuleGroups(
 ): Promise<GroupedRuleValue[]> {
   if (rule.type === 'sql') return querySqlRule(client, rule, now);
   if (rule.shortWindowMs === undefined) return evaluateWindow(client, rule, now);
-  // Both windows must meet the condition: the value is the one nearer to failing it.
   const [long, short] = await Promise.all([
     evaluateWindow(client, rule, now),
     evaluateWindow(client, { ...rule, windowMs: rule.shortWindowMs }, now),
   ]);
+  return bothWindows(rule, long, short);
+}
+
+/** A burn-rate rule's two windows must both meet the condition: the value is the one nearer to failing it. */
+export function bothWindows(
+  rule: StatRule,
+  long: GroupedRuleValue[],
+  short: GroupedRuleValue[],
+): GroupedRuleValue[] {
   const key = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort());
   const shortByKey = new Map(short.map((g) => [key(g.labels), g.value]));
   const pick = rule.op === '<' || rule.op === '<=' ? Math.max : Math.min;

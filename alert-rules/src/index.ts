@@ -19,10 +19,24 @@ export { conditionHolds, evaluateRule, evaluateRuleGroups, labelNameOf } from '.
 export { fingerprint } from './fingerprint.ts';
 export type { LoadedRules, RuleFileError } from './load-rules.ts';
 export { formatRuleError, loadRules, parseRuleFile, RuleLoadError } from './load-rules.ts';
-export type { Dispatcher, DispatcherOptions } from './notify/dispatcher.ts';
+export type { AddedReceiver, Dispatcher, DispatcherOptions, ReceiverInfo } from './notify/dispatcher.ts';
 export { createDispatcher } from './notify/dispatcher.ts';
-export type { GroupAlert, GroupNotification, Receiver } from './notify/receivers.ts';
-export { createReceiver, pagerDutyEvent, pagerDutyEventsUrl, slackMessage } from './notify/receivers.ts';
+export type { ReceiverKind } from './notify/receiver-kind.ts';
+export { RECEIVER_KINDS } from './notify/receiver-kind.ts';
+export type {
+  GroupAlert,
+  GroupNotification,
+  Receiver,
+  ReceiverSpec,
+} from './notify/receivers.ts';
+export {
+  buildReceiver,
+  createReceiver,
+  maskedHint,
+  pagerDutyEvent,
+  pagerDutyEventsUrl,
+  slackMessage,
+} from './notify/receivers.ts';
 export type {
   Matcher,
   MatchOp,
@@ -40,6 +54,8 @@ export {
   RoutingConfigError,
   routeDefaults,
 } from './notify/routing-config.ts';
+export type { TestAnswer } from './notify/test-notification.ts';
+export { sendTestNotification, TEST_ALERT_NAME } from './notify/test-notification.ts';
 export type {
   DeliveryAttempt,
   DeliveryOptions,
@@ -51,8 +67,6 @@ export type {
   WebhookPayload,
 } from './notify/webhook.ts';
 export { buildWebhookPayload, parseRetryAfter, postJson, sendWebhook, zeroTime } from './notify/webhook.ts';
-export type { GroupedStatRequest, GroupValue } from './query/grouped-stat.ts';
-export { queryGroupedStat } from './query/grouped-stat.ts';
 export type { SqlRuleRow } from './query/sql-rule.ts';
 export { querySqlRule, SqlRuleError, sqlRuleVerdict } from './query/sql-rule.ts';
 export type { SqlRuleVerdict } from './query/sql-rule-judge.ts';
@@ -74,6 +88,7 @@ export { expandValues, insertSeries, parseSelector, seriesRows } from './rule-te
 export type { RuleTestFile } from './rule-test/test-file.ts';
 export { parseRuleTestFile, ruleTestFileSchema } from './rule-test/test-file.ts';
 export { describeCondition, formatRuleValue, unitOf } from './rule-text.ts';
+export { AlertActionError, isAlertActionError } from './silence/alert-action-error.ts';
 export type {
   AckInput,
   Acknowledgement,
@@ -82,7 +97,6 @@ export type {
   SilenceState,
 } from './silence/silence.ts';
 export {
-  AlertActionError,
   ackInputSchema,
   silenceInputSchema,
   silenceMatches,

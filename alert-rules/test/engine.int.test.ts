@@ -103,11 +103,11 @@ describe('alert engine on the shipped rules', () => {
 
     await first.evaluateOnce(t0 + 5 * s);
     expect(latency(first).state).toBe('pending');
-    await first.evaluateOnce(t0 + 25 * s);
+    await first.evaluateOnce(t0 + 9 * s);
     expect(latency(first).state).toBe('pending');
     expect(received).toHaveLength(0);
 
-    await first.evaluateOnce(t0 + 30 * s);
+    await first.evaluateOnce(t0 + 10 * s);
     expect(latency(first)).toMatchObject({ state: 'firing', activeAt: t0 });
     expect(received).toHaveLength(1);
 
@@ -118,22 +118,22 @@ describe('alert engine on the shipped rules', () => {
       webhookUrl,
       externalUrl: 'http://dash.test',
     });
-    await second.evaluateOnce(t0 + 32 * s);
+    await second.evaluateOnce(t0 + 12 * s);
     expect(latency(second)).toMatchObject({ state: 'firing', activeAt: t0 });
-    await second.evaluateOnce(t0 + 45 * s); // window still holds slow requests
+    await second.evaluateOnce(t0 + 42 * s); // window still holds slow requests
     expect(latency(second).state).toBe('firing');
     expect(received).toHaveLength(1);
 
-    // Window [t0+42s, t0+52s) holds only fast requests: false, but kept firing for 30 s.
-    await second.evaluateOnce(t0 + 52 * s);
+    // Window [t0+40s, t0+45s) holds only fast requests: false, but kept firing for 30 s.
+    await second.evaluateOnce(t0 + 45 * s);
     expect(latency(second).state).toBe('firing');
-    await second.evaluateOnce(t0 + 80 * s);
+    await second.evaluateOnce(t0 + 73 * s);
     expect(latency(second).state).toBe('firing');
     expect(received).toHaveLength(1);
-    await second.evaluateOnce(t0 + 82 * s);
+    await second.evaluateOnce(t0 + 75 * s);
     expect(latency(second).state).toBe('resolved');
     expect(latency(second).value).toBeCloseTo(0.02, 5);
-    await second.evaluateOnce(t0 + 84 * s);
+    await second.evaluateOnce(t0 + 77 * s);
     expect(latency(second).state).toBe('inactive');
 
     expect(received.map((p) => p.status)).toEqual(['firing', 'resolved']);
@@ -153,7 +153,7 @@ describe('alert engine on the shipped rules', () => {
           status: 'firing',
           labels: { alertname, service: 'car-suggester', severity: 'page' },
           annotations: expect.objectContaining({ summary: 'p95 latency of car-suggester is 300 ms' }),
-          startsAt: new Date(t0 + 30 * s).toISOString(),
+          startsAt: new Date(t0 + 10 * s).toISOString(),
           endsAt: '0001-01-01T00:00:00Z',
           generatorURL: 'http://dash.test/alerts?rule=TargetHighLatencyP95',
           fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
@@ -165,8 +165,8 @@ describe('alert engine on the shipped rules', () => {
     });
     expect(resolved.alerts[0]).toMatchObject({
       status: 'resolved',
-      startsAt: new Date(t0 + 30 * s).toISOString(),
-      endsAt: new Date(t0 + 82 * s).toISOString(),
+      startsAt: new Date(t0 + 10 * s).toISOString(),
+      endsAt: new Date(t0 + 75 * s).toISOString(),
       fingerprint: firing.alerts[0]!.fingerprint,
       // The annotations the alert had while it was true.
       annotations: expect.objectContaining({ summary: 'p95 latency of car-suggester is 300 ms' }),
@@ -174,9 +174,9 @@ describe('alert engine on the shipped rules', () => {
 
     const events = (await second.recent(50)).filter((e) => e.rule === alertname);
     expect(events.map((e) => [e.rule, e.previousState, e.state, e.at - t0])).toEqual([
-      [alertname, 'resolved', 'inactive', 84 * s],
-      [alertname, 'firing', 'resolved', 82 * s],
-      [alertname, 'pending', 'firing', 30 * s],
+      [alertname, 'resolved', 'inactive', 77 * s],
+      [alertname, 'firing', 'resolved', 75 * s],
+      [alertname, 'pending', 'firing', 10 * s],
       [alertname, 'inactive', 'pending', 0],
     ]);
     expect(events[2]).toMatchObject({

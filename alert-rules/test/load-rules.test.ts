@@ -148,7 +148,7 @@ describe('loadRules', () => {
       ['TargetChaosLeftOn', 'sql', 0],
       ['CollectorDroppingData', 'sum', 0],
       ['CollectorRejectingData', 'sum', 0],
-      ['LoadRunLatencyThresholdFailing', 'p95', 200],
+      ['LoadRunLatencyThresholdFailing', 'sql', 200],
       ['LoadRunErrorThresholdFailing', 'ratio', 0.001],
       ['TargetSlowRealtimeDelivery', 'p95', 0.05],
       ['TargetHighMemory', 'avg', 200_000_000],

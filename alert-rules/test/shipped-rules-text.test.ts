@@ -59,9 +59,9 @@ const expected: Record<string, Expected> = {
   },
   LoadRunLatencyThresholdFailing: {
     unit: 'ms',
-    condition: 'p95(http_req_duration) over 30s > 200 ms',
+    condition: 'sql over 30s > 200 ms', // the p95 of the run's samples (cp_run_samples)
     sample: 448.863_636_363_636_4,
-    labels: { run_id: 'r1' },
+    labels: { run_id: 'r1', service: 'k6' },
     value: '449 ms',
     annotations: {
       summary: 'load run r1: p95 449 ms breaks its threshold p(95)<200',
@@ -172,12 +172,12 @@ const expected: Record<string, Expected> = {
   },
   TargetHighLatencyP95: {
     unit: 's',
-    condition: 'p95(http.server.request.duration) over 10s > 200 ms',
+    condition: 'p95(http.server.request.duration) over 5s > 200 ms',
     sample: 1.274_9,
     value: '1.27 s',
     annotations: {
       summary: 'p95 latency of car-suggester is 1.27 s',
-      description: 'The 95th percentile of HTTP request duration over 10s is above 200 ms.',
+      description: 'The 95th percentile of HTTP request duration over 5s is above 200 ms.',
       ...runbook('targethighlatencyp95'),
     },
   },

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startTargetApp } from 'target-app';
-import { createLauncher, resolveK6Path, scenarios } from '../../load-tests/src/index.ts';
+import { createLauncher, resolveK6Path, scenarioScript, scenarios } from '../../load-tests/src/index.ts';
 
 const k6Path = resolveK6Path();
 const work = mkdtempSync(join(tmpdir(), 'bench-lt-'));
@@ -70,7 +70,7 @@ const out: Record<string, unknown> = {
 // 1. VU ladder on the load journey (load.js with SCALE = vus / 10,000, a constant plateau mostly).
 const ladder = [];
 for (const vus of LADDER) {
-  const r = await runK6(scenarios.load.script, {
+  const r = await runK6(scenarioScript(scenarios.load), {
     BASE_URL: target.url,
     SCALE: String(vus / scenarios.load.plan.peakVus),
     DURATION: STEP,
@@ -120,7 +120,7 @@ const launched: number[] = [];
 const launcher = createLauncher({ targets: [target.url], runsDir: join(work, 'runs') });
 for (let i = 0; i < 3; i++) {
   plain.push(
-    (await runK6(scenarios.smoke.script, { BASE_URL: target.url, VUS: '2', DURATION: '5s' })).wallMs,
+    (await runK6(scenarioScript(scenarios.smoke), { BASE_URL: target.url, VUS: '2', DURATION: '5s' })).wallMs,
   );
   const t0 = performance.now();
   const run = launcher.launch({ scenario: 'smoke', params: { target: target.url, vus: 2, duration: '5s' } });

@@ -11,7 +11,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargetApp } from 'target-app';
 import { findFreePort } from '../../load-tests/src/free-port.ts';
-import { resolveK6Path, runDistributed, scenarios } from '../../load-tests/src/index.ts';
+import { resolveK6Path, runDistributed, scenarioScript, scenarios } from '../../load-tests/src/index.ts';
 import { createK6RestClient } from '../../load-tests/src/k6-rest.ts';
 
 const arg = (name: string, fallback: string): string => {
@@ -40,7 +40,7 @@ async function singleK6(): Promise<{ statusMs: number[]; resumeMs: number }> {
   const args = ['run', '--quiet', '--no-usage-report', '--paused', '--address', address];
   for (const [k, v] of Object.entries({ BASE_URL: target.url, VUS: '1', DURATION: '1s' }))
     args.push('-e', `${k}=${v}`);
-  const child = spawn(k6Path, [...args, scenarios.smoke.script], { stdio: 'ignore' });
+  const child = spawn(k6Path, [...args, scenarioScript(scenarios.smoke)], { stdio: 'ignore' });
   const exited = new Promise((resolve) => child.on('close', resolve));
   const rest = createK6RestClient(address);
   for (let i = 0; ; i++) {

@@ -1,6 +1,9 @@
 // Closed-loop OTLP/HTTP exporters for the collector benchmark: each client posts the same encoded
 // export and sends its next one only once the previous one is acknowledged, as an SDK exporter
-// does; plus the collector's count of store inserts, read from its own /metrics.
+// does; plus the collector's count of store inserts, read from its own /metrics. Every post ends
+// with its own number in a field the OTLP message does not define (decoders skip it), so no post is
+// byte for byte a repeat of another: the collector's request ledger would answer a repeat from its
+// digest without storing it, and the bench would measure the ledger instead of ingest.
 // The clients run on a worker thread with node:http and a keep-alive agent (what the OTel JS
 // exporters use), so they are separate from the collector's event loop as real exporters are,
 // while their CPU still counts in the process's CPU figures.
@@ -48,9 +51,11 @@ export function postConcurrently(
 async function runClients(job: ClientJob): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: job.clients });
   const target = new URL(job.url);
-  const body = Buffer.from(job.body);
+  const base = Buffer.from(job.body);
+  let posts = 0;
   const post = () =>
     new Promise<number>((resolve, reject) => {
+      const body = Buffer.concat([base, unknownVarintField(15, posts++)]);
       const req = request(
         target,
         {
@@ -88,6 +93,18 @@ if (!isMainThread && (workerData as ClientJob | undefined)?.kind === 'otlp-clien
     (error: unknown) =>
       parentPort?.postMessage({ type: 'failed', message: String(error) } satisfies ClientOutcome),
   );
+}
+
+/** A protobuf varint field `field` = `value` (wire type 0), appended to a message. */
+function unknownVarintField(field: number, value: number): Buffer {
+  const bytes = [field << 3];
+  let v = value;
+  while (v >= 0x80) {
+    bytes.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  bytes.push(v);
+  return Buffer.from(bytes);
 }
 
 /** Successful store inserts (direct and replayed) the collector has timed since it started. */

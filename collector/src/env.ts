@@ -61,6 +61,13 @@ export const collectorEnvSchema = z.object({
   COLLECTOR_REPLICATED: z.enum(['true', 'false']).default('true'),
   /** 'insert': acknowledge once inserted (queue only on store trouble); 'queue': once fsync'd to the queue. */
   COLLECTOR_ACK_AFTER: z.enum(['insert', 'queue']).default('insert'),
+  /**
+   * Light traffic: while under 1000 rows a second arrive, batches go through the on-disk queue and
+   * are stored together once this many ms have passed (one insert per table), instead of one
+   * insert per table per export; 0 = off (npm start sets 5000). Store readers see such rows up to
+   * this much later.
+   */
+  COLLECTOR_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Memory the embedded store (chDB) may use in all, MiB; over it a statement fails instead. */
   COLLECTOR_STORE_MAX_MEMORY_MB: z.coerce
     .number()
@@ -68,6 +75,11 @@ export const collectorEnvSchema = z.object({
     .min(128)
     .max(1024 * 1024)
     .default(2048),
+  /**
+   * Embedded store: the fewest parts one merge takes (MergeTree min_parts_to_merge_at_once). Small
+   * inserts every few seconds would otherwise be merged into a table's big part one or two at a time.
+   */
+  COLLECTOR_STORE_MIN_PARTS_TO_MERGE: z.coerce.number().int().min(2).max(100).default(10),
   /**
    * Prometheus targets to scrape, JSON: [{"job":"car-suggester","url":"http://127.0.0.1:8080/metrics",
    * "interval":"5s","timeout":"2s"}] (interval default 15s, timeout default 10s, at most the interval).
@@ -128,6 +140,7 @@ export function storeOptionsFromEnv(env: CollectorEnv): StoreOptions {
     url: env.CLICKHOUSE_URL,
     dataDir: join(env.DATA_DIR, 'chdb'),
     maxMemoryBytes: env.COLLECTOR_STORE_MAX_MEMORY_MB * 1024 * 1024,
+    merge: { minPartsToMerge: env.COLLECTOR_STORE_MIN_PARTS_TO_MERGE },
     ttlDays: {
       metrics: env.COLLECTOR_TTL_DAYS_METRICS,
       traces: env.COLLECTOR_TTL_DAYS_TRACES,
@@ -147,7 +160,7 @@ export function collectorOptionsFromEnv(env: CollectorEnv): Omit<CollectorOption
     maxBodyBytes: env.COLLECTOR_MAX_BODY_BYTES,
     queueDir: join(env.DATA_DIR, 'collector-queue'),
     queue: { maxBytes: env.COLLECTOR_QUEUE_MAX_BYTES },
-    batch: { ackAfter: env.COLLECTOR_ACK_AFTER },
+    batch: { ackAfter: env.COLLECTOR_ACK_AFTER, coalesceMs: env.COLLECTOR_COALESCE_MS },
     scrapeTargets: env.COLLECTOR_SCRAPE_TARGETS,
     apiKeys: env.COLLECTOR_API_KEYS,
     selfTelemetry:

@@ -1,4 +1,5 @@
 // Public surface of the collector: the store factory, the OTLP receiver and the shared queries.
+// The Node-only parts are listed here; the queries come from the bundle-safe `collector/query`.
 
 export type { CollectorEnv } from './env.ts';
 export {
@@ -9,84 +10,16 @@ export {
   storeOptionsFromEnv,
 } from './env.ts';
 export { CumulativeToDelta } from './normalise/cumulative-to-delta.ts';
-export { decodeMetricsJson, decodeTracesJson } from './otlp/json.ts';
 export { decodeLogsJson } from './otlp/json-logs.ts';
+export { decodeMetricsJson } from './otlp/json-metrics.ts';
+export { decodeTracesJson } from './otlp/json-traces.ts';
 export type { LogRecord, ResourceLogs, ResourceMetrics, ResourceSpans } from './otlp/model.ts';
 export { OtlpDecodeError } from './otlp/model.ts';
 export { decodeLogsProto } from './otlp/proto-logs.ts';
 export { decodeMetricsProto } from './otlp/proto-metrics.ts';
 export { decodeTracesProto } from './otlp/proto-traces.ts';
-export {
-  EXP_HISTOGRAM_TABLE,
-  type ExpHistogramQueryOptions,
-  type ExpHistogramRow,
-  type ExpHistogramSummary,
-  expBucketBounds,
-  expHistogramBuckets,
-  expHistogramQuantile,
-  expHistogramQuery,
-  mergeExpHistograms,
-  queryExpHistogram,
-} from './query/exp-histogram.ts';
-export type { Buckets } from './query/histogram.ts';
-export { histogramQuantile, mergeBuckets } from './query/histogram.ts';
-export type {
-  AttributeFilter,
-  FilterOp,
-  HistogramBucketRow,
-  HistogramSummary,
-  MetricKind,
-  MetricSelector,
-  SqlQuery,
-  TimeWindow,
-} from './query/metric-query.ts';
-export {
-  attributeCondition,
-  histogramAggregates,
-  histogramBucketRowOf,
-  histogramBucketsQuery,
-  mergeBucketRows,
-  quantileOf,
-  queryHistogramBuckets,
-  summarise,
-  valueAggregates,
-  whereClause,
-} from './query/metric-query.ts';
-export type { HistogramSource, SourcePart } from './query/rollup-source.ts';
-export {
-  chooseHistogramSource,
-  histogramRollupAggregates,
-  histogramSourceTable,
-  planWindowSources,
-  rollupMinWindowSeconds,
-  sumRollupAggregates,
-} from './query/rollup-source.ts';
-export type { BatchRequest, BatchSelector } from './query/stat-batch.ts';
-export {
-  histogramBatchesQuery,
-  histogramBatchQuery,
-  planBatchSources,
-  queryHistogramBatch,
-  queryHistogramBatches,
-} from './query/stat-batch.ts';
-export type { QuantileStat, SeriesPoint, SeriesRequest, Stat, StatRequest } from './query/stats.ts';
-export {
-  quantileStats,
-  queryHistogramSeries,
-  queryStat,
-  seriesFromBuckets,
-  statOfHistogram,
-  statOfValues,
-  stats,
-  sumStatQuery,
-} from './query/stats.ts';
-export type { ValueBatchRequest, ValueSelector } from './query/value-batch.ts';
-export {
-  queryValueBatch,
-  queryValueBatches,
-  valueBatchesQuery,
-  valueBatchQuery,
-} from './query/value-batch.ts';
+// The bundle-safe query surface (`collector/query`), re-exported whole rather than listed twice.
+export * from './query/index.ts';
 export type { DiskQueueOptions, QueueRecord } from './queue/disk-queue.ts';
 export { DiskQueue, QueueFullError } from './queue/disk-queue.ts';
 export type { PromFamily, PromSample, PromType } from './scrape/prom-text.ts';
@@ -106,7 +39,6 @@ export type { CollectorOptions, CollectorServer } from './server/collector-serve
 export { startCollector } from './server/collector-server.ts';
 export type { CollectorCounters, CollectorStats, Readiness } from './server/self-telemetry.ts';
 export { prometheusText, readiness } from './server/self-telemetry.ts';
-export { selfMetricNames } from './server/self-telemetry-store.ts';
 export type { ClusterOptions } from './store/cluster-ddl.ts';
 export { clusterStatement, onClusterClause } from './store/cluster-ddl.ts';
 export type { Store, StoreOptions } from './store/create-store.ts';

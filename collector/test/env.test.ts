@@ -14,6 +14,7 @@ describe('storeOptionsFromEnv and collectorOptionsFromEnv', () => {
       url: undefined,
       dataDir: join(repoRoot, '.data', 'chdb'),
       maxMemoryBytes: 2048 * 1024 * 1024,
+      merge: { minPartsToMerge: 10 },
       ttlDays: { metrics: undefined, traces: undefined, logs: undefined },
       cluster: undefined,
     });
@@ -23,7 +24,7 @@ describe('storeOptionsFromEnv and collectorOptionsFromEnv', () => {
       maxBodyBytes: 20 * 1024 * 1024,
       queueDir: join(repoRoot, '.data', 'collector-queue'),
       queue: { maxBytes: 1024 * 1024 * 1024 },
-      batch: { ackAfter: 'insert' },
+      batch: { ackAfter: 'insert', coalesceMs: 0 },
       scrapeTargets: [],
       apiKeys: [],
       selfTelemetry: { intervalMs: 10_000, serviceName: 'collector' },
@@ -44,7 +45,9 @@ describe('storeOptionsFromEnv and collectorOptionsFromEnv', () => {
       COLLECTOR_CLUSTER: '{cluster}',
       COLLECTOR_REPLICATED: 'false',
       COLLECTOR_ACK_AFTER: 'queue',
+      COLLECTOR_COALESCE_MS: '2500',
       COLLECTOR_STORE_MAX_MEMORY_MB: '512',
+      COLLECTOR_STORE_MIN_PARTS_TO_MERGE: '4',
       COLLECTOR_SCRAPE_TARGETS: '[{"job":"t","url":"http://127.0.0.1:8080/metrics"}]',
       COLLECTOR_API_KEYS: 'k'.repeat(16),
       COLLECTOR_SELF_TELEMETRY_INTERVAL: '0',
@@ -54,6 +57,7 @@ describe('storeOptionsFromEnv and collectorOptionsFromEnv', () => {
       url: 'https://default:pw@ch:8443/perf',
       dataDir: '/srv/perf/chdb',
       maxMemoryBytes: 512 * 1024 * 1024,
+      merge: { minPartsToMerge: 4 },
       ttlDays: { metrics: 30, traces: 7, logs: 3 },
       cluster: { cluster: '{cluster}', replicated: false },
     });
@@ -63,11 +67,16 @@ describe('storeOptionsFromEnv and collectorOptionsFromEnv', () => {
       maxBodyBytes: 65536,
       queueDir: '/srv/perf/collector-queue',
       queue: { maxBytes: 1048576 },
-      batch: { ackAfter: 'queue' },
+      batch: { ackAfter: 'queue', coalesceMs: 2500 },
       scrapeTargets: [{ job: 't', url: 'http://127.0.0.1:8080/metrics' }],
       apiKeys: ['k'.repeat(16)],
       selfTelemetry: false,
     });
+  });
+
+  it('refuse a coalescing window outside 0 – 60 s', () => {
+    expect(() => parseCollectorEnv({ COLLECTOR_COALESCE_MS: '-1' })).toThrow(/COLLECTOR_COALESCE_MS/);
+    expect(() => parseCollectorEnv({ COLLECTOR_COALESCE_MS: '60001' })).toThrow(/COLLECTOR_COALESCE_MS/);
   });
 
   it('read DATA_DIR from the repository root and treat blank variables as unset', () => {

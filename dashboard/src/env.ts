@@ -8,6 +8,7 @@ import { collectorEnvSchema, portVariable } from 'collector';
 import { z } from 'zod';
 import { oidcRolesSchema } from './server/auth/oidc.ts';
 import { parseUsers } from './server/auth/users.ts';
+import { parseReceiversKey } from './server/receivers/secret-box.ts';
 
 /** The repository root (relative DATA_DIR and RULES_DIR resolve against it). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,6 +85,8 @@ const schema = collectorEnvSchema.extend({
   OIDC_DEFAULT_ROLE: z.enum(['viewer', 'qa', 'admin', 'none']).default('viewer'),
   /** The dashboard's URL as browsers reach it (OIDC callback); default http://HOST:PORT. */
   PUBLIC_URL: httpUrl('https://perf.example.com').optional(),
+  /** Shared by replicas: only the holder of the scheduler's lock launches scheduled runs. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   /** HMAC key for session cookies; unset → generated once into DATA_DIR. */
   SESSION_SECRET: z
     .string()
@@ -95,6 +98,18 @@ const schema = collectorEnvSchema.extend({
     .positive()
     .max(24 * 30)
     .default(12),
+  /** Key sealing the receivers added in the UI (32 bytes, hex or base64); unset → DATA_DIR/receivers.key. */
+  RECEIVERS_KEY: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return parseReceiversKey(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   /** Session cookie's Secure flag: auto = when the request came over https (X-Forwarded-Proto). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
   /** Reverse proxies in front that append to X-Forwarded-For (sign-in limits key on the client behind them). */
@@ -164,6 +179,7 @@ export type DashboardEnv = Omit<z.output<typeof schema>, 'LOAD_TARGETS'> & {
 const SECRET_VARIABLES = new Set([
   'DASHBOARD_USERS',
   'SESSION_SECRET',
+  'RECEIVERS_KEY',
   'TARGET_ADMIN_TOKEN',
   'OIDC_CLIENT_SECRET',
   'COLLECTOR_API_KEYS',

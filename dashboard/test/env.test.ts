@@ -91,6 +91,16 @@ describe('parseDashboardEnv', () => {
     expect(hook).not.toThrow(/hook-secret/);
   });
 
+  it('reads RECEIVERS_KEY as 32 bytes (hex or base64) and never echoes a bad one', () => {
+    const key = Buffer.alloc(32, 9);
+    expect(parseDashboardEnv({ RECEIVERS_KEY: key.toString('hex') }).RECEIVERS_KEY).toEqual(key);
+    expect(parseDashboardEnv({ RECEIVERS_KEY: key.toString('base64') }).RECEIVERS_KEY).toEqual(key);
+    expect(parseDashboardEnv({}).RECEIVERS_KEY).toBeUndefined();
+    const bad = () => parseDashboardEnv({ RECEIVERS_KEY: 'receivers-key-too-short' });
+    expect(bad).toThrow(/RECEIVERS_KEY: must be 32 bytes as 64 hex digits or base64/);
+    expect(bad).not.toThrow(/too-short/);
+  });
+
   it('treats empty variables as unset', () => {
     const env = parseDashboardEnv({ PORT: '', ALERT_WEBHOOK_URL: '  ' });
     expect(env.PORT).toBe(3000);

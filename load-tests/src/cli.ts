@@ -1,73 +1,71 @@
-// Command line: `node load-tests/src/cli.ts smoke --target http://127.0.0.1:8080 --vus 2 --duration 10s`.
-// Launches through the library, prints a progress line a second and the result; exit code is k6's
-// (99 when thresholds fail), 1 when the launcher could not run the test, 2 on bad arguments.
+// Command line. Through the dashboard server (cli-server.ts): `run <scenario>`, `status`, and the
+// stored-run subcommands (results-cli.ts) — recorded, shown in the UI, exit codes in cli-exit.ts.
+// Offline, `cli.ts smoke --target URL …` runs k6 here through the library (recorded nowhere; the
+// exit code is k6's, 99 when thresholds fail, 1 when the launcher could not run it, 2 on bad arguments).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCollectorEnv } from 'collector';
+import { CLI_EXIT, HELP } from './cli-exit.ts';
+import { LAUNCH_OPTIONS, launchParams, SERVER_USAGE, serverCommand } from './cli-server.ts';
+import { num, progressLine, runResultLines } from './cli-text.ts';
 import { runDistributed } from './distributed.ts';
-import type { RunStatusEvent } from './events.ts';
+import { EXPERIMENT_USAGE, experimentCommand } from './experiments/experiment-cli.ts';
+import { EXPERIMENT_SERVER_USAGE, experimentServerCommand } from './experiments/experiment-server-cli.ts';
 import { REPO_ROOT } from './k6-binary.ts';
 import type { HistogramLayout } from './k6-process.ts';
 import { createLauncher } from './launcher.ts';
+import { RECEIVERS_USAGE, receiversCommand } from './receivers-cli.ts';
 import { RESULTS_USAGE, resultsCommand } from './results-cli.ts';
 import type { EndedRun, RunResult } from './run-state.ts';
 import { ParamValidationError, scenarios } from './scenarios.ts';
+import { SCHEDULES_USAGE, schedulesCommand } from './schedule-cli.ts';
+import { USERS_USAGE, usersCommand } from './users-cli.ts';
 
-const USAGE = `usage: cli.ts <scenario> --target <base URL> [--vus N | --scale 0.001] [--duration 30s] [--segments N] [--runs-dir DIR] [--otlp host:port]
+const USAGE = `usage: ${SERVER_USAGE.trimStart()}
+${RESULTS_USAGE}
+${SCHEDULES_USAGE}
+${RECEIVERS_USAGE}
+${USERS_USAGE}
+${EXPERIMENT_USAGE}
+${EXPERIMENT_SERVER_USAGE}
+offline (k6 on this machine, recorded nowhere):
+       cli.ts <scenario> --target <base URL> [--vus N | --scale 0.001] [--duration 30s] [--segments N] [--runs-dir DIR] [--otlp host:port]
   --histograms exponential: k6 exports OTel exponential histograms (store percentiles within ≈ 1–4 %)
   --segments N runs N k6 processes (execution segments) started together; one aggregated result
   --scale multiplies the plan's VUs/rates (load, stress, spike, endurance, breakpoint); --vus is then the peak VUs
-scenarios: ${Object.keys(scenarios).join(', ')}
-${RESULTS_USAGE}`;
+scenarios: ${Object.keys(scenarios).join(', ')}`;
 
-const num = (n: number | null | undefined, digits = 1): string =>
-  n === null || n === undefined ? '-' : n.toFixed(digits);
-
-function progressLine(e: RunStatusEvent, state: string): string {
-  const failing = e.thresholds.filter((t) => !t.ok).map((t) => t.metric);
-  return [
-    `[${state}]`,
-    `${e.vus} VUs`,
-    `${e.httpReqs} reqs`,
-    `${num(e.reqRate)} req/s`,
-    `p95 ${num(e.p95Ms)} ms`,
-    `errors ${num(e.errorRate * 100, 2)} %`,
-    failing.length > 0 ? `thresholds failing: ${failing.join(', ')}` : 'thresholds ok',
-  ].join('  ');
-}
+/** The offline form records nothing: say how to run it through the dashboard instead. */
+const OFFLINE_NOTE = (scenario: string) =>
+  `note: k6 runs on this machine and the run is recorded nowhere; \`cli.ts run ${scenario} …\` with --server/--token (or PERF_SERVER_URL/PERF_TOKEN) runs it through the dashboard`;
 
 function resultText(run: EndedRun, result: RunResult | undefined): string {
   const lines = [`run ${run.id}: ${run.state}${run.state === 'finished' ? '' : ` (${run.reason})`}`];
-  if (result) {
-    lines.push(`  k6 exit ${result.exitCode ?? result.signal}: ${result.exitMeaning}`);
-    const s = result.stats;
-    if (s) {
-      lines.push(
-        `  ${s.httpReqs} requests (${num(s.reqRate)}/s), ${s.iterations} iterations in ${num(s.durationMs / 1000)} s`,
-        `  latency ms: p50 ${num(s.p50Ms)}  p90 ${num(s.p90Ms)}  p95 ${num(s.p95Ms)}  p99 ${num(s.p99Ms)}  max ${num(s.maxMs)}`,
-        `  errors ${num(s.errorRate * 100, 2)} %  checks ${num((s.checksRate ?? 0) * 100, 2)} %`,
-      );
-    }
-    for (const e of result.perEndpoint ?? [])
-      lines.push(`  ${e.name}: ${e.count} requests, p95 ${num(e.p95Ms)} ms`);
-    for (const t of result.thresholds) lines.push(`  ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expr}`);
-    lines.push(`  thresholds ${result.thresholdsPassed ? 'passed' : 'FAILED'}`);
-  }
+  if (result) lines.push(...runResultLines(result));
   lines.push(`  log: ${run.logPath}`);
   return lines.join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
+  const fromServer = await serverCommand(argv);
+  if (fromServer !== undefined) return fromServer;
   const fromResults = await resultsCommand(argv);
   if (fromResults !== undefined) return fromResults;
+  const fromExperimentServer = await experimentServerCommand(argv);
+  if (fromExperimentServer !== undefined) return fromExperimentServer;
+  const fromExperiment = await experimentCommand(argv);
+  if (fromExperiment !== undefined) return fromExperiment;
+  const fromSchedules = await schedulesCommand(argv);
+  if (fromSchedules !== undefined) return fromSchedules;
+  const fromReceivers = await receiversCommand(argv);
+  if (fromReceivers !== undefined) return fromReceivers;
+  const fromUsers = await usersCommand(argv);
+  if (fromUsers !== undefined) return fromUsers;
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      target: { type: 'string' },
-      vus: { type: 'string' },
-      scale: { type: 'string' },
-      duration: { type: 'string' },
+      ...LAUNCH_OPTIONS,
       'runs-dir': { type: 'string' },
       otlp: { type: 'string' },
       segments: { type: 'string' },
@@ -83,13 +81,10 @@ async function main(argv: string[]): Promise<number> {
   // The person at the terminal names the target; the allowlist guards the dashboard's launcher.
   const targets = values.target ? [values.target] : [];
   const runsDir = values['runs-dir'] ?? join(REPO_ROOT, '.data', 'runs');
-  const params: Record<string, unknown> = { target: values.target };
-  if (values.vus !== undefined) params.vus = Number(values.vus);
-  if (values.scale !== undefined) params.scale = Number(values.scale);
-  if (values.duration !== undefined) params.duration = values.duration;
+  const params = launchParams(values);
   const histograms = values.histograms;
   if (histograms !== undefined && histograms !== 'explicit' && histograms !== 'exponential') {
-    console.error(`invalid histograms: use explicit or exponential\n${USAGE}`);
+    console.error(`invalid histograms: use explicit or exponential ${HELP}`);
     return 2;
   }
   if (values.segments !== undefined) {
@@ -105,9 +100,8 @@ async function main(argv: string[]): Promise<number> {
         histograms,
       });
     } catch (err) {
-      if (err instanceof ParamValidationError)
-        console.error(`invalid ${err.field}: ${err.message}\n${USAGE}`);
-      else if (err instanceof RangeError) console.error(`invalid segments: ${err.message}\n${USAGE}`);
+      if (err instanceof ParamValidationError) console.error(`invalid ${err.field}: ${err.message} ${HELP}`);
+      else if (err instanceof RangeError) console.error(`invalid segments: ${err.message} ${HELP}`);
       else throw err;
       return 2;
     }
@@ -126,9 +120,10 @@ async function main(argv: string[]): Promise<number> {
     run = launcher.launch({ scenario, params, launchedBy: `cli:${process.env.USER ?? 'unknown'}` });
   } catch (err) {
     if (!(err instanceof ParamValidationError)) throw err;
-    console.error(`invalid ${err.field}: ${err.message}\n${USAGE}`);
+    console.error(`invalid ${err.field}: ${err.message} ${HELP}`);
     return 2;
   }
+  console.error(OFFLINE_NOTE(scenario));
   let state: string = run.state;
   launcher.subscribe((e) => {
     if (e.type === 'state' && e.run.id === run.id && e.run.state !== state) {
@@ -180,6 +175,7 @@ async function runSegmented(opts: {
     ...(opts.histograms ? { histograms: opts.histograms } : {}),
     onLine: (i, stream, line) => stream === 'stderr' && console.error(`k6[${i}]: ${line}`),
   });
+  console.error(OFFLINE_NOTE(opts.scenario));
   console.log(`run ${run.runId}: ${opts.segments} segments, resuming together once all are up`);
   process.once('SIGINT', () => run.stop());
   const r = await run.done;
@@ -200,4 +196,15 @@ async function runSegmented(opts: {
   return 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** Bad flags are usage errors (2); anything else unexpected is still one line (1). */
+function exitOnError(error: unknown): number {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+    console.error(`${(error as Error).message} ${HELP}`);
+    return CLI_EXIT.usage;
+  }
+  console.error(`error: ${String((error as Error).message ?? error).split('\n')[0]}`);
+  return CLI_EXIT.failed;
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch(exitOnError);

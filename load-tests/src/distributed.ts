@@ -4,14 +4,19 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exitCodeMeaning } from './exit-codes.ts';
+import { exitCodeMeaning, STOPPED_BY_USER } from './exit-codes.ts';
 import { findFreePort } from './free-port.ts';
 import { resolveK6Path } from './k6-binary.ts';
 import { buildK6Command, type HistogramLayout, type K6Exit, type K6Process, spawnK6 } from './k6-process.ts';
 import { createK6RestClient, type K6RestClient } from './k6-rest.ts';
 import { newRunId } from './launcher.ts';
 import type { RunRecorder } from './recorder.ts';
-import type { EndedRun, RunResult } from './run-state.ts';
+import { resultWithRunPercentiles } from './results/run-percentiles.ts';
+import { type RunExecutionEvent, reduceRun } from './run-lifecycle.ts';
+import { ingestRunSamples } from './run-samples.ts';
+import type { Run, RunResult } from './run-state.ts';
+import type { StoreClient } from './run-store.ts';
+import { scenarioScript } from './scenario-script.ts';
 import { parseScenarioParams, type ScenarioParams } from './scenarios.ts';
 import { type AggregatedResult, aggregateSummaries } from './segment-aggregate.ts';
 import { type K6Summary, readSummaryFile, resultFromSummary } from './summary.ts';
@@ -39,6 +44,8 @@ export type DistributedRunInput = {
   histograms?: HistogramLayout;
   /** Headers of k6's OTLP exports (see LauncherOptions.otlpHeaders). */
   otlpHeaders?: Record<string, string>;
+  /** Receives each segment's request samples and gives the run's merged percentiles (see LauncherOptions.sampleStore). */
+  sampleStore?: StoreClient;
   /** How long the paused processes get to come up before the run fails. Default 30 s. */
   readyTimeoutMs?: number;
   onLine?: (segment: number, stream: 'stdout' | 'stderr', line: string) => void;
@@ -88,7 +95,9 @@ export function runDistributed(input: DistributedRunInput): DistributedRun {
   };
 
   const createdAt = Date.now();
-  const base = {
+  // The run as the store knows it; it moves only through reduceRun, as a launcher's runs do.
+  let run: Run = {
+    state: 'queued',
     id: runId,
     scenario: scenario.name,
     params: { ...params, segments: plan.length },
@@ -99,7 +108,10 @@ export function runDistributed(input: DistributedRunInput): DistributedRun {
     logPath: join(runDir, 'segment-0', 'k6.log'),
     summaryPath: join(runDir, 'segment-0', 'summary.json'),
   };
-  const record = async (run: Parameters<RunRecorder['record']>[0]): Promise<void> => {
+  const apply = (event: RunExecutionEvent): void => {
+    run = reduceRun(run, event).run;
+  };
+  const record = async (): Promise<void> => {
     // A failing store must not take the run down with it.
     await input.recorder?.record(run).catch(() => undefined);
   };
@@ -113,7 +125,7 @@ export function runDistributed(input: DistributedRunInput): DistributedRun {
         const summaryPath = join(dir, 'summary.json');
         const logPath = join(dir, 'k6.log');
         const { args, env } = buildK6Command({
-          script: scenario.script,
+          script: scenarioScript(scenario),
           runId,
           apiAddress,
           params,
@@ -123,7 +135,17 @@ export function runDistributed(input: DistributedRunInput): DistributedRun {
           ...(input.otlpEndpoint ? { otlpEndpoint: input.otlpEndpoint } : {}),
           ...(input.histograms ? { histograms: input.histograms } : {}),
           ...(input.otlpHeaders ? { otlpHeaders: input.otlpHeaders } : {}),
+          ...(input.sampleStore ? { samplesPath: join(dir, 'samples.csv') } : {}),
         });
+        const samples = input.sampleStore
+          ? ingestRunSamples({
+              client: input.sampleStore,
+              runId,
+              segment: seg.segment,
+              csvPath: join(dir, 'samples.csv'),
+              ...(input.onLine ? { warn: (m: string) => input.onLine?.(index, 'stderr', m) } : {}),
+            })
+          : undefined;
         const proc = spawnK6({
           k6Path,
           args,
@@ -134,7 +156,7 @@ export function runDistributed(input: DistributedRunInput): DistributedRun {
         });
         procs[index] = proc;
         rests[index] = createK6RestClient(apiAddress);
-        return { ...seg, index, logPath, summaryPath, apiAddress, proc, rest: rests[index]! };
+        return { ...seg, index, logPath, summaryPath, apiAddress, proc, rest: rests[index]!, samples };
       }),
     );
 
@@ -147,42 +169,55 @@ export function runDistributed(input: DistributedRunInput): DistributedRun {
     );
     let resumedAt: number | undefined;
     let resumeSpreadMs: number | undefined;
-    let reason: string | undefined;
     if (ready && !stopped) {
       resumedAt = Date.now();
       const returned = await Promise.all(started.map((s) => s.rest.resume().then(() => Date.now())));
       resumeSpreadMs = Math.max(...returned) - Math.min(...returned);
-      await record({ ...base, state: 'running', startedAt: resumedAt, apiAddress: started[0]!.apiAddress });
-    } else {
-      reason = stopped ? 'stopped by user' : 'a segment did not come up (see its k6.log)';
-      for (const s of started) s.proc.signal('SIGTERM');
-    }
+      apply({ type: 'spawned', at: resumedAt, apiAddress: started[0]!.apiAddress });
+      apply({ type: 'api-up' });
+      await record();
+    } else for (const s of started) s.proc.signal('SIGTERM');
     if (stopped && resumedAt !== undefined) stopAll();
 
     const ended = await Promise.all(
-      started.map(async ({ proc: p, rest: _rest, apiAddress: _address, ...s }) => {
+      started.map(async ({ proc: p, rest: _rest, apiAddress: _address, samples, ...s }) => {
         const exit = await p.exited;
+        const ingested = await samples?.finish();
         const summary = await readSummaryFile(s.summaryPath).catch(() => undefined);
         const outcome: SegmentOutcome = { ...s, exit, result: resultFromSummary(summary, exit) };
-        return { outcome, summary };
+        return { outcome, summary, complete: ingested?.complete ?? false };
       }),
     );
     const segments = ended.map((e) => e.outcome);
     const summaries = ended.flatMap((e): K6Summary[] => (e.summary ? [e.summary] : []));
-    const allRan = segments.every((s) => s.exit.code === 0 || s.exit.code === 99);
-    const state = stopped ? 'aborted' : allRan && !reason ? 'finished' : 'failed';
-    if (state === 'failed' && !reason) {
-      const bad = segments.find((s) => !(s.exit.code === 0 || s.exit.code === 99));
-      reason = `segment ${bad?.segment}: k6 ${bad?.result.exitMeaning}`;
-    }
+    const endedAt = Date.now();
     const aggregate = summaries.length > 0 ? aggregateSummaries(summaries) : null;
-    await record(endedRecord(base, state, reason ?? '', segments, aggregate, resumedAt));
+    let result = segmentsResult(segments, aggregate);
+    // k6's summaries cannot be merged (their percentiles are the worst segment's): the store's can.
+    if (input.sampleStore && ended.every((e) => e.complete))
+      result = await resultWithRunPercentiles(input.sampleStore, runId, result, createdAt, (m) =>
+        input.onLine?.(0, 'stderr', m),
+      );
+    apply({
+      type: 'segments-exited',
+      at: endedAt,
+      exits: segments.map((s) => ({
+        segment: s.segment,
+        code: s.exit.code,
+        exitMeaning: s.result.exitMeaning,
+      })),
+      stopCause: stopped ? STOPPED_BY_USER : null,
+      result,
+    });
+    await record();
+    if (run.state !== 'finished' && run.state !== 'failed' && run.state !== 'aborted')
+      throw new Error(`run ${runId}: its segments exited but it is ${run.state}`);
     return {
       runId,
       scenario: scenario.name,
       params,
-      state,
-      ...(reason ? { reason } : {}),
+      state: run.state,
+      ...(run.state === 'finished' || !run.reason ? {} : { reason: run.reason }),
       ...(resumedAt === undefined ? {} : { resumedAt, resumeSpreadMs }),
       segments,
       aggregate,
@@ -204,17 +239,10 @@ export function runDistributed(input: DistributedRunInput): DistributedRun {
   };
 }
 
-/** The run as the store keeps it: the worst segment's exit, the aggregated numbers. */
-function endedRecord(
-  base: Omit<EndedRun, 'state' | 'endedAt' | 'result' | 'reason' | 'startedAt' | 'live'>,
-  state: DistributedRunResult['state'],
-  reason: string,
-  segments: SegmentOutcome[],
-  aggregate: AggregatedResult | null,
-  startedAt: number | undefined,
-): EndedRun {
+/** The run's result: the worst segment's exit, the aggregated numbers. */
+function segmentsResult(segments: SegmentOutcome[], aggregate: AggregatedResult | null): RunResult {
   const exitCode = segments.map((s) => s.exit.code).find((c) => c !== 0) ?? 0;
-  const result: RunResult = {
+  return {
     exitCode,
     exitMeaning: exitCodeMeaning(exitCode),
     thresholdsPassed: aggregate?.thresholdsPassed ?? false,
@@ -222,8 +250,6 @@ function endedRecord(
     stats: aggregate?.stats ?? null,
     ...(aggregate ? { perEndpoint: aggregate.perEndpoint } : {}),
   };
-  const common = { ...base, endedAt: Date.now(), ...(startedAt === undefined ? {} : { startedAt }) };
-  return state === 'finished' ? { ...common, state, result } : { ...common, state, reason, result };
 }
 
 /** True once every REST API answers (k6 paused and waiting), false on timeout or `give up`. */

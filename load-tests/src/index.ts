@@ -1,4 +1,6 @@
-// Public surface of the load-tests package: the k6 launcher and what it needs around it.
+// Public surface of the load-tests package: the bundle-safe model and results library (the same
+// modules the `load-tests/model` and `load-tests/results` subpaths offer), plus the Node-only parts —
+// the k6 launcher, distributed runs, the k6-operator manifests, k6's binary and summaries.
 export type {
   DistributedRun,
   DistributedRunInput,
@@ -7,9 +9,61 @@ export type {
   SegmentOutcome,
 } from './distributed.ts';
 export { executionSegments, runDistributed } from './distributed.ts';
-export type { RunEvent, RunEventListener, RunLogEvent, RunStateEvent, RunStatusEvent } from './events.ts';
-export type { ExitOutcome, StopCause } from './exit-codes.ts';
-export { exitCodeMeaning, K6_EXIT_CODES, outcomeOfExit, SHUT_DOWN, STOPPED_BY_USER } from './exit-codes.ts';
+export type {
+  Claim,
+  ExperimentDefinition,
+  OptimisationDefinition,
+  VariantDefinition,
+} from './experiments/definition.ts';
+export {
+  ExperimentDefinitionError,
+  experimentDefinitionSchema,
+  isExperimentDefinitionError,
+  parseExperimentDefinition,
+  parseExperimentYaml,
+} from './experiments/definition.ts';
+export type { Effect, MeanInterval, Verdict } from './experiments/effects.ts';
+export { effectOf, meanInterval, VERDICTS, verdictOf } from './experiments/effects.ts';
+export { loadExperimentFile } from './experiments/experiment-file.ts';
+export { INTERRUPTED_REASON, recoverInterruptedExperiments } from './experiments/experiment-recovery.ts';
+export type { ExperimentRecorder } from './experiments/experiment-store.ts';
+export {
+  createClickHouseExperimentRecorder,
+  experimentOfRun,
+  findExperiment,
+  readRecentExperiments,
+} from './experiments/experiment-store.ts';
+export { experimentText, progressText } from './experiments/experiment-text.ts';
+export type { RunSlot } from './experiments/interleave.ts';
+export { interleavedOrder } from './experiments/interleave.ts';
+export type {
+  Experiment,
+  ExperimentEvent,
+  ExperimentRun,
+  ExperimentState,
+  RunScores,
+} from './experiments/model.ts';
+export { EXPERIMENT_STATES } from './experiments/model.ts';
+export type { RunKpis } from './experiments/run-kpis.ts';
+export type { ExperimentDeps } from './experiments/runner.ts';
+export { runExperiment } from './experiments/runner.ts';
+export type { KpiId, OptimisationKey, OptimisationSettings, Settings } from './experiments/settings.ts';
+export {
+  KPIS,
+  OPTIMISATION_KEYS,
+  OPTIMISATIONS_RESOURCE,
+  optimisationSettingsSchema,
+} from './experiments/settings.ts';
+export type {
+  ExperimentResult,
+  OptimisationResult,
+  ScoreComparison,
+  VariantResult,
+} from './experiments/summary.ts';
+export { summariseExperiment } from './experiments/summary.ts';
+export { preflightVariants, switchToVariant } from './experiments/switch-settings.ts';
+export type { TargetSettingsClient } from './experiments/target-settings.ts';
+export { createTargetSettingsClient, TargetSettingsError } from './experiments/target-settings.ts';
 export { K6NotFoundError, resolveK6Path } from './k6-binary.ts';
 export type { EnvVar, TestRunInput, TestRunManifest } from './k6-operator.ts';
 export {
@@ -22,90 +76,15 @@ export {
 export type { HistogramLayout, K6CommandInput } from './k6-process.ts';
 export { buildK6Command, otelEnv } from './k6-process.ts';
 export type { Launcher, LauncherOptions, LaunchInput, RunLimits } from './launcher.ts';
-export { createLauncher, RunQueueFullError } from './launcher.ts';
-export type { ClickHouseInsertClient, RunRecorder, RunRow } from './recorder.ts';
-export { createClickHouseRunRecorder, runToRow } from './recorder.ts';
-export type { Baseline } from './results/baselines.ts';
-export {
-  BASELINES_TABLE,
-  BaselineError,
-  clearBaseline,
-  markBaseline,
-  readBaseline,
-  readBaselines,
-} from './results/baselines.ts';
-export type {
-  Change,
-  Delta,
-  EndpointDelta,
-  RankedMetric,
-  RunComparison,
-  ThresholdPair,
-} from './results/compare.ts';
-export { ALL_REQUESTS, compareResults, compareRuns, MIN_REQUESTS_TO_JUDGE } from './results/compare.ts';
-export type { DistributionBucket, LatencyStats } from './results/latency.ts';
-export type { NoiseBand } from './results/noise.ts';
-export {
-  comparableRuns,
-  ERROR_RATE_NOISE,
-  FIXED_NOISE_PCT,
-  MIN_HISTORY_RUNS,
-  noiseBand,
-} from './results/noise.ts';
-export { reportHtml } from './results/report-html.ts';
-export type { ReportTable, Table } from './results/report-tables.ts';
-export { REPORT_TABLES, reportCsv, reportJson, reportTable, tableToCsv } from './results/report-tables.ts';
-export type { RunReport, SeriesPoint } from './results/run-report.ts';
-export { queryRunReport } from './results/run-report.ts';
-export type {
-  EndpointResult,
-  RunResults,
-  RunResultsOptions,
-  ServerMetrics,
-  StatusErrors,
-} from './results/run-results.ts';
-export { queryRunResults } from './results/run-results.ts';
-export type { StoreThreshold } from './results/store-thresholds.ts';
-export { judgeThresholds } from './results/store-thresholds.ts';
-export type { TrendPoint } from './results/trend.ts';
-export { scenarioTrend } from './results/trend.ts';
+export { createLauncher } from './launcher.ts';
+export * from './model.ts';
+export type { RunRecorder } from './recorder.ts';
+export { createClickHouseRunRecorder } from './recorder.ts';
+export * from './results/index.ts';
 export type { RunTimings } from './run-execution.ts';
-export type {
-  AbortedRun,
-  ActiveRun,
-  CheckResult,
-  EndedRun,
-  EndpointStats,
-  FailedRun,
-  FinishedRun,
-  LiveStatus,
-  LiveThreshold,
-  LostRun,
-  QueuedRun,
-  Run,
-  RunningRun,
-  RunResult,
-  RunState,
-  RunStats,
-  StartingRun,
-  StoppingRun,
-  TerminalRunState,
-  ThresholdResult,
-} from './run-state.ts';
-export { canTransition, isTerminal, LOST_REASON, nextStates, RUN_STATES } from './run-state.ts';
-export type { StoreClient, StoredRun } from './run-store.ts';
-export { markLostRuns, RUNS_TABLE, RunNotFoundError, readRun, readScenarioRuns } from './run-store.ts';
-export type { ScenarioDefinition, ScenarioName, ScenarioParams, ValidationIssue } from './scenarios.ts';
-export {
-  getScenario,
-  normalizeTarget,
-  ParamValidationError,
-  parseDuration,
-  parseScenarioParams,
-  scaledVus,
-  scenarioParamsSchema,
-  scenarios,
-} from './scenarios.ts';
+export type { RunRow, StoredRunRow } from './run-store.ts';
+export { appendRun, markLostRuns, runToRow, storedRunOfRow } from './run-store.ts';
+export { scenarioScript } from './scenario-script.ts';
 export type { AggregatedResult } from './segment-aggregate.ts';
 export { aggregateSummaries } from './segment-aggregate.ts';
 export type { K6Summary } from './summary.ts';

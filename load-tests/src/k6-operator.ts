@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { otelEnv } from './k6-process.ts';
+import { scenarioScript } from './scenario-script.ts';
 import { parseScenarioParams, type ScenarioDefinition, type ScenarioParams } from './scenarios.ts';
 
 export type TestRunInput = {
@@ -25,11 +26,40 @@ export type TestRunInput = {
   runnerImage?: string;
   /** One runner per node, so the nodes' network and CPU do not cap the load. */
   separate?: boolean;
+  /**
+   * The Secret key holding one of the collector's COLLECTOR_API_KEYS, when it requires keys. The key
+   * itself never enters the manifest: the pods read it from the Secret and send it as `x-api-key`.
+   */
+  ingestKeySecret?: { name: string; key: string };
 };
 
 export const DEFAULT_RUNNER_IMAGE = 'grafana/k6:2.2.0';
 
-export type EnvVar = { name: string; value: string };
+export type EnvVar =
+  | { name: string; value: string }
+  | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } };
+
+/** The variable the runner pods read the ingest key into (referenced by K6_OTEL_HEADERS). */
+export const INGEST_KEY_ENV = 'COLLECTOR_API_KEY';
+
+/**
+ * OTLP environment for the runner pods. With a Secret, the key is an env var from the Secret and
+ * K6_OTEL_HEADERS refers to it as `$(COLLECTOR_API_KEY)`, which Kubernetes expands from the
+ * variables listed before it (so the key must be URL-safe: k6 path-unescapes each header part).
+ */
+export function runnerEnv(collectorEndpoint: string, secret?: { name: string; key: string }): EnvVar[] {
+  const otel: EnvVar[] = Object.entries(otelEnv(collectorEndpoint)).map(([name, value]) => ({ name, value }));
+  if (!secret) return otel;
+  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(secret.name))
+    throw new RangeError(`ingestKeySecret.name is not a Secret name: ${JSON.stringify(secret.name)}`);
+  if (!/^[-._a-zA-Z0-9]{1,253}$/.test(secret.key))
+    throw new RangeError(`ingestKeySecret.key is not a Secret key: ${JSON.stringify(secret.key)}`);
+  return [
+    { name: INGEST_KEY_ENV, valueFrom: { secretKeyRef: secret } },
+    ...otel,
+    { name: 'K6_OTEL_HEADERS', value: `x-api-key=$(${INGEST_KEY_ENV})` },
+  ];
+}
 
 export type TestRunManifest = {
   apiVersion: 'k6.io/v1alpha1';
@@ -61,7 +91,7 @@ export function scriptEnv(params: ScenarioParams): Record<string, string> {
 /** `k6 archive` arguments that freeze a scenario's options for these parameters into `outPath`. */
 export function archiveArgs(scenario: ScenarioDefinition, params: ScenarioParams, outPath: string): string[] {
   const env = Object.entries(scriptEnv(params)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  return ['archive', '--quiet', '-O', outPath, ...env, scenario.script];
+  return ['archive', '--quiet', '-O', outPath, ...env, scenarioScript(scenario)];
 }
 
 /** Builds the archive with a real k6 (validated parameters only). */
@@ -112,13 +142,13 @@ export function testRunManifest(input: TestRunInput): TestRunManifest {
       script: {
         configMap: {
           name: input.configMapName ?? k8sName(`k6-${scenario.name}`),
-          file: archiveFileName(basename(scenario.script, '.js')),
+          file: archiveFileName(basename(scenario.file, '.js')),
         },
       },
       arguments: args.join(' '),
       runner: {
         image: input.runnerImage ?? DEFAULT_RUNNER_IMAGE,
-        env: Object.entries(otelEnv(input.collectorEndpoint)).map(([name, value]) => ({ name, value })),
+        env: runnerEnv(input.collectorEndpoint, input.ingestKeySecret),
       },
     },
   };

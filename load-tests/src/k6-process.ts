@@ -22,6 +22,8 @@ export type K6CommandInput = {
   histograms?: HistogramLayout;
   /** Headers of k6's OTLP exports: the collector's ingest key when it asks for one. */
   otlpHeaders?: Record<string, string>;
+  /** Where k6 writes every metric sample (`--out csv`), read by run-samples.ts; unset → not written. */
+  samplesPath?: string;
 };
 
 export type HistogramLayout = 'explicit' | 'exponential';
@@ -101,6 +103,7 @@ export function buildK6Command(input: K6CommandInput): { args: string[]; env: Re
     // Progress lines every second would flood k6.log; live numbers come from the REST API instead.
     '--quiet',
     ...(input.otlpEndpoint ? ['--out', 'opentelemetry'] : []),
+    ...(input.samplesPath ? ['--out', `csv=${input.samplesPath}`] : []),
     ...(input.paused ? ['--paused'] : []),
     ...(input.segment
       ? [
@@ -125,7 +128,11 @@ export function buildK6Command(input: K6CommandInput): { args: string[]; env: Re
   ];
   return {
     args,
-    env: input.otlpEndpoint ? otelEnv(input.otlpEndpoint, input.histograms, input.otlpHeaders) : {},
+    env: {
+      ...(input.otlpEndpoint ? otelEnv(input.otlpEndpoint, input.histograms, input.otlpHeaders) : {}),
+      // Millisecond timestamps (the default is whole seconds).
+      ...(input.samplesPath ? { K6_CSV_TIME_FORMAT: 'unix_milli' } : {}),
+    },
   };
 }
 

@@ -1,21 +1,18 @@
 // The k6 launcher the dashboard uses: validates launch requests, queues runs under a concurrency
-// limit, tracks each run's state and live numbers, publishes events and records every transition.
+// limit and starts them (run-execution.ts); what each execution reports goes through the run book
+// (run-book.ts: reduceRun decides, events are published and every transition recorded).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { RunEvent, RunEventListener } from './events.ts';
+import type { RunEventListener } from './events.ts';
 import { SHUT_DOWN, STOPPED_BY_USER, type StopCause } from './exit-codes.ts';
 import { resolveK6Path } from './k6-binary.ts';
 import type { HistogramLayout } from './k6-process.ts';
 import type { RunRecorder } from './recorder.ts';
+import { createRunBook } from './run-book.ts';
 import { executeRun, type RunHandle, type RunTimings } from './run-execution.ts';
-import {
-  canTransition,
-  type EndedRun,
-  isTerminal,
-  type LiveStatus,
-  type QueuedRun,
-  type Run,
-} from './run-state.ts';
+import { RunQueueFullError } from './run-queue-full.ts';
+import { type EndedRun, isTerminal, type QueuedRun, type Run } from './run-state.ts';
+import type { StoreClient } from './run-store.ts';
 import {
   ParamValidationError,
   parseDuration,
@@ -37,6 +34,12 @@ export type LauncherOptions = {
   histograms?: HistogramLayout;
   /** Headers of k6's OTLP exports (the collector's ingest key, with COLLECTOR_API_KEYS set). */
   otlpHeaders?: Record<string, string>;
+  /**
+   * The store that receives every request duration of a run (cp_run_samples, from k6's --out csv)
+   * and computes its final percentiles from them (exact, results/run-percentiles.ts); unset → k6
+   * writes no samples and the figures come from histograms (an estimate).
+   */
+  sampleStore?: StoreClient;
   /** Base URLs runs may target. Anything else is refused. */
   targets: string[];
   /** Each run writes <runsDir>/<id>/k6.log and summary.json. */
@@ -60,18 +63,6 @@ export type RunLimits = {
 };
 
 export type LaunchInput = { scenario: string; params: unknown; launchedBy?: string; limits?: RunLimits };
-
-/** The queue is full: nothing was started or recorded; try again after `retryAfterSeconds`. */
-export class RunQueueFullError extends Error {
-  readonly retryAfterSeconds: number;
-  constructor(queued: number, retryAfterSeconds: number) {
-    super(
-      `the run queue is full (${queued} runs waiting): try again in about ${retryAfterSeconds} s, or stop a run`,
-    );
-    this.name = 'RunQueueFullError';
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
-}
 
 /** Refuses parameters over the launcher's ceilings, naming the field and the ceiling. */
 function checkLimits(params: ScenarioParams, limits: RunLimits | undefined): void {
@@ -132,11 +123,8 @@ export function createLauncher(opts: LauncherOptions): Launcher {
   const maxQueued = Math.max(0, opts.maxQueued ?? 5);
   const timings = { ...DEFAULT_TIMINGS, ...opts.timings };
   const logger = opts.logger ?? console;
-  const runs = new Map<string, Run>();
   const queue: Pending[] = [];
   const active = new Map<string, RunHandle>();
-  const listeners = new Set<RunEventListener>();
-  const endWaiters = new Map<string, ((run: EndedRun) => void)[]>();
   // A launcher starting owns no run yet: any run the store shows active belongs to a launcher that
   // is gone (one process hosts the launcher; see README on several dashboard replicas).
   const reconciled: Promise<string[]> = opts.recorder?.markLost
@@ -145,61 +133,13 @@ export function createLauncher(opts: LauncherOptions): Launcher {
         return [];
       })
     : Promise.resolve([]);
-  let recording: Promise<void> = reconciled.then(() => undefined);
+  const book = createRunBook({ recorder: opts.recorder, logger, after: reconciled });
   let closed = false;
   let k6Path: string | undefined;
 
   const resolveK6 = (): string => {
     k6Path ??= resolveK6Path(opts.k6Path ? { k6Path: opts.k6Path } : {});
     return k6Path;
-  };
-
-  const emit = (event: RunEvent): void => {
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        logger.error('launcher: event listener threw', err);
-      }
-    }
-  };
-
-  const record = (run: Run): void => {
-    const { recorder } = opts;
-    if (!recorder) return;
-    // One at a time, in order; a failing store must not take a run down with it.
-    recording = recording.then(() =>
-      recorder
-        .record(run)
-        .catch((err: unknown) => logger.error(`launcher: could not record run ${run.id}`, err)),
-    );
-  };
-
-  const transition = (next: Run): void => {
-    const prev = runs.get(next.id);
-    if (prev && !canTransition(prev.state, next.state)) {
-      throw new Error(`run ${next.id}: cannot go from ${prev.state} to ${next.state}`);
-    }
-    runs.set(next.id, next);
-    emit({ type: 'state', run: next });
-    record(next);
-    if (isTerminal(next.state)) {
-      for (const resolve of endWaiters.get(next.id) ?? []) resolve(next as EndedRun);
-      endWaiters.delete(next.id);
-    }
-  };
-
-  const setLive = (id: string, live: LiveStatus): void => {
-    const cur = runs.get(id);
-    if (!cur || (cur.state !== 'starting' && cur.state !== 'running' && cur.state !== 'stopping')) return;
-    runs.set(id, { ...cur, live });
-    emit({ type: 'status', runId: id, ...live });
-  };
-
-  const whenEnded = (id: string): Promise<EndedRun> => {
-    const cur = runs.get(id);
-    if (cur && isTerminal(cur.state)) return Promise.resolve(cur as EndedRun);
-    return new Promise((resolve) => endWaiters.set(id, [...(endWaiters.get(id) ?? []), resolve]));
   };
 
   const pump = (): void => {
@@ -213,11 +153,10 @@ export function createLauncher(opts: LauncherOptions): Launcher {
         otlpEndpoint: opts.otlpEndpoint,
         histograms: opts.histograms,
         otlpHeaders: opts.otlpHeaders,
+        sampleStore: opts.sampleStore,
         timings,
-        current: () => runs.get(run.id)!,
-        transition,
-        onStatus: (live) => setLive(run.id, live),
-        onLine: (stream, line) => emit({ type: 'log', runId: run.id, stream, line }),
+        report: (event) => book.apply(run.id, event),
+        onLine: (stream, line) => book.emit({ type: 'log', runId: run.id, stream, line }),
         warn: (message, err) => logger.warn(`launcher: ${message}`, ...(err === undefined ? [] : [err])),
       });
       active.set(run.id, handle);
@@ -232,7 +171,7 @@ export function createLauncher(opts: LauncherOptions): Launcher {
   const secondsUntilASlot = (): number => {
     const now = Date.now();
     const ends = [...active.keys()].flatMap((id) => {
-      const run = runs.get(id);
+      const run = book.get(id);
       const planned = run ? parseDuration(String(run.params.duration)) : undefined;
       const started = run && run.state !== 'queued' ? run.startedAt : undefined;
       return planned !== undefined && started !== undefined ? [started + planned - now] : [];
@@ -245,7 +184,7 @@ export function createLauncher(opts: LauncherOptions): Launcher {
     const index = queue.findIndex((p) => p.run.id === id);
     if (index < 0) return false;
     const [{ run }] = queue.splice(index, 1) as [Pending];
-    transition({ ...run, state: cause.state, reason: cause.reason, endedAt: Date.now() });
+    book.apply(run.id, { type: 'cancelled', at: Date.now(), cause });
     return true;
   };
 
@@ -271,42 +210,39 @@ export function createLauncher(opts: LauncherOptions): Launcher {
         summaryPath: join(runDir, 'summary.json'),
         state: 'queued',
       };
-      transition(run);
+      book.publish(run);
       queue.push({ run, scenario, params });
       pump();
-      return runs.get(id)!;
+      return book.get(id)!;
     },
     reconciled,
-    get: (id) => runs.get(id),
-    list: () => [...runs.values()],
+    get: book.get,
+    list: book.list,
     async stop(id) {
-      const cur = runs.get(id);
+      const cur = book.get(id);
       if (!cur) throw new Error(`unknown run ${id}`);
       if (isTerminal(cur.state)) return cur;
-      const ended = whenEnded(id);
+      const ended = book.whenEnded(id);
       if (!abortQueued(id)) active.get(id)?.stop();
       return ended;
     },
     endRunsAgainst(target, cause) {
-      const aimed = [...runs.values()].filter((r) => !isTerminal(r.state) && r.target === target);
+      const aimed = book.list().filter((r) => !isTerminal(r.state) && r.target === target);
       for (const run of aimed) if (!abortQueued(run.id, cause)) active.get(run.id)?.stop(cause);
       return aimed;
     },
     whenEnded(id) {
-      if (!runs.has(id)) return Promise.reject(new Error(`unknown run ${id}`));
-      return whenEnded(id);
+      if (!book.get(id)) return Promise.reject(new Error(`unknown run ${id}`));
+      return book.whenEnded(id);
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: book.subscribe,
     async close() {
       closed = true;
       for (const { run } of [...queue]) abortQueued(run.id, SHUT_DOWN);
       const ids = [...active.keys()];
       for (const id of ids) active.get(id)?.stop(SHUT_DOWN);
-      await Promise.all([...ids.map((id) => whenEnded(id)), ...[...active.values()].map((h) => h.done)]);
-      await recording;
+      await Promise.all([...ids.map((id) => book.whenEnded(id)), ...[...active.values()].map((h) => h.done)]);
+      await book.recorded();
     },
   };
 }

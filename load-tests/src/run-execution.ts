@@ -1,23 +1,19 @@
-// Carries one run from queued to its end: starts k6, watches it through the REST API, stops it
-// (REST stop → SIGTERM → SIGKILL) and turns its exit and summary into the run's final state.
+// Carries one run from queued to its end: starts k6 (and the ingest of its request samples),
+// watches and stops it through its REST API (k6-control.ts), and reports its end with the final
+// result (run-final-result.ts). Every change is an event; the launcher's run book decides states.
 import { mkdir } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { outcomeOfExit, STOPPED_BY_USER, type StopCause } from './exit-codes.ts';
+import { join } from 'node:path';
+import { STOPPED_BY_USER, type StopCause } from './exit-codes.ts';
 import { findFreePort } from './free-port.ts';
+import { createK6RestClient, type K6Rest, stopK6, watchK6 } from './k6-control.ts';
 import { buildK6Command, type HistogramLayout, type K6Exit, type K6Process, spawnK6 } from './k6-process.ts';
-import { createK6RestClient, liveStatusFrom } from './k6-rest.ts';
-import {
-  assertNever,
-  type EndedRun,
-  isTerminal,
-  type LiveStatus,
-  type QueuedRun,
-  type Run,
-  type RunResult,
-  type TerminalRunState,
-} from './run-state.ts';
+import { finalResult } from './run-final-result.ts';
+import type { RunExecutionEvent, RunReduction } from './run-lifecycle.ts';
+import { ingestRunSamples, type SampleIngest } from './run-samples.ts';
+import { isTerminal, type QueuedRun, type Run, startedAtOf } from './run-state.ts';
+import type { StoreClient } from './run-store.ts';
+import { scenarioScript } from './scenario-script.ts';
 import { parseDuration, type ScenarioDefinition, type ScenarioParams } from './scenarios.ts';
-import { type K6Summary, readSummaryFile, resultFromSummary } from './summary.ts';
 
 export type RunTimings = {
   /** REST API polling while running. */
@@ -49,10 +45,11 @@ export type RunContext = {
   otlpEndpoint: string | undefined;
   histograms: HistogramLayout | undefined;
   otlpHeaders: Record<string, string> | undefined;
+  /** Receives the run's request samples (cp_run_samples) and gives its final percentiles. */
+  sampleStore: StoreClient | undefined;
   timings: RunTimings;
-  current: () => Run;
-  transition: (next: Run) => void;
-  onStatus: (live: LiveStatus) => void;
+  /** Applies an event to the run (the launcher: reduceRun, then publish and record); the outcome. */
+  report: (event: RunExecutionEvent) => RunReduction;
   onLine: (stream: 'stdout' | 'stderr', line: string) => void;
   warn: (message: string, err?: unknown) => void;
 };
@@ -60,81 +57,48 @@ export type RunContext = {
 /** `stop(cause)`: the run ends as the cause says (default: aborted, stopped by user). */
 export type RunHandle = { stop(cause?: StopCause): void; done: Promise<void> };
 
+/** Starts k6 for `ctx.run` and reports what happens to it as events; the launcher decides the states. */
 export function executeRun(ctx: RunContext): RunHandle {
   const { run, timings } = ctx;
   let stopCause: StopCause | null = null;
   let proc: K6Process | undefined;
-  let rest: ReturnType<typeof createK6RestClient> | undefined;
+  let samples: SampleIngest | undefined;
+  let rest: K6Rest | undefined;
   let watching = true;
   let exited = false;
   /** Set when k6 ran past its planned end and was stopped for it: the run then ends as failed. */
   let hungAfterMs: number | undefined;
+  /** The run as the last event left it. */
+  let latest: Run = run;
+  let reports = 0;
   const timers: NodeJS.Timeout[] = [];
 
-  const end = (state: TerminalRunState, reason: string, result?: RunResult): void => {
-    const cur = ctx.current();
-    const common = {
-      ...run,
-      endedAt: Date.now(),
-      ...(cur.state === 'queued' ? {} : { startedAt: cur.startedAt }),
-      ...(cur.state !== 'queued' && cur.live ? { live: cur.live } : {}),
-    };
-    ctx.transition(endedRun(common, state, reason, result));
+  const report = (event: RunExecutionEvent): RunReduction => {
+    const seq = ++reports;
+    const reduction = ctx.report(event);
+    // A listener of this event may have stopped the run meanwhile: that report's run is newer.
+    if (seq === reports) latest = reduction.run;
+    return reduction;
   };
-
-  const watch = async (): Promise<void> => {
-    let previous: LiveStatus | undefined;
-    while (watching && rest) {
-      try {
-        const [status, metrics] = await Promise.all([rest.getStatus(), rest.getMetrics()]);
-        const cur = ctx.current();
-        if (!watching) break;
-        if (cur.state === 'starting' && status.running) ctx.transition({ ...cur, state: 'running' });
-        if (status.running) {
-          previous = liveStatusFrom(status, metrics, Date.now(), previous);
-          ctx.onStatus(previous);
-        }
-      } catch {
-        // API not up yet (k6 still initialising) or already gone (k6 exiting): try again next tick.
-      }
-      await sleep(
-        ctx.current().state === 'starting' ? Math.min(250, timings.pollIntervalMs) : timings.pollIntervalMs,
-      );
-    }
-  };
-
-  const escalate = (): void => {
-    timers.push(
-      setTimeout(() => {
-        ctx.warn(`run ${run.id}: k6 did not stop within ${timings.stopTimeoutMs} ms, sending SIGTERM`);
-        proc?.signal('SIGTERM');
-        timers.push(
-          setTimeout(() => {
-            ctx.warn(
-              `run ${run.id}: k6 still alive ${timings.killTimeoutMs} ms after SIGTERM, sending SIGKILL`,
-            );
-            proc?.signal('SIGKILL');
-          }, timings.killTimeoutMs),
-        );
-      }, timings.stopTimeoutMs),
-    );
+  /** Ends the run; an end the run no longer takes (it has ended) is worth a warning, not a crash. */
+  const end = (event: Extract<RunExecutionEvent, { type: 'exited' | 'failed' | 'cancelled' }>): void => {
+    const reduction = report(event);
+    if (reduction.outcome === 'refused') ctx.warn(`run ${run.id}: ${reduction.reason}`);
   };
 
   const requestStop = (): void => {
     if (!proc || !rest || exited) return;
-    // Before the REST API is up (k6 initialising) a signal is the only way; k6 then exits 105.
-    rest.stop().catch(() => proc?.signal('SIGTERM'));
-    escalate();
+    stopK6({ proc, rest, runId: run.id, ...timings, timers, warn: (m) => ctx.warn(m) });
   };
 
   const main = async (): Promise<void> => {
     await mkdir(run.runDir, { recursive: true });
     const k6Path = ctx.resolveK6();
     const apiAddress = `127.0.0.1:${await findFreePort()}`;
-    if (stopCause) return end(stopCause.state, stopCause.reason);
-    ctx.transition({ ...run, state: 'starting', startedAt: Date.now(), apiAddress });
+    if (stopCause) return end({ type: 'cancelled', at: Date.now(), cause: stopCause });
+    report({ type: 'spawned', at: Date.now(), apiAddress });
     const { args, env } = buildK6Command({
-      script: ctx.scenario.script,
+      script: scenarioScript(ctx.scenario),
       runId: run.id,
       apiAddress,
       params: ctx.params,
@@ -142,8 +106,17 @@ export function executeRun(ctx: RunContext): RunHandle {
       ...(ctx.otlpEndpoint ? { otlpEndpoint: ctx.otlpEndpoint } : {}),
       ...(ctx.histograms ? { histograms: ctx.histograms } : {}),
       ...(ctx.otlpHeaders ? { otlpHeaders: ctx.otlpHeaders } : {}),
+      ...(ctx.sampleStore ? { samplesPath: samplesPathOf(run.runDir) } : {}),
     });
     proc = spawnK6({ k6Path, args, env, cwd: run.runDir, logPath: run.logPath, onLine: ctx.onLine });
+    if (ctx.sampleStore)
+      samples = ingestRunSamples({
+        client: ctx.sampleStore,
+        runId: run.id,
+        segment: '',
+        csvPath: samplesPathOf(run.runDir),
+        warn: (message) => ctx.warn(message),
+      });
     rest = createK6RestClient(apiAddress);
     // A stop asked while the start was announced (listeners of the "starting" transition run before
     // k6 exists) found nothing to stop: stop it now.
@@ -160,7 +133,14 @@ export function executeRun(ctx: RunContext): RunHandle {
           requestStop();
         }, deadline),
       );
-    void watch();
+    void watchK6({
+      rest,
+      watching: () => watching,
+      starting: () => latest.state === 'starting',
+      pollIntervalMs: timings.pollIntervalMs,
+      onUp: () => report({ type: 'api-up' }),
+      onStatus: (live) => report({ type: 'status', live }),
+    });
     const exit = await proc.exited;
     exited = true;
     watching = false;
@@ -169,68 +149,53 @@ export function executeRun(ctx: RunContext): RunHandle {
   };
 
   const finish = async (exit: K6Exit): Promise<void> => {
-    if (exit.error) return end('failed', `could not run k6: ${exit.error.message}`);
-    let summary: K6Summary | undefined;
-    try {
-      summary = await readSummaryFile(run.summaryPath);
-    } catch (err) {
-      ctx.warn(`run ${run.id}: unreadable summary`, err);
-    }
-    const result = resultFromSummary(summary, exit);
-    // Whatever k6 exported before it was stopped stays in the store: the run is failed, not erased.
-    if (hungAfterMs !== undefined)
-      return end(
-        'failed',
-        `k6 hung: still running ${Math.round(hungAfterMs / 1000)} s after it started, past its planned duration; stopped (exit ${exit.code ?? exit.signal})`,
-        result,
-      );
-    const outcome = outcomeOfExit(exit.code, exit.signal, stopCause);
-    end(outcome.state, outcome.reason ?? '', result);
+    // Every sample in the store before the run shows as ended: its figures are then final.
+    const ingested = await samples?.finish();
+    if (exit.error)
+      return end({ type: 'failed', at: Date.now(), reason: `could not run k6: ${exit.error.message}` });
+    const result = await finalResult({
+      runId: run.id,
+      summaryPath: run.summaryPath,
+      exit,
+      from: startedAtOf(latest) ?? run.createdAt,
+      sampleStore: ctx.sampleStore,
+      otlpEndpoint: ctx.otlpEndpoint,
+      samplesComplete: ingested?.complete === true,
+      warn: ctx.warn,
+    });
+    // A hung k6 ends as failed; whatever it exported before it was stopped stays in the store.
+    end({
+      type: 'exited',
+      at: Date.now(),
+      exit: { code: exit.code, signal: exit.signal },
+      stopCause,
+      ...(hungAfterMs === undefined ? {} : { hungAfterMs }),
+      result,
+    });
   };
 
   const done = main().catch((err: unknown) => {
     watching = false;
     for (const t of timers) clearTimeout(t);
     proc?.signal('SIGKILL');
-    const cur = ctx.current();
-    if (isTerminal(cur.state)) {
+    void samples?.finish();
+    if (isTerminal(latest.state)) {
       ctx.warn(`run ${run.id}: error after the run ended`, err);
       return;
     }
-    end('failed', err instanceof Error ? err.message : String(err));
+    end({ type: 'failed', at: Date.now(), reason: err instanceof Error ? err.message : String(err) });
   });
 
   return {
     stop(cause = STOPPED_BY_USER) {
       if (stopCause || exited) return;
       stopCause = cause;
-      const cur = ctx.current();
-      if (cur.state === 'starting' || cur.state === 'running') {
-        ctx.transition({ ...cur, state: 'stopping', stopRequestedAt: Date.now() });
-      }
+      // Refused while k6 is not started yet: main() then ends the run as cancelled.
+      report({ type: 'stop-requested', at: Date.now() });
       requestStop();
     },
     done,
   };
 }
 
-type EndedCommon = Omit<EndedRun, 'state' | 'result' | 'reason'>;
-
-function endedRun(
-  common: EndedCommon,
-  state: TerminalRunState,
-  reason: string,
-  result?: RunResult,
-): EndedRun {
-  switch (state) {
-    case 'finished':
-      // outcomeOfExit only says finished for exits 0 and 99, which always come with a result.
-      return { ...common, state, result: result ?? resultFromSummary(undefined, { code: null }) };
-    case 'aborted':
-    case 'failed':
-    case 'lost':
-      return { ...common, state, reason, ...(result ? { result } : {}) };
-    default:
-      return assertNever(state);
-  }
-}
+const samplesPathOf = (runDir: string): string => join(runDir, 'samples.csv');

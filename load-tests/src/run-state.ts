@@ -57,6 +57,18 @@ export type RunStats = {
 export type EndpointStats = { name: string; count: number; p95Ms: number | null };
 export type CheckResult = { name: string; passes: number; fails: number };
 
+/**
+ * Where a run's percentiles come from: its request samples in the store (exact, k6's formula, all
+ * segments merged) or, as an estimate, k6's exponential or explicit-bucket histograms.
+ */
+export type PercentileSource = 'samples' | 'exponential' | 'explicit' | 'none';
+
+/**
+ * A figure's source, its largest relative error (0: exact; null: unknown, up to a bucket's width)
+ * and both in words for every page, export and CLI that shows the figures.
+ */
+export type PercentileOrigin = { source: PercentileSource; errorBound: number | null; description: string };
+
 export type RunResult = {
   exitCode: number | null;
   /** Set when k6 died from a signal (exitCode is then null). */
@@ -68,6 +80,11 @@ export type RunResult = {
   stats: RunStats | null;
   perEndpoint?: EndpointStats[];
   checks?: CheckResult[];
+  /**
+   * Set when p50…max and the endpoints' p95 were replaced by the store's figures at the run's end
+   * (results/run-percentiles.ts, the computation every reader uses); absent → k6's own summary.
+   */
+  percentiles?: PercentileOrigin;
 };
 
 type RunBase = {

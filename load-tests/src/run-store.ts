@@ -1,12 +1,72 @@
-// The read side of cp_runs (the recorder appends one row per transition; FINAL keeps the newest
-// by UpdatedAt), and marking runs whose launcher went away as `lost`.
+// The cp_runs repository, the one place its rows are written and read: a row appended per
+// transition (the launcher's recorder), runs read back (FINAL keeps the newest by UpdatedAt) for the
+// results library, the CLI and the dashboard's run list, and runs whose launcher went away marked
+// `lost`. No Node imports: part of load-tests/model and load-tests/results.
 import type { Store } from 'collector';
-import { isTerminal, LOST_REASON, RUN_STATES, type RunResult, type RunState } from './run-state.ts';
+import { hasErrorBrand } from './error-brand.ts';
+import {
+  endedAtOf,
+  isTerminal,
+  LOST_REASON,
+  RUN_STATES,
+  type Run,
+  type RunResult,
+  type RunState,
+  resultOf,
+  startedAtOf,
+} from './run-state.ts';
 
 export type StoreClient = Store['client'];
 
 /** The runs table (DDL owned by collector/): one row per transition, written by recorder.ts. */
 export const RUNS_TABLE = 'cp_runs';
+
+/** Every request duration of a run (DDL owned by collector/), written by run-samples.ts. */
+export const RUN_SAMPLES_TABLE = 'cp_run_samples';
+
+/** A cp_runs row as written (JSONEachRow). */
+export type RunRow = {
+  RunId: string;
+  Scenario: string;
+  State: string;
+  Params: string;
+  Target: string;
+  LaunchedBy: string;
+  /** DateTime64(3) as unix milliseconds; 0 when unset. */
+  CreatedAt: number;
+  StartedAt: number;
+  EndedAt: number;
+  /** -1 until k6 has exited (or when it died from a signal). */
+  ExitCode: number;
+  Result: string;
+  /** Why a failed, aborted or lost run ended; '' otherwise. */
+  Reason: string;
+  UpdatedAt: number;
+};
+
+export function runToRow(run: Run, now: number = Date.now()): RunRow {
+  const result = resultOf(run);
+  return {
+    RunId: run.id,
+    Scenario: run.scenario,
+    State: run.state,
+    Params: JSON.stringify(run.params),
+    Target: run.target,
+    LaunchedBy: run.launchedBy,
+    CreatedAt: run.createdAt,
+    StartedAt: startedAtOf(run) ?? 0,
+    EndedAt: endedAtOf(run) ?? 0,
+    ExitCode: result?.exitCode ?? -1,
+    Result: result ? JSON.stringify(result) : '',
+    Reason: 'reason' in run ? run.reason : '',
+    UpdatedAt: now,
+  };
+}
+
+/** Appends the run as it is now; `updatedAt` orders it after the run's earlier rows. */
+export async function appendRun(client: StoreClient, run: Run, updatedAt: number): Promise<void> {
+  await client.insert({ table: RUNS_TABLE, values: [runToRow(run, updatedAt)], format: 'JSONEachRow' });
+}
 
 /** A run as recorded in the store: enough to find its telemetry and show its outcome. */
 export type StoredRun = {
@@ -26,14 +86,22 @@ export type StoredRun = {
   reason: string | null;
 };
 
+const RUN_NOT_FOUND: unique symbol = Symbol.for('load-tests.RunNotFoundError');
+
 export class RunNotFoundError extends Error {
+  readonly [RUN_NOT_FOUND] = true;
   constructor(id: string) {
     super(`no run ${id} in the store (${RUNS_TABLE})`);
     this.name = 'RunNotFoundError';
   }
 }
 
-type Row = Record<string, string | number>;
+/** A RunNotFoundError from any copy of this module (see error-brand.ts). */
+export const isRunNotFoundError = (error: unknown): error is RunNotFoundError =>
+  hasErrorBrand(error, RUN_NOT_FOUND);
+
+/** A cp_runs row as read: times as unix ms (Int64 arrives as a string in JSON). */
+export type StoredRunRow = Record<string, string | number>;
 
 const columns = `RunId, Scenario, State, Params, Target, LaunchedBy, ExitCode, Result, Reason,
   toUnixTimestamp64Milli(CreatedAt) AS createdMs, toUnixTimestamp64Milli(StartedAt) AS startedMs,
@@ -48,7 +116,8 @@ function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
-function toStoredRun(row: Row): StoredRun | undefined {
+/** A row read back as a run; undefined when its state is unknown. Damaged JSON reads as empty. */
+export function storedRunOfRow(row: StoredRunRow): StoredRun | undefined {
   const state = RUN_STATES.find((s) => s === row.State);
   if (!state) return undefined;
   const time = (v: unknown) => (Number(v) > 0 ? Number(v) : null);
@@ -78,13 +147,27 @@ async function select(
     query_params: params,
     format: 'JSONEachRow',
   });
-  return (await result.json<Row>()).map(toStoredRun).filter((r): r is StoredRun => r !== undefined);
+  return (await result.json<StoredRunRow>())
+    .map(storedRunOfRow)
+    .filter((r): r is StoredRun => r !== undefined);
 }
 
-export async function readRun(client: StoreClient, id: string): Promise<StoredRun> {
+/** The run, or undefined when the store has none by that id. */
+export async function findRun(client: StoreClient, id: string): Promise<StoredRun | undefined> {
   const [run] = await select(client, 'WHERE RunId = {id:String}', { id });
+  return run;
+}
+
+/** The run; RunNotFoundError when the store has none by that id. */
+export async function readRun(client: StoreClient, id: string): Promise<StoredRun> {
+  const run = await findRun(client, id);
   if (!run) throw new RunNotFoundError(id);
   return run;
+}
+
+/** The newest runs of every scenario, newest first (the dashboard's run list). */
+export function readRecentRuns(client: StoreClient, limit: number): Promise<StoredRun[]> {
+  return select(client, 'ORDER BY createdMs DESC LIMIT {limit:UInt32}', { limit });
 }
 
 /** A scenario's runs, oldest first (at most `limit`, the newest ones). */
@@ -119,7 +202,7 @@ export async function markLostRuns(
     query_params: { active },
     format: 'JSONEachRow',
   });
-  const rows = (await result.json<Row>()).filter((r) => !owned.has(String(r.RunId)));
+  const rows = (await result.json<StoredRunRow>()).filter((r) => !owned.has(String(r.RunId)));
   if (rows.length === 0) return [];
   await client.insert({
     table: RUNS_TABLE,

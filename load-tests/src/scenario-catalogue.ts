@@ -1,7 +1,7 @@
 // The scenarios QA can launch: each a k6 script under k6/scenarios with its defaults (the product
 // plan's figures), limits and, for scaled scenarios, the plan's load shape. The dashboard's launch
-// form lists whatever is here.
-import { fileURLToPath } from 'node:url';
+// form lists whatever is here. Plain data (no paths, no Node modules): it belongs to the
+// bundle-safe `load-tests/model`; the launcher resolves a script's path with scenarioScript().
 
 /**
  * Validated launch parameters. Scaled scenarios (all but smoke) also carry `scale`; their `vus` is
@@ -12,8 +12,8 @@ export type ScenarioParams = { vus: number; duration: string; target: string; sc
 export type ScenarioDefinition = {
   name: string;
   description: string;
-  /** Absolute path of the k6 script. */
-  script: string;
+  /** The k6 script's file name under load-tests/k6/scenarios (its path: scenarioScript()). */
+  file: string;
   /** For scaled scenarios maxVus is the plan's peak (scale 1); minScale/maxScale bound `scale`. */
   limits: { maxVus: number; maxDuration: string; minScale?: number; maxScale?: number };
   /** For scaled scenarios: the plan's figures (vus = peak VUs at scale 1, duration = the plan's). */
@@ -23,9 +23,6 @@ export type ScenarioDefinition = {
   /** What one machine of this size sustains with this script (measured by bench/load-tests). */
   capacity?: string;
 };
-
-const scriptPath = (file: string): string =>
-  fileURLToPath(new URL(`../k6/scenarios/${file}`, import.meta.url));
 
 // Measured with bench/load-tests/run.ts on 2 cores / 24 GB, k6 and the target on the same machine
 // (see load-tests/README.md): the target gives out first; k6 itself needs about 0.3–0.45 MB per VU.
@@ -38,7 +35,7 @@ export const scenarios = {
     name: 'smoke',
     description:
       'A couple of VUs browse (makes → search → details) for a short while: does it work, does it meet the targets?',
-    script: scriptPath('smoke.js'),
+    file: 'smoke.js',
     limits: { maxVus: 50, maxDuration: '10m' },
     defaults: { vus: 2, duration: '20s' },
   },
@@ -46,7 +43,7 @@ export const scenarios = {
     name: 'load',
     description:
       "The plan's expected traffic: 10,000 concurrent users browsing with think time; 10 % ramp-up, 80 % hold, 10 % ramp-down. Scale (or peak VUs) and duration shrink it for a laptop.",
-    script: scriptPath('load.js'),
+    file: 'load.js',
     limits: { maxVus: 10_000, maxDuration: '4h', ...SCALE_LIMITS },
     defaults: { vus: 10_000, duration: '30m', scale: 1 },
     plan: { peakVus: 10_000, shape: 'ramp 10 % → hold 80 % → ramp down 10 %' },
@@ -56,7 +53,7 @@ export const scenarios = {
     name: 'stress',
     description:
       "Beyond expected traffic: steps of 20/50/80/100 % of the plan's 50,000 concurrent users, then down. Where does latency give, does it recover?",
-    script: scriptPath('stress.js'),
+    file: 'stress.js',
     limits: { maxVus: 50_000, maxDuration: '4h', ...SCALE_LIMITS },
     defaults: { vus: 50_000, duration: '40m', scale: 1 },
     plan: { peakVus: 50_000, shape: 'steps 20/50/80/100 % (ramp, hold), then ramp down' },
@@ -66,7 +63,7 @@ export const scenarios = {
     name: 'spike',
     description:
       'A baseline of 2,000 users, a sudden surge to 20,000 (twice the plan load) and a sudden drop back: does the target absorb and recover?',
-    script: scriptPath('spike.js'),
+    file: 'spike.js',
     limits: { maxVus: 20_000, maxDuration: '2h', ...SCALE_LIMITS },
     defaults: { vus: 20_000, duration: '10m', scale: 1 },
     plan: { peakVus: 20_000, shape: 'baseline 10 % for 40 %, surge in 5 %, hold 15 %, drop in 5 %, recover' },
@@ -76,7 +73,7 @@ export const scenarios = {
     name: 'endurance',
     description:
       "Soak: the plan's 10,000 concurrent users for 24 h (a 10-minute run on a laptop with a duration override): leaks, pool exhaustion, drift.",
-    script: scriptPath('endurance.js'),
+    file: 'endurance.js',
     limits: { maxVus: 10_000, maxDuration: '48h', ...SCALE_LIMITS },
     defaults: { vus: 10_000, duration: '24h', scale: 1 },
     plan: { peakVus: 10_000, shape: 'ramp 2 % → hold 96 % → ramp down 2 %' },
@@ -86,7 +83,7 @@ export const scenarios = {
     name: 'breakpoint',
     description:
       'User sessions arrive at a rate ramped from 0 towards 20,000/s (up to 50,000 VUs) until a plan threshold fails; abortOnFail then ends the run (exit 99) — the rate reached is the capacity.',
-    script: scriptPath('breakpoint.js'),
+    file: 'breakpoint.js',
     limits: { maxVus: 50_000, maxDuration: '4h', ...SCALE_LIMITS },
     defaults: { vus: 50_000, duration: '1h', scale: 1 },
     plan: { peakVus: 50_000, peakRate: 20_000, shape: 'arrival rate ramped linearly 0 → peak' },

@@ -1,6 +1,7 @@
 // The catalogue of k6 scenarios the launcher may start, and validation of their parameters.
 // The target must be on the configured allowlist: a load tool that can be pointed anywhere is an attack tool.
 import { z } from 'zod';
+import { hasErrorBrand } from './error-brand.ts';
 import {
   type ScenarioDefinition,
   type ScenarioName,
@@ -13,8 +14,11 @@ export { scenarios };
 
 export type ValidationIssue = { field: string; message: string };
 
+const PARAM_VALIDATION: unique symbol = Symbol.for('load-tests.ParamValidationError');
+
 /** Bad launch input. `field` names the first offending parameter (e.g. 'vus', 'target', 'scenario'). */
 export class ParamValidationError extends Error {
+  readonly [PARAM_VALIDATION] = true;
   readonly field: string;
   readonly issues: readonly ValidationIssue[];
   constructor(issues: readonly ValidationIssue[]) {
@@ -25,6 +29,10 @@ export class ParamValidationError extends Error {
     this.issues = issues;
   }
 }
+
+/** A ParamValidationError from any copy of this module (see error-brand.ts). */
+export const isParamValidationError = (error: unknown): error is ParamValidationError =>
+  hasErrorBrand(error, PARAM_VALIDATION);
 
 const DURATION_RE = /^(\d+)(ms|s|m|h)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { resolveK6Path } from '../src/k6-binary.ts';
+import { scenarioScript } from '../src/scenario-script.ts';
 import { scenarios } from '../src/scenarios.ts';
 import { startTestTarget, type TestTarget } from './helpers/test-target.ts';
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
   // Every access token is refreshed before use (margin ≥ its 15 min lifetime): the refresh path runs.
   const args = ['run', '--quiet', '--no-usage-report', '-e', 'TOKEN_REFRESH_MARGIN_S=900'];
   for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
-  args.push(scenarios.smoke.script);
+  args.push(scenarioScript(scenarios.smoke));
   const started = Date.now();
   exitCode = await promisify(execFile)(resolveK6Path(), args, { cwd: dir }).then(
     () => 0,

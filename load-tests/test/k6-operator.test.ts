@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { archiveArgs, archiveConfigMap, testRunManifest } from '../src/k6-operator.ts';
+import { scenarioScript } from '../src/scenario-script.ts';
 import { ParamValidationError, parseScenarioParams } from '../src/scenarios.ts';
 
 const target = 'http://target.perf.svc:8080';
@@ -34,7 +35,9 @@ test('a TestRun with the CRD fields: script ConfigMap, parallelism, OTel output 
     'e SCALE=0.2',
   ]);
   expect(m.spec.runner.image).toBe('grafana/k6:2.2.0');
-  const env = Object.fromEntries(m.spec.runner.env.map((e) => [e.name, e.value]));
+  const env = Object.fromEntries(
+    m.spec.runner.env.map((e) => [e.name, 'value' in e ? e.value : e.valueFrom]),
+  );
   expect(env).toMatchObject({
     K6_OTEL_EXPORTER_PROTOCOL: 'http/protobuf',
     K6_OTEL_HTTP_EXPORTER_ENDPOINT: 'collector.perf.svc:4318',
@@ -63,5 +66,5 @@ test('the archive is built with the run parameters (an archive freezes the optio
   const args = archiveArgs(scenario, params, '/tmp/stress.tar');
   expect(args.slice(0, 4)).toEqual(['archive', '--quiet', '-O', '/tmp/stress.tar']);
   expect(args).toContain('SCALE=0.2');
-  expect(args.at(-1)).toBe(scenario.script);
+  expect(args.at(-1)).toBe(scenarioScript(scenario));
 });

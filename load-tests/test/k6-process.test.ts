@@ -82,3 +82,12 @@ test('OTLP headers (the collector key) reach k6 as K6_OTEL_HEADERS, URL-encoded 
   });
   expect(env.K6_OTEL_HEADERS).toBe('authorization=Bearer%20k%3Dey%2Cwith%25odd%3Bchars');
 });
+
+test('with a samples path, k6 writes every sample there as CSV with millisecond timestamps', () => {
+  const { args, env } = buildK6Command({ ...input, samplesPath: '/runs/run_x/samples.csv' });
+  expect(args.flatMap((a, i) => (a === '--out' ? [args[i + 1]] : []))).toEqual([
+    'csv=/runs/run_x/samples.csv',
+  ]);
+  expect(env).toEqual({ K6_CSV_TIME_FORMAT: 'unix_milli' });
+  expect(args.at(-1)).toBe(input.script);
+});

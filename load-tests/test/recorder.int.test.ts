@@ -7,7 +7,7 @@ import { createStore, type Store } from 'collector';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createClickHouseRunRecorder } from '../src/recorder.ts';
 import type { AbortedRun, FinishedRun, QueuedRun } from '../src/run-state.ts';
-import { readRun } from '../src/run-store.ts';
+import { findRun, readRecentRuns, readRun } from '../src/run-store.ts';
 
 let store: Store;
 let client: Store['client'];
@@ -105,4 +105,17 @@ test('the reason a run was aborted is stored and read back', async () => {
   };
   await createClickHouseRunRecorder(client).record(aborted);
   expect(await readRun(client, aborted.id)).toMatchObject({ state: 'aborted', reason: 'stopped by qa' });
+});
+
+test('the run list reads the newest runs first; an unknown id is no run, or RunNotFoundError', async () => {
+  const recent = await readRecentRuns(client, 10);
+  expect(recent.map((r) => r.id)).toEqual(['run_20261122T130000Z_abcdef', 'run_20261122T120000Z_abcdef']);
+  expect(recent[1]).toMatchObject({
+    state: 'finished',
+    exitCode: 99,
+    startedAt: Date.parse('2026-11-22T12:00:00.456Z'),
+  });
+  expect(await readRecentRuns(client, 1)).toHaveLength(1);
+  expect(await findRun(client, 'run_missing')).toBeUndefined();
+  await expect(readRun(client, 'run_missing')).rejects.toThrow('no run run_missing in the store (cp_runs)');
 });

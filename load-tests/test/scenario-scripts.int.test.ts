@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { resolveK6Path } from '../src/k6-binary.ts';
 import { buildArchive } from '../src/k6-operator.ts';
+import { scenarioScript } from '../src/scenario-script.ts';
 import { parseDuration, scenarios } from '../src/scenarios.ts';
 
 const k6Path = resolveK6Path();
@@ -31,10 +32,10 @@ describe('the scripts carry the catalogue’s plan figures', () => {
       .reduce((ms, s) => ms + goDurationMs(s.duration), 0);
 
   test.each(Object.values(scenarios).filter((s) => 'plan' in s))('$name', (def) => {
-    const full = inspect(def.script, {});
+    const full = inspect(scenarioScript(def), {});
     expect(full.maxVUs).toBe(def.plan.peakVus);
     expect(stagesMs(full)).toBe(parseDuration(def.defaults.duration));
-    const tiny = inspect(def.script, { SCALE: '0.001', DURATION: '10s' });
+    const tiny = inspect(scenarioScript(def), { SCALE: '0.001', DURATION: '10s' });
     expect(tiny.maxVUs).toBe(Math.round(def.plan.peakVus * 0.001));
     expect(stagesMs(tiny)).toBe(10_000);
   });

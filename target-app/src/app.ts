@@ -17,8 +17,10 @@ import { registerTextInputChecks } from './http/text-input.ts';
 import type { PromMetrics } from './metrics.ts';
 import { createAppApiDocs } from './openapi/api-docs.ts';
 import { registerOpenApi } from './openapi/openapi-routes.ts';
+import { registerOptimisationRoutes } from './optimisations/admin-routes.ts';
+import type { OptimisationsController } from './optimisations/optimisations.ts';
 import { registerRateLimitAdminRoutes } from './rate-limit/admin-routes.ts';
-import { createRateLimitController, defaultRateLimits, observeRateLimits } from './rate-limit/limits.ts';
+import { observeRateLimits, type RateLimitController } from './rate-limit/limits.ts';
 import { registerRateLimits } from './rate-limit/register-rate-limits.ts';
 import { registerPriceChangerRoutes } from './realtime/price-changer-routes.ts';
 import { registerPriceFeed } from './realtime/price-feed-routes.ts';
@@ -52,6 +54,9 @@ export type AppDeps = {
   telemetry: Telemetry;
   prom: PromMetrics;
   chaos: ChaosController;
+  /** The plan's optimisations as switches the code paths read per call (/admin/optimisations). */
+  optimisations: OptimisationsController;
+  rateLimits: RateLimitController;
   cache: TwoLevelCache;
   /** The L2 cache's connection, checked by /ready; absent without REDIS_URL. */
   redis?: Redis | undefined;
@@ -77,7 +82,8 @@ export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<
   registerOpenApi(app, createAppApiDocs());
   registerWebPages(app);
 
-  const { config, telemetry } = deps;
+  const { config, telemetry, optimisations, rateLimits } = deps;
+  const countReuse = () => optimisations.current().searchCountReuse;
   const instrumentation = createDbInstrumentation(telemetry.tracer, telemetry.meter);
   const accounts = await openAccounts({
     db: deps.store.database,
@@ -89,10 +95,14 @@ export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<
     keyPrefix: config.cacheKeyPrefix,
     mailWebhookUrl: config.mailWebhookUrl,
     log: app.log,
+    switches: {
+      passwordCost: () => optimisations.current().bcryptCost,
+      tokenValidationCache: () => optimisations.current().tokenValidationCache,
+      emailDelivery: () => optimisations.current().emailDelivery,
+    },
   });
   app.addHook('onClose', () => accounts.close());
   const favourites = createFavourites(deps.store.database, instrumentation, deps.cache);
-  const rateLimits = createRateLimitController(defaultRateLimits(config));
   const rateLimitMetrics = observeRateLimits(rateLimits, telemetry.meter, deps.prom.registry);
 
   await app.register(async (api) => {
@@ -105,7 +115,13 @@ export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<
       redis: deps.redis,
       keyPrefix: config.cacheKeyPrefix,
     });
-    registerCarRoutes(api, cachedCarStore(deps.store, deps.cache), deps.cache, favourites);
+    registerCarRoutes(
+      api,
+      cachedCarStore(deps.store, deps.cache, countReuse),
+      deps.cache,
+      favourites,
+      countReuse,
+    );
     registerAuthRoutes(api, accounts);
     registerFavouriteRoutes(api, favourites);
     await registerAvatarRoutes(
@@ -124,6 +140,12 @@ export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<
       poolResizable: deps.store.database.resizePool !== undefined,
     });
     registerRateLimitAdminRoutes(admin, rateLimits);
+    registerOptimisationRoutes(admin, {
+      controller: optimisations,
+      chaos: deps.chaos,
+      redisConfigured: deps.redis !== undefined,
+      poolResizable: deps.store.database.resizePool !== undefined,
+    });
     if (deps.realtime !== undefined) {
       registerPriceChangerRoutes(admin, deps.realtime.changer, deps.realtime.defaults);
     }

@@ -39,7 +39,7 @@ export const chaosConfigSchema = z.strictObject({
   memoryLeakCapMb: z.number().int().min(1).max(2048).default(256),
   /** Share of the event loop spent busy-waiting (0 = off). */
   cpuBurn: z.number().min(0).max(0.95).default(0),
-  /** PostgreSQL pool size; null = the configured DB_POOL_MAX. */
+  /** PostgreSQL pool size; null = the poolSize optimisation's (DB_POOL_MAX at start). */
   poolMax: z.number().int().min(1).max(500).nullable().default(null),
 });
 

@@ -74,12 +74,16 @@ export const configSchema = z
     carSeed: z.number().int().min(0).max(0xffff_ffff, 'must fit in 32 bits (0..4294967295)').default(42),
     telemetryEnabled: z.boolean().default(true),
     logLevel: z.enum(LOG_LEVELS).default('info'),
-    // Unset → embedded PGlite. Set → a `pg` pool sized as the product plan says (max 20, min 5, 30 s acquire).
+    // Unset → the embedded PGlite server, a process the target starts. Either way a `pg` pool sized as
+    // the product plan says (max 20, min 5, 30 s acquire).
     databaseUrl: z
       .string()
       .trim()
       .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    // Embedded mode (DATABASE_URL unset): the embedded database's process keeps its data in
+    // DATA_DIR/pglite across restarts (relative to the repository root); unset → in memory.
+    dataDir: z.string().trim().min(1, 'must not be empty').optional(),
     dbPoolMax: z.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500').default(20),
     dbPoolMin: z.number().int().min(0).max(500, 'must be at most 500').default(5),
     // Searches are the heavy queries (tens of ms each at 1 M cars): at most this many hold a pooled
@@ -192,6 +196,7 @@ export const ENV_VARIABLES = {
   telemetryEnabled: 'TELEMETRY_ENABLED',
   logLevel: 'LOG_LEVEL',
   databaseUrl: 'DATABASE_URL',
+  dataDir: 'DATA_DIR',
   dbPoolMax: 'DB_POOL_MAX',
   dbPoolMin: 'DB_POOL_MIN',
   dbSearchConcurrency: 'DB_SEARCH_CONCURRENCY',
@@ -241,6 +246,7 @@ const envTypes = {
   telemetryEnabled: z.stringbool({ error: 'must be true or false' }),
   logLevel: z.string().trim().toLowerCase(),
   databaseUrl: z.string(),
+  dataDir: z.string(),
   dbPoolMax: wholeNumber,
   dbPoolMin: wholeNumber,
   dbSearchConcurrency: wholeNumber,

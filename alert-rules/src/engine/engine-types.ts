@@ -1,13 +1,16 @@
 // The alert engine's public shapes: its options, what it reports of each alert and rule, and its
 // methods (evaluation, silences, acknowledgements).
 import type { Store } from 'collector';
+import type { AddedReceiver, ReceiverInfo } from '../notify/dispatcher.ts';
 import type { RoutingConfig } from '../notify/routing-config.ts';
+import type { TestAnswer } from '../notify/test-notification.ts';
 import type { DeliveryOptions } from '../notify/webhook.ts';
 import type { Rule } from '../rule-schema.ts';
 import type { AckInput, Acknowledgement, SilenceInput } from '../silence/silence.ts';
 import type { AlertStateName, SettledState } from '../state-machine.ts';
 import type { AlertEvent } from '../store/alert-events.ts';
-import type { RuleEvaluated } from './rule-instances.ts';
+import type { SubscribeAcceptedMetrics } from './live-rules.ts';
+import type { EvaluationSource, RuleEvaluated } from './rule-instances.ts';
 import type { SilenceView } from './suppression.ts';
 
 type Client = Store['client'];
@@ -33,12 +36,30 @@ export interface AlertEngineOptions {
   /** Redis for the one-evaluator lock; null disables it. Default: REDIS_URL. */
   redisUrl?: string | null | undefined;
   lockKey?: string | undefined;
+  /**
+   * Longest time between rereads of silences and acknowledgements from the store (default 30 s);
+   * changes made through this engine apply at once, other replicas' through the lock's counter.
+   */
+  suppressionReloadMs?: number | undefined;
   now?: (() => number) | undefined;
   delivery?: Omit<DeliveryOptions, 'onAttempt'> | undefined;
   /** Where problems that must not stop evaluation go (template errors, failed writes). */
   log?: ((message: string) => void) | undefined;
   /** Called after each rule's evaluation with its timing (export it as a metric, log it). */
   onEvaluated?: ((e: RuleEvaluated) => void) | undefined;
+  /**
+   * The collector's accepted batches (`collector.onAcceptedMetrics`, same process): stat rules with
+   * windows up to `fastPath.maxWindowMs` are then evaluated as their data lands, from windows held
+   * in memory and seeded from the store, besides their interval tick. See README "Fast path".
+   */
+  acceptedMetrics?: SubscribeAcceptedMetrics | undefined;
+  fastPath?:
+    | {
+        debounceMs?: number | undefined;
+        maxWindowMs?: number | undefined;
+        reseedAfterMs?: number | undefined;
+      }
+    | undefined;
 }
 
 /** What the engine knows of one alert instance right now. */
@@ -75,6 +96,8 @@ export interface RuleEvaluation {
   at: number | null;
   durationMs: number | null;
   error: string | null;
+  /** store: a query; memory: the rule's window held in memory (fast path); null before the first. */
+  source: EvaluationSource | null;
 }
 
 export interface AlertEngine {
@@ -92,8 +115,18 @@ export interface AlertEngine {
   formatValue(rule: string, value: number | null, labels?: Record<string, string>): string;
   /** A rule's condition in one line, its threshold in the rule's unit; "" for an unknown rule. */
   describeCondition(rule: string): string;
-  /** Configured receivers; `missingEnv` names the variable a switched-off one needs. */
-  receivers(): { name: string; kind: string; missingEnv: string | null }[];
+  /**
+   * Configured receivers, the routing file's and those added at run time; `missingEnv` names the
+   * variable a switched-off one needs.
+   */
+  receivers(): ReceiverInfo[];
+  /** Replaces the receivers added at run time (the dashboard's), without a restart. */
+  setAddedReceivers(added: AddedReceiver[]): void;
+  /**
+   * Sends a test notification through a switched-on receiver (the file's or an added one) and returns
+   * its answer; null when no switched-on receiver has that name.
+   */
+  testReceiver(name: string, by: string): Promise<TestAnswer | null>;
   /** Per rule: how long its last evaluation took, ms (null before the first). */
   evaluationTimes(): Record<string, number | null>;
   /** Per rule: when it was last evaluated, how long that took and its error. */

@@ -10,6 +10,15 @@ export interface EvaluatorLock {
   acquire(): Promise<boolean>;
   release(): Promise<void>;
   readonly token: string;
+  /** Bumped by any replica that changes silences or acknowledgements; read by the evaluator. */
+  readonly suppressionChanges: ChangeSignal;
+}
+
+/** A counter in Redis that tells replicas when shared state changed, so they reload it then. */
+export interface ChangeSignal {
+  /** The counter's current value; null when Redis cannot be reached (the caller then reloads). */
+  version(): Promise<string | null>;
+  bump(): Promise<void>;
 }
 
 const extend = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -31,8 +40,22 @@ export function createEvaluatorLock(options: {
   });
   redis.on('error', () => {}); // reported per acquire() below
   let unreachableLogged = false;
+  const changesKey = `${key}:suppression-changes`;
   return {
     token,
+    suppressionChanges: {
+      async version() {
+        try {
+          return (await redis.get(changesKey)) ?? '0';
+        } catch {
+          return null;
+        }
+      },
+      async bump() {
+        // Without Redis the other replicas fall back to their periodic reload.
+        await redis.incr(changesKey).catch(() => undefined);
+      },
+    },
     async acquire() {
       try {
         const extended = await redis.eval(extend, 1, key, token, String(options.ttlMs));

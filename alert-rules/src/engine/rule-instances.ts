@@ -67,7 +67,11 @@ export interface RuleEvaluated {
   startedAt: number;
   durationMs: number;
   error: string | null;
+  /** Where the value came from: a store query, or the rule's window held in memory (the fast path). */
+  source: EvaluationSource;
 }
+
+export type EvaluationSource = 'store' | 'memory';
 
 export interface RuleInstances {
   readonly rule: Rule;
@@ -75,11 +79,18 @@ export interface RuleInstances {
   /** Wall time of the last evaluation, ms (also on each instance). */
   lastEvalDurationMs(): number | null;
   /** The last evaluation's time and error, for the rule as a whole (a SQL rule may have no instance). */
-  lastEval(): { at: number | null; error: string | null };
+  lastEval(): { at: number | null; error: string | null; source: EvaluationSource | null };
   /** Resets every instance to what the store says (a restart, or taking over as the evaluator). */
   restore(rows: RestoredAlert[]): void;
-  evaluate(client: Store['client'], now: number): Promise<Transition[]>;
+  /**
+   * Observes the rule's value at `now`: from `live` (the rule's window held in memory) when given,
+   * else from the store.
+   */
+  evaluate(client: Store['client'], now: number, live?: LiveValues): Promise<Transition[]>;
 }
+
+/** The rule's values per group at `now`, computed in memory (engine/live-rules.ts). */
+export type LiveValues = (now: number) => GroupedRuleValue[];
 
 export function createRuleInstances(
   rule: Rule,
@@ -93,6 +104,7 @@ export function createRuleInstances(
   let lastDuration: number | null = null;
   let lastAt: number | null = null;
   let lastError: string | null = null;
+  let lastSource: EvaluationSource | null = null;
   if (single) instances.set(single.fingerprint, single);
 
   function observe(instance: Instance, value: number | null, now: number, error?: string, gone = false) {
@@ -126,7 +138,7 @@ export function createRuleInstances(
     rule,
     list: () => [...instances.values()],
     lastEvalDurationMs: () => lastDuration,
-    lastEval: () => ({ at: lastAt, error: lastError }),
+    lastEval: () => ({ at: lastAt, error: lastError, source: lastSource }),
     restore(rows) {
       const ours = rows.filter((r) => r.rule === rule.alert);
       if (single) {
@@ -144,19 +156,20 @@ export function createRuleInstances(
         instances.set(instance.fingerprint, instance);
       }
     },
-    async evaluate(client, now) {
+    async evaluate(client, now, live) {
       let groups: GroupedRuleValue[] = [];
       let error: string | undefined;
       const started = performance.now();
       const startedAt = Date.now();
       try {
-        groups = await evaluateRuleGroups(client, rule, now);
+        groups = live ? live(now) : await evaluateRuleGroups(client, rule, now);
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
       lastDuration = performance.now() - started;
       lastAt = now;
       lastError = error ?? null;
+      lastSource = live ? 'memory' : 'store';
       try {
         onEvaluated?.({
           rule: rule.alert,
@@ -165,6 +178,7 @@ export function createRuleInstances(
           startedAt,
           durationMs: lastDuration,
           error: lastError,
+          source: lastSource,
         });
       } catch (e) {
         log(`onEvaluated failed: ${String(e)}`);

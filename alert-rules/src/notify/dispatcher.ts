@@ -7,25 +7,15 @@
 // nothing holds it and it was never announced, its group is due again, so it goes out. As in
 // Alertmanager (whose notification log records only successful sends), a delivery whose attempts
 // all failed leaves its group due: it goes out again after group_interval, a resolve included.
+// Receivers added at run time (the dashboard's) sit beside the file's route tree (added-receivers.ts).
 import type { Store } from 'collector';
 import { recordNotification } from '../store/alert-events.ts';
-import { createReceiver, type GroupAlert, type Receiver } from './receivers.ts';
+import { ADDED_ROUTE_ID, type AddedReceiver, addedRoutesFor } from './added-receivers.ts';
+import { type AggregationGroup, isDue, keepOwed, newGroup, takeSendable } from './aggregation-group.ts';
+import { buildFileReceivers, type ReceiverInfo } from './file-receivers.ts';
+import type { GroupAlert, Receiver } from './receivers.ts';
 import { isInhibited, matchRoutes, type ResolvedRoute, type RoutingConfig } from './routing-config.ts';
 import type { DeliveryOptions } from './webhook.ts';
-
-interface AggregationGroup {
-  route: ResolvedRoute;
-  receiver: Receiver;
-  groupLabels: Record<string, string>;
-  alerts: Map<string, GroupAlert>;
-  /** Fingerprints whose firing was sent: a resolve is only news to those. */
-  notified: Set<string>;
-  /** Firing alerts held back (silenced, acknowledged, inhibited) before they were ever sent. */
-  held: Set<string>;
-  createdAt: number;
-  lastSentAt: number | null;
-  changed: boolean;
-}
 
 export interface DispatcherOptions {
   client: Store['client'];
@@ -44,30 +34,31 @@ export interface DispatcherOptions {
   flushWaitMs?: number | undefined;
 }
 
+export type { AddedReceiver, ReceiverInfo };
+
 export interface Dispatcher {
   enqueue(alert: GroupAlert, now: number): void;
   flush(now: number): Promise<void>;
   /** Resolves once no delivery is in flight (before the store closes). */
   settled(): Promise<void>;
   /** Receivers that could be built, and those skipped for a missing environment variable. */
-  receivers(): { name: string; kind: string; missingEnv: string | null }[];
+  receivers(): ReceiverInfo[];
+  /**
+   * Replaces the receivers added at run time (the file's stay). Takes effect for the next alert;
+   * pending groups of a changed receiver send with its new settings, those of a removed one are dropped.
+   */
+  setAddedReceivers(added: AddedReceiver[]): void;
+  /** A switched-on receiver by name (the file's first), for a test notification. */
+  receiverNamed(name: string): Receiver | undefined;
   /** The switched-on receivers an alert with these labels is routed to; empty: nothing would be sent. */
   receiversFor(labels: Record<string, string>): string[];
 }
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { client, routing, log } = options;
-  const receivers = new Map<string, Receiver>();
-  const missing = new Map<string, string>();
-  for (const config of routing.receivers) {
-    const built = createReceiver(config, options.env);
-    if ('receiver' in built) receivers.set(config.name, built.receiver);
-    else {
-      missing.set(config.name, built.missing);
-      // The variable's name only: secrets never reach logs.
-      log(`receiver ${config.name} is off: environment variable ${built.missing} is not set`);
-    }
-  }
+  const fileReceivers = buildFileReceivers(routing, options.env, log);
+  const receivers = fileReceivers.byName;
+  let added = new Map<string, AddedReceiver>();
   const groups = new Map<string, AggregationGroup>();
   /** Groups whose delivery is still going on (flush waits for it only up to flushWaitMs). */
   const sending = new Map<AggregationGroup, Promise<void>>();
@@ -79,42 +70,23 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   const suppressedReason = (a: GroupAlert, now: number) => options.suppressed?.(a, now) ?? null;
 
+  /** The routes an alert with these labels takes (the file's, then the added), to switched-on receivers. */
+  const routesFor = (labels: Record<string, string>): { route: ResolvedRoute; receiver: Receiver }[] => [
+    ...matchRoutes(routing.route, labels).flatMap((route) => {
+      const receiver = receivers.get(route.receiver);
+      return receiver ? [{ route, receiver }] : [];
+    }),
+    ...addedRoutesFor(added.values(), labels),
+  ];
+
+  const holdReason = (now: number) => (a: GroupAlert) => (muted(a) ? 'inhibited' : suppressedReason(a, now));
+
   async function send(group: AggregationGroup, now: number): Promise<void> {
     // A muted or suppressed alert is left out; if it was announced, its resolve still goes out later.
-    const reasons = new Map<GroupAlert, string>();
-    const alerts = [...group.alerts.values()].filter((a) => {
-      if (a.status === 'resolved') return group.notified.has(a.fingerprint);
-      const why = muted(a) ? 'inhibited' : suppressedReason(a, now);
-      if (why) reasons.set(a, why);
-      return why === null;
-    });
-    group.lastSentAt = now;
-    group.changed = false;
-    const announced = new Set(group.notified);
-    for (const a of group.alerts.values()) {
-      if (a.status === 'firing') {
-        if (alerts.includes(a)) group.notified.add(a.fingerprint);
-        if (alerts.includes(a)) group.held.delete(a.fingerprint);
-        else if (!group.notified.has(a.fingerprint)) group.held.add(a.fingerprint);
-      } else {
-        group.alerts.delete(a.fingerprint);
-        group.notified.delete(a.fingerprint);
-        group.held.delete(a.fingerprint);
-      }
-    }
-    for (const [a, why] of reasons) {
+    const { alerts, held, announced } = takeSendable(group, now, holdReason(now));
+    for (const [a, why] of held) {
       if (why === 'inhibited') continue; // inhibition is routing, not a person's decision: not logged
-      await recordNotification(client, {
-        at: now,
-        receiver: group.receiver.name,
-        rule: a.rule,
-        fingerprint: a.fingerprint,
-        status: a.status,
-        attempt: 0,
-        httpStatus: null,
-        error: null,
-        suppressed: why,
-      }).catch((e: unknown) => log(`recording a suppressed notification failed: ${String(e)}`));
+      await record(group, a, { at: now, attempt: 0, httpStatus: null, error: null, suppressed: why });
     }
     if (alerts.length === 0) return;
     const deliveries = await group.receiver.send(
@@ -122,17 +94,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       {
         ...options.delivery,
         onAttempt: async (attempt) => {
-          for (const a of alerts)
-            await recordNotification(client, {
-              at: attempt.at,
-              receiver: group.receiver.name,
-              rule: a.rule,
-              fingerprint: a.fingerprint,
-              status: a.status,
-              attempt: attempt.attempt,
-              httpStatus: attempt.httpStatus,
-              error: attempt.error,
-            }).catch((e: unknown) => log(`recording a notification attempt failed: ${String(e)}`));
+          for (const a of alerts) await record(group, a, attempt);
         },
       },
     );
@@ -148,26 +110,25 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     );
   }
 
-  /** Alerts whose delivery failed are still owed to the receiver: the group stays due for them. */
-  function keepOwed(group: AggregationGroup, failed: GroupAlert[], announced: ReadonlySet<string>): void {
-    for (const a of failed) {
-      if (a.status === 'firing') {
-        if (!announced.has(a.fingerprint)) group.notified.delete(a.fingerprint);
-      } else if (!group.alerts.has(a.fingerprint)) {
-        // The resolve is owed to whoever got the firing (unless it fired again meanwhile: newer news).
-        group.alerts.set(a.fingerprint, a);
-        group.notified.add(a.fingerprint);
-      }
-    }
-    if (failed.length > 0) group.changed = true;
-  }
-
-  function due(g: AggregationGroup, now: number): boolean {
-    if (g.lastSentAt === null) return g.changed && now - g.createdAt >= g.route.groupWait;
-    if (g.changed) return now - g.lastSentAt >= g.route.groupInterval;
-    const firing = [...g.alerts.values()].some((a) => a.status === 'firing');
-    return firing && now - g.lastSentAt >= g.route.repeatInterval;
-  }
+  /** One row of the delivery log: an attempt, or a notification held back (`suppressed`). */
+  const record = (
+    group: AggregationGroup,
+    a: GroupAlert,
+    row: {
+      at: number;
+      attempt: number;
+      httpStatus: number | null;
+      error: string | null;
+      suppressed?: string;
+    },
+  ) =>
+    recordNotification(client, {
+      ...row,
+      receiver: group.receiver.name,
+      rule: a.rule,
+      fingerprint: a.fingerprint,
+      status: a.status,
+    }).catch((e: unknown) => log(`recording a notification failed: ${String(e)}`));
 
   return {
     enqueue(alert, now) {
@@ -178,26 +139,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           if ([...g.alerts.values()].some((a) => a.status === 'firing' && !g.notified.has(a.fingerprint)))
             g.changed = true;
       }
-      for (const route of matchRoutes(routing.route, alert.labels)) {
-        const receiver = receivers.get(route.receiver);
-        if (!receiver) continue;
+      for (const { route, receiver } of routesFor(alert.labels)) {
         const groupLabels = Object.fromEntries(
           route.groupBy.filter((k) => alert.labels[k] !== undefined).map((k) => [k, alert.labels[k]!]),
         );
         const key = `${route.id}\u0000${route.receiver}\u0000${JSON.stringify(groupLabels)}`;
         let group = groups.get(key);
         if (!group) {
-          group = {
-            route,
-            receiver,
-            groupLabels,
-            alerts: new Map(),
-            notified: new Set(),
-            held: new Set(),
-            createdAt: now,
-            lastSentAt: null,
-            changed: false,
-          };
+          group = newGroup(route, receiver, groupLabels, now);
           groups.set(key, group);
           // A resolve for a group this process never sent: the firing went out before a restart
           // or a failover (the engine restores only transitions it recorded), so resolve it.
@@ -215,7 +164,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           const a = g.alerts.get(fp);
           if (a?.status === 'firing' && !muted(a) && suppressedReason(a, now) === null) g.changed = true;
         }
-      const dueGroups = [...groups].filter(([, g]) => !sending.has(g) && due(g, now));
+      const dueGroups = [...groups].filter(([, g]) => !sending.has(g) && isDue(g, now));
       const sends = dueGroups.map(([key, g]) => {
         const delivery = send(g, now)
           .catch((e: unknown) => log(`notification to ${g.receiver.name} failed: ${String(e)}`))
@@ -226,31 +175,29 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         sending.set(g, delivery);
         return delivery;
       });
-      if (sends.length === 0) return;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(sends),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, flushWaitMs);
-        }),
-      ]);
-      clearTimeout(timer);
+      if (sends.length > 0) await waitAtMost(Promise.all(sends), flushWaitMs);
     },
     async settled() {
       while (sending.size > 0) await Promise.all(sending.values());
     },
-    receiversFor: (labels) => [
-      ...new Set(
-        matchRoutes(routing.route, labels)
-          .map((route) => route.receiver)
-          .filter((name) => receivers.has(name)),
-      ),
-    ],
-    receivers: () =>
-      routing.receivers.map((r) => ({
-        name: r.name,
-        kind: r.webhook ? 'webhook' : r.slack ? 'slack' : 'pagerduty',
-        missingEnv: missing.get(r.name) ?? null,
-      })),
+    receiversFor: (labels) => [...new Set(routesFor(labels).map((r) => r.receiver.name))],
+    receivers: () => fileReceivers.list(added.values()),
+    receiverNamed: (name) => receivers.get(name) ?? added.get(name)?.receiver,
+    setAddedReceivers(next) {
+      added = new Map(next.map((a) => [a.receiver.name, a]));
+      for (const [key, g] of groups) {
+        if (g.route.id !== ADDED_ROUTE_ID) continue;
+        const now = added.get(g.receiver.name);
+        if (now) g.receiver = now.receiver;
+        else groups.delete(key);
+      }
+    },
   };
+}
+
+/** Waits for `work`, but no longer than `ms` (it goes on in the background). */
+async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from '../duration.ts';
 import { labelRegex, labelRegexError } from './label-regex.ts';
+import { RECEIVER_KINDS, type ReceiverKind } from './receiver-kind.ts';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -75,21 +76,37 @@ const routeSchema: z.ZodType<RouteConfig, unknown> = z.lazy(() =>
   }),
 );
 
+/** The routing file's settings of each receiver kind: only names of environment variables. */
+const receiverSettings = {
+  webhook: z.strictObject({ url_env: envName }),
+  slack: z.strictObject({ url_env: envName, channel: z.string().optional() }),
+  pagerduty: z.strictObject({
+    routing_key_env: envName,
+    /** Events API endpoint override (default https://events.pagerduty.com/v2/enqueue). */
+    url_env: envName.optional(),
+  }),
+} as const satisfies Record<ReceiverKind, z.ZodType>;
+
+export type ReceiverSettings = { [K in ReceiverKind]: z.output<(typeof receiverSettings)[K]> };
+
+/** A receiver of the routing file, tagged by its kind (the file says it Alertmanager's way: one key). */
+export type ReceiverConfig = {
+  [K in ReceiverKind]: { name: string; kind: K; settings: ReceiverSettings[K] };
+}[ReceiverKind];
+
 const receiverSchema = z
   .strictObject({
     name: z.string().min(1),
-    webhook: z.strictObject({ url_env: envName }).optional(),
-    slack: z.strictObject({ url_env: envName, channel: z.string().optional() }).optional(),
-    pagerduty: z
-      .strictObject({
-        routing_key_env: envName,
-        /** Events API endpoint override (default https://events.pagerduty.com/v2/enqueue). */
-        url_env: envName.optional(),
-      })
-      .optional(),
+    webhook: receiverSettings.webhook.optional(),
+    slack: receiverSettings.slack.optional(),
+    pagerduty: receiverSettings.pagerduty.optional(),
   })
-  .refine((r) => [r.webhook, r.slack, r.pagerduty].filter(Boolean).length === 1, {
-    message: 'a receiver has exactly one of webhook, slack, pagerduty',
+  .refine((r) => RECEIVER_KINDS.filter((k) => r[k]).length === 1, {
+    message: `a receiver has exactly one of ${RECEIVER_KINDS.join(', ')}`,
+  })
+  .transform((r): ReceiverConfig => {
+    const kind = RECEIVER_KINDS.find((k) => r[k])!;
+    return { name: r.name, kind, settings: r[kind]! } as ReceiverConfig;
   });
 
 const inhibitRuleSchema = z.strictObject({
@@ -124,7 +141,6 @@ export const routingSchema = z
   });
 
 export type RoutingConfig = z.output<typeof routingSchema>;
-export type ReceiverConfig = RoutingConfig['receivers'][number];
 
 export class RoutingConfigError extends Error {
   override name = 'RoutingConfigError';

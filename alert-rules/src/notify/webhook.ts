@@ -102,6 +102,8 @@ export interface DeliveryAttempt {
   /** HTTP status, or null when no response came back. */
   httpStatus: number | null;
   error: string | null;
+  /** The first 200 characters of the receiver's answer (a test notification shows them). */
+  body?: string;
 }
 
 export interface DeliveryResult {
@@ -149,7 +151,7 @@ export async function postJson(
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      await response.arrayBuffer().catch(() => undefined);
+      const answer = await response.text().catch(() => '');
       const ok = response.ok;
       retryable = !ok && (response.status >= 500 || response.status === 429 || response.status === 408);
       if (response.status === 429 || response.status === 503)
@@ -160,6 +162,7 @@ export async function postJson(
         ok,
         httpStatus: response.status,
         error: ok ? null : `HTTP ${response.status} ${response.statusText}`.trim(),
+        body: answer.slice(0, 200),
       };
     } catch (error) {
       attempt = { attempt: n, at, ok: false, httpStatus: null, error: errorText(error) };

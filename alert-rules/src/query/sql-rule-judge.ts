@@ -24,6 +24,8 @@ export const ruleReadableTables: ReadonlySet<string> = new Set([
   'otel_traces_trace_id_ts',
   'otel_logs',
   'cp_runs',
+  // Every request duration of a load run (LoadRunLatencyThresholdFailing's source): no secrets.
+  'cp_run_samples',
   'cp_run_baselines',
   'cp_alert_events',
   'cp_alert_acks',

@@ -1,15 +1,16 @@
 // Runs rule test files against the real engine and a real temporary store: each test case starts
-// from empty tables, writes its input series, evaluates the rules at every evaluation interval up
-// to its last eval_time (so `for` and `keep_firing_for` play out), and compares the firing alerts
-// at each eval_time with the expected ones, labels and annotations.
+// from empty tables, writes its input series and load-run samples, evaluates the rules at every
+// evaluation interval up to its last eval_time (so `for` and `keep_firing_for` play out), and
+// compares the firing alerts at each eval_time with the expected ones, labels and annotations.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createStore, rollupTables, type Store } from 'collector';
+import { createStore, RUN_SAMPLES_TABLE, rollupTables, type Store } from 'collector';
 import { formatDuration } from '../duration.ts';
 import { createAlertEngine } from '../engine.ts';
 import { formatRuleError, loadRules, parseRuleFile } from '../load-rules.ts';
 import type { Rule } from '../rule-schema.ts';
+import { insertRunSamples } from './run-samples.ts';
 import { insertSeries } from './series.ts';
 import { parseRuleTestFile, type RuleTestCase } from './test-file.ts';
 
@@ -21,6 +22,7 @@ const cleared = [
   'otel_metrics_sum',
   'otel_metrics_gauge',
   ...rollupTables,
+  RUN_SAMPLES_TABLE,
   'cp_alert_events',
   'cp_notifications',
 ];
@@ -127,6 +129,10 @@ async function runCase(
     })),
     { start: testEpoch, stepMs: testCase.interval ?? evalMs },
   );
+  await insertRunSamples(store.client, testCase.input_samples, {
+    start: testEpoch,
+    stepMs: testCase.interval ?? evalMs,
+  });
   // Rules are independent, so only those a case asks about are evaluated (promtool runs all).
   const asked = new Set(testCase.alert_rule_test.map((t) => t.alertname));
   const unknown = [...asked].filter((name) => !rules.some((r) => r.alert === name));

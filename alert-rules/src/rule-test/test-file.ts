@@ -40,6 +40,25 @@ const seriesSchema = z
     }
   });
 
+/** Request samples of a load run (rows of cp_run_samples): `count` requests per step, each lasting the value (ms). */
+const samplesSchema = z
+  .strictObject({
+    run_id: z.string().min(1),
+    /** k6's `name` tag (the endpoint). */
+    name: z.string().optional(),
+    /** The k6 process's execution segment ("0:1/2"). */
+    segment: z.string().optional(),
+    values: z.string(),
+    count: z.number().int().positive().default(1),
+  })
+  .superRefine((s, ctx) => {
+    try {
+      expandValues(s.values);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: ['values'], message: (e as Error).message });
+    }
+  });
+
 const expectedAlert = z.strictObject({
   exp_labels: z.record(z.string(), z.string()).default({}),
   /** When given, the alert's annotations must equal these exactly. */
@@ -57,6 +76,7 @@ const testCase = z.strictObject({
   /** Step between input samples. */
   interval: duration.optional(),
   input_series: z.array(seriesSchema).default([]),
+  input_samples: z.array(samplesSchema).default([]),
   alert_rule_test: z.array(alertTest).min(1),
 });
 

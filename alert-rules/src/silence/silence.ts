@@ -131,8 +131,3 @@ export interface Acknowledgement {
   comment: string;
   at: number;
 }
-
-/** A bad request about silences or acknowledgements (unknown id, alert not firing, …); nothing changed. */
-export class AlertActionError extends Error {
-  override name = 'AlertActionError';
-}

@@ -98,6 +98,36 @@ it('only the lock holder notifies; the other takes over without re-notifying', a
   await b.stop();
 });
 
+it('a silence made on the standby mutes the leader at its next evaluation, not after the reload period', async () => {
+  const lockKey = `alert-rules-test:${randomUUID()}`;
+  const replica = () =>
+    createAlertEngine({
+      client: store.client,
+      rules,
+      routing: null,
+      redisUrl,
+      lockKey,
+      suppressionReloadMs: 3_600_000,
+      log: () => {},
+    });
+  const [leader, standby] = [replica(), replica()];
+  await leader.evaluateOnce(t0);
+  await standby.evaluateOnce(t0);
+  expect([leader.role(), standby.role()]).toEqual(['leader', 'standby']);
+  expect(leader.alerts()[0]).toMatchObject({ state: 'firing', silencedBy: [] });
+  const silence = await standby.createSilence(
+    { matchers: ['alertname="Slow"'], endsAt: t0 + 600 * s, createdBy: 'ana', comment: 'on the standby' },
+    t0,
+  );
+  await leader.evaluateOnce(t0 + s);
+  expect(leader.alerts()[0]!.silencedBy).toEqual([silence.id]);
+  await standby.expireSilence(silence.id, t0 + 2 * s);
+  await leader.evaluateOnce(t0 + 3 * s);
+  expect(leader.alerts()[0]!.silencedBy).toEqual([]);
+  await leader.stop();
+  await standby.stop();
+});
+
 it('evaluates anyway, and says so, when Redis is unreachable', async () => {
   const logs: string[] = [];
   const engine = createAlertEngine({

@@ -10,8 +10,9 @@ import { type AlertEngine, createAlertEngine } from '../../src/engine.ts';
 import { parseRuleFile } from '../../src/load-rules.ts';
 import { parseRoutingConfig } from '../../src/notify/routing-config.ts';
 import type { WebhookPayload } from '../../src/notify/webhook.ts';
-import { AlertActionError } from '../../src/silence/silence.ts';
+import { AlertActionError } from '../../src/silence/alert-action-error.ts';
 import { recentNotifications } from '../../src/store/alert-events.ts';
+import { writeSilence } from '../../src/store/silences.ts';
 import { type HttpReceiver, startHttpReceiver } from '../support/http-receiver.ts';
 import { insertSeries } from '../support/series.ts';
 
@@ -53,7 +54,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function engineFor(alert: string): AlertEngine {
+function engineFor(alert: string, suppressionReloadMs?: number): AlertEngine {
   const { rules, errors } = parseRuleFile(
     `groups:
   - name: g
@@ -78,6 +79,7 @@ function engineFor(alert: string): AlertEngine {
     routing,
     env: { HOOK_URL: `${receiver.url}/${alert}` },
     redisUrl: null,
+    suppressionReloadMs,
     log: () => {},
   });
 }
@@ -248,6 +250,42 @@ describe('acknowledgements', () => {
       /no firing alert/,
     );
     await expect(engine.acknowledge({ fingerprint: 'zz', by: 'bo' }, t0)).rejects.toThrow(AlertActionError);
+    await engine.stop();
+  });
+});
+
+describe('reading silences and acknowledgements back', () => {
+  it('applies its own changes at once and rereads the store only every reload period', async () => {
+    const alert = 'OutsideWriter';
+    const engine = engineFor(alert, 10 * s);
+    await engine.evaluateOnce(t0 + 12 * s);
+    const current = () => engine.alerts().find((a) => a.rule === alert)!;
+    expect(current()).toMatchObject({ state: 'firing', silencedBy: [] });
+
+    // A silence written beside the engine (an older version, a restore): picked up on the next reload.
+    const id = '00000000-0000-4000-8000-0000000000aa';
+    await writeSilence(store.client, {
+      id,
+      matchers: [{ name: 'alertname', op: '=', value: alert }],
+      startsAt: t0,
+      endsAt: t0 + 100 * s,
+      createdBy: 'restore',
+      comment: 'written beside the engine',
+      updatedAt: t0 + 12 * s,
+    });
+    await engine.evaluateOnce(t0 + 13 * s);
+    expect(current().silencedBy).toEqual([]); // the copy in memory is not reread every evaluation
+    await engine.evaluateOnce(t0 + 22 * s);
+    expect(current().silencedBy).toEqual([id]);
+
+    // Through the engine, it applies at the very next evaluation.
+    await engine.expireSilence(id, t0 + 23 * s);
+    const own = await engine.createSilence(
+      { matchers: [`alertname="${alert}"`], endsAt: t0 + 100 * s, createdBy: 'ana', comment: 'own' },
+      t0 + 23 * s,
+    );
+    await engine.evaluateOnce(t0 + 24 * s);
+    expect(current().silencedBy).toEqual([own.id]);
     await engine.stop();
   });
 });

@@ -111,7 +111,14 @@ describe('routing to webhook, Slack and PagerDuty', () => {
       name: 'unset',
       kind: 'slack',
       missingEnv: 'NOT_SET_ANYWHERE',
+      secretEnv: 'NOT_SET_ANYWHERE',
+      hint: null,
+      source: 'file',
+      severity: null,
     });
+    // What may be shown of a secret: the URL's host, a routing key's last 4 characters.
+    expect(engine.receivers().find((r) => r.name === 'pager')?.hint).toBe('key …2345');
+    expect(engine.receivers().find((r) => r.name === 'hook')?.hint).toBe(`${new URL(http.url).host}/…`);
 
     await engine.evaluateOnce(t0);
     const instances = engine.alerts().filter((a) => a.state === 'firing');

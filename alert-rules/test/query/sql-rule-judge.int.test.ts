@@ -117,6 +117,23 @@ describe('judging raw sql rules with ClickHouse’s parser', () => {
     expect(await refusal('SELECT count() AS value FROM cp_audit_log')).toMatch(
       /must not read the table cp_audit_log/,
     );
+    // Load runs' request samples are readable (LoadRunLatencyThresholdFailing); sessions are not.
+    expect(
+      await judgeSqlRule(
+        store.client,
+        'SELECT RunId AS run_id, count() AS value FROM cp_run_samples GROUP BY RunId',
+      ),
+    ).toMatchObject({ state: 'allowed' });
+    expect(await refusal('SELECT count() AS value FROM cp_sessions')).toMatch(
+      /must not read the table cp_sessions/,
+    );
+    expect(
+      await refusal('SELECT count() AS value FROM cp_run_samples WHERE RunId IN (SELECT Id FROM cp_users)'),
+    ).toMatch(/must not read the table cp_users/);
+    // The dashboard's users (scrypt hashes) made in the UI.
+    expect(await refusal('SELECT Name, PasswordHash AS value FROM cp_users')).toMatch(
+      /must not read the table cp_users/,
+    );
     expect(await refusal('SELECT count() AS value FROM system.users')).toMatch(/system\.users/);
     expect(await refusal('SELECT 1 AS value WHERE 1 IN system.users')).toMatch(/system\.users/);
     expect(await refusal('SELECT 1 AS value WHERE 1 IN (SELECT 1 FROM system.tables)')).toMatch(

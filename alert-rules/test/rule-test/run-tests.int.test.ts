@@ -45,7 +45,7 @@ tests:
       - series: 'http.server.request.duration{service="car-suggester", http.route="/api/cars"}'
         values: "0.5x40"
     alert_rule_test:
-      - eval_time: 33s # evaluated at 0 (no data yet), 2 (pending), … 32 (firing) and 33
+      - eval_time: 33s # evaluated at 0 (no data yet), 2 (pending), … 12 (firing), … 32 and 33
         alertname: TargetHighLatencyP95
         exp_alerts:
           - exp_labels: { service: car-suggester, severity: ticket }
@@ -58,7 +58,7 @@ tests:
       '  FAILED:',
       '    expects the wrong severity: alertname: TargetHighLatencyP95, time: 33s,',
       '        exp: [{"labels":{"alertname":"TargetHighLatencyP95","service":"car-suggester","severity":"ticket"}}]',
-      '        got: [{"labels":{"alertname":"TargetHighLatencyP95","service":"car-suggester","severity":"page"},"annotations":{"summary":"p95 latency of car-suggester is 500 ms","description":"The 95th percentile of HTTP request duration over 10s is above 200 ms.","runbook_url":"alert-rules/README.md#targethighlatencyp95"}}]',
+      '        got: [{"labels":{"alertname":"TargetHighLatencyP95","service":"car-suggester","severity":"page"},"annotations":{"summary":"p95 latency of car-suggester is 500 ms","description":"The 95th percentile of HTTP request duration over 5s is above 200 ms.","runbook_url":"alert-rules/README.md#targethighlatencyp95"}}]',
     ]);
   });
 

@@ -1,6 +1,6 @@
 // Decoders for the OTLP common messages: AnyValue, KeyValue, Resource, InstrumentationScope.
 import type { Attributes, Resource, Scope } from './model.ts';
-import { emptyScope } from './model.ts';
+import { emptyScope, OtlpDecodeError } from './model.ts';
 import { type ProtoReader, WireType } from './proto-reader.ts';
 
 const MAX_DEPTH = 16;
@@ -96,4 +96,14 @@ export function readScope(r: ProtoReader): Scope {
     else r.skip(wire);
   }
   return scope;
+}
+
+/** Any failure while reading a protobuf body is a 400 with its reason. */
+export function wrapDecode<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch (error) {
+    if (error instanceof OtlpDecodeError) throw error;
+    throw new OtlpDecodeError(`malformed protobuf: ${(error as Error).message}`);
+  }
 }

@@ -1,7 +1,13 @@
 // Decodes an ExportLogsServiceRequest (opentelemetry-proto logs/v1) from protobuf.
 import { emptyScope, type LogRecord, type ResourceLogs, type Scope, type ScopeLogs } from './model.ts';
-import { attributeToString, readAnyValue, readAttribute, readResource, readScope } from './proto-common.ts';
-import { wrapDecode } from './proto-metrics.ts';
+import {
+  attributeToString,
+  readAnyValue,
+  readAttribute,
+  readResource,
+  readScope,
+  wrapDecode,
+} from './proto-common.ts';
 import { ProtoReader, WireType } from './proto-reader.ts';
 
 export function decodeLogsProto(body: Uint8Array): ResourceLogs[] {

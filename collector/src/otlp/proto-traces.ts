@@ -7,8 +7,7 @@ import {
   type ScopeSpans,
   type Span,
 } from './model.ts';
-import { readAttribute, readResource, readScope } from './proto-common.ts';
-import { wrapDecode } from './proto-metrics.ts';
+import { readAttribute, readResource, readScope, wrapDecode } from './proto-common.ts';
 import { ProtoReader, WireType } from './proto-reader.ts';
 
 export function decodeTracesProto(body: Uint8Array): ResourceSpans[] {

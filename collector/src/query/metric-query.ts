@@ -1,15 +1,13 @@
 // The one query builder over the telemetry tables, shared by the dashboard and the alert engine.
 // Every value from outside goes through query_params ({name:Type}); identifiers come only from
 // the fixed table map below, never from input.
-import type { ClickHouseClient } from '@clickhouse/client';
-import { type Buckets, histogramQuantile, mergeBuckets } from './histogram.ts';
 import {
-  type HistogramSource,
-  histogramRollupAggregates,
-  histogramSourceTable,
-  planWindowSources,
-  type SourcePart,
-} from './rollup-source.ts';
+  type Buckets,
+  histogramQuantile,
+  histogramQuantileBounds,
+  mergeBuckets,
+  type QuantileBounds,
+} from './histogram.ts';
 
 export type MetricKind = 'histogram' | 'sum' | 'gauge';
 
@@ -93,61 +91,6 @@ export interface HistogramBucketRow {
   matching: number;
 }
 
-/**
- * Buckets summed per time step (or over the whole window when stepSeconds is unset).
- * `matching` counts observations that also pass `countWhere` (for error ratios).
- */
-export function histogramBucketsQuery(
-  sel: MetricSelector,
-  window: TimeWindow,
-  stepSeconds?: number,
-  countWhere?: AttributeFilter[],
-  source: HistogramSource | 'auto' = 'auto',
-): SqlQuery {
-  const parts: SourcePart[] =
-    source === 'auto'
-      ? planWindowSources(window, stepSeconds)
-      : [{ source, window: { from: ms(window.from), to: ms(window.to) } }];
-  const matching = attributeCondition(countWhere ?? [], 'm');
-  const step = stepSeconds
-    ? 'toUnixTimestamp64Milli(toDateTime64(toStartOfInterval(TimeUnix, toIntervalSecond({step:UInt32})), 3))'
-    : '0';
-  const params: Record<string, unknown> = {
-    ...matching.query_params,
-    ...(stepSeconds ? { step: stepSeconds } : {}),
-  };
-  const selects = parts.map((part, i) => {
-    const where = whereClause(sel, part.window, parts.length === 1 ? 'w' : `w${i}`);
-    Object.assign(params, where.query_params);
-    const columns =
-      part.source === 'raw' ? histogramAggregates(matching.query) : histogramRollupAggregates(matching.query);
-    return `SELECT ${step} AS t, ${columns}
-    FROM ${histogramSourceTable(part.source)}
-    WHERE ${where.query}
-    GROUP BY t, bounds`;
-  });
-  // Several parts may each return a row for the same (t, bounds): queryHistogramBuckets merges them.
-  const query =
-    selects.length === 1 ? `${selects[0]}\n    ORDER BY t` : selects.join('\n    UNION ALL\n    ');
-  return { query, query_params: params };
-}
-
-export async function queryHistogramBuckets(
-  client: ClickHouseClient,
-  sel: MetricSelector,
-  window: TimeWindow,
-  stepSeconds?: number,
-  countWhere?: AttributeFilter[],
-  source: HistogramSource | 'auto' = 'auto',
-): Promise<HistogramBucketRow[]> {
-  const result = await client.query({
-    ...histogramBucketsQuery(sel, window, stepSeconds, countWhere, source),
-    format: 'JSONEachRow',
-  });
-  const rows = await result.json<Record<string, unknown>>();
-  return mergeBucketRows(rows.map(histogramBucketRowOf));
-}
-
 /** Rows of the same step and bounds (from different window parts) added up, ordered by step. */
 export function mergeBucketRows(rows: HistogramBucketRow[]): HistogramBucketRow[] {
   const merged = new Map<string, HistogramBucketRow>();
@@ -220,4 +163,9 @@ export function summarise(rows: HistogramBucketRow[]): HistogramSummary {
 
 export function quantileOf(summary: HistogramSummary, q: number): number | null {
   return histogramQuantile(summary.buckets, q, { min: summary.min, max: summary.max });
+}
+
+/** quantileOf with its error bound: the bucket the estimate lies in, narrowed by min and max. */
+export function quantileBoundsOf(summary: HistogramSummary, q: number): QuantileBounds | null {
+  return histogramQuantileBounds(summary.buckets, q, { min: summary.min, max: summary.max });
 }

@@ -2,6 +2,8 @@
 // data is null ("no data"), never 0.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { sumRollupTable } from '../store/schema-rollups.ts';
+import { queryHistogramBuckets } from './grouped-buckets.ts';
+import type { QuantileBounds } from './histogram.ts';
 import {
   type AttributeFilter,
   attributeCondition,
@@ -9,8 +11,8 @@ import {
   type HistogramSummary,
   type MetricKind,
   type MetricSelector,
+  quantileBoundsOf,
   quantileOf,
-  queryHistogramBuckets,
   summarise,
   type TimeWindow,
   valueAggregates,
@@ -180,6 +182,8 @@ export interface SeriesPoint {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** Each percentile's error bound: the bucket its estimate lies in, narrowed by min and max. */
+  bounds: { p50: QuantileBounds | null; p95: QuantileBounds | null; p99: QuantileBounds | null };
   /** Observations matching the error filter, and their share. */
   errors: number;
   errorRate: number | null;
@@ -215,14 +219,17 @@ export function seriesFromBuckets(
   for (let t = Math.floor(fromMs / stepMs) * stepMs; t < toMs; t += stepMs) {
     const summary = summarise(byStep.get(t) ?? []);
     const has = summary.count > 0;
+    const bound = (q: number) => (has ? quantileBoundsOf(summary, q) : null);
+    const bounds = { p50: bound(0.5), p95: bound(0.95), p99: bound(0.99) };
     points.push({
       t,
       count: summary.count,
       rate: summary.count / stepSeconds,
       avg: has ? summary.sum / summary.count : null,
-      p50: has ? quantileOf(summary, 0.5) : null,
-      p95: has ? quantileOf(summary, 0.95) : null,
-      p99: has ? quantileOf(summary, 0.99) : null,
+      p50: bounds.p50?.value ?? null,
+      p95: bounds.p95?.value ?? null,
+      p99: bounds.p99?.value ?? null,
+      bounds,
       errors: summary.matching,
       errorRate: has ? summary.matching / summary.count : null,
     });

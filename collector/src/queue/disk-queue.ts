@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { type FileHandle, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Row } from '../write/row-columns.ts';
-import { encodeFrame, readFrame, scanSegments, segmentName } from './segment-file.ts';
+import { encodeFrame, readFrame, scanSegments, segmentName, syncDirectory } from './segment-file.ts';
 
 export interface QueueRecord {
   table: string;
@@ -91,6 +91,8 @@ export class DiskQueue {
     mkdirSync(dir, { recursive: true });
     queue.recover();
     queue.writer = await open(join(dir, segmentName(queue.writeSegment)), 'a');
+    // The new segment's name is durable before any record in it is acknowledged.
+    await syncDirectory(dir);
     return queue;
   }
 
@@ -175,6 +177,7 @@ export class DiskQueue {
     this.writeSegment++;
     this.writeOffset = 0;
     this.writer = await open(join(this.dir, segmentName(this.writeSegment)), 'a');
+    await syncDirectory(this.dir);
   }
 
   /** The plan found in cursor.json on open: a replay that may have reached the store. */
@@ -241,6 +244,8 @@ export class DiskQueue {
       await file.close();
     }
     renameSync(tmp, join(this.dir, 'cursor.json'));
+    // A plan must not revert to the cursor before it (its records would be replayed under a new token).
+    if (durable) await syncDirectory(this.dir);
   }
 
   /** Moves the oldest `count` records aside (a batch the store refuses for good), keeping them. */

@@ -36,6 +36,8 @@ export class Replayer {
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
   private stopped = false;
+  /** Stopping after the queue is empty: no lingering, no retries. */
+  private draining = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   /** Bounds of one merged replay insert. */
@@ -44,9 +46,11 @@ export class Replayer {
   /**
    * An insert costs much the same whatever its size (a part per table and per rollup view), so a
    * short run (under half of maxRows) waits up to lingerMs from when it was first seen for more
-   * records to join it. Acknowledgements never wait for the replayer; only visibility does.
+   * records to join it (250 ms; the writer's coalescing window while traffic is light, asked anew
+   * at every look, so a burst ends the wait).
+   * Acknowledgements never wait for the replayer; only visibility does.
    */
-  private readonly lingerMs: number;
+  private readonly lingerMs: () => number | undefined;
   private shortRunSince: number | undefined;
   private readonly health: StoreHealth;
   /** True for a batch whose direct insert is known to have landed after it was queued. */
@@ -60,9 +64,9 @@ export class Replayer {
     health = new StoreHealth(),
     alreadyStored: (token: string) => boolean = () => false,
     latency?: InsertLatency,
-    lingerMs = 250,
+    lingerMs: number | (() => number | undefined) = 250,
   ) {
-    this.lingerMs = lingerMs;
+    this.lingerMs = typeof lingerMs === 'function' ? lingerMs : () => lingerMs;
     this.latency = latency;
     this.alreadyStored = alreadyStored;
     this.client = client;
@@ -81,10 +85,17 @@ export class Replayer {
     this.loop ??= this.run();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  /**
+   * Stops the loop after its current insert. With drain, it first stores what is queued (at once,
+   * without lingering) and stops when the queue is empty or an insert fails (the rest is replayed
+   * at the next start); a store already failing is not tried again.
+   */
+  async stop(options: { drain?: boolean } = {}): Promise<void> {
+    if (options.drain && this.loop && !this.failing) this.draining = true;
+    else this.stopped = true;
     this.wake?.();
     await this.loop;
+    this.stopped = true;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -101,12 +112,12 @@ export class Replayer {
   /** True after waiting for more records to join a short run (the caller looks again). */
   private async lingered(): Promise<boolean> {
     if (this.stopped) return true;
-    if (this.queue.pendingRows >= this.maxRows / 2) {
+    if (this.draining || this.queue.pendingRows >= this.maxRows / 2) {
       this.shortRunSince = undefined;
       return false;
     }
     this.shortRunSince ??= performance.now();
-    const left = this.shortRunSince + this.lingerMs - performance.now();
+    const left = this.shortRunSince + (this.lingerMs() ?? 250) - performance.now();
     if (left <= 0) {
       this.shortRunSince = undefined;
       return false;
@@ -133,6 +144,7 @@ export class Replayer {
       if (!plan) {
         const count = this.queue.nextRun(this.maxRecords, this.maxRows);
         if (count === 0) {
+          if (this.draining) break;
           await new Promise<void>((resolve) => {
             this.wake = resolve;
             this.queue.onAppend(resolve);
@@ -189,6 +201,8 @@ export class Replayer {
           this.stats.droppedRows += rows;
           for (const r of records) addTo(this.stats.droppedRowsByTable, r.table, r.rows.length);
           plan = null;
+        } else if (this.draining) {
+          break;
         } else {
           await this.sleep(backoff);
           backoff = Math.min(backoff * 2, this.maxBackoffMs);

@@ -3,6 +3,7 @@
 // checksum ends the readable part of a segment (a crash mid-append leaves exactly that). Also
 // reading them back: one frame, or every segment of a queue directory on open.
 import { closeSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -11,6 +12,19 @@ const MAGIC = 0x4f51_4c31; // "OQL1"
 
 export const segmentName = (n: number) => `${String(n).padStart(10, '0')}.seg`;
 export const isSegmentName = (file: string) => /^\d{10}\.seg$/.test(file);
+
+/**
+ * fsyncs a directory, so a file just created or renamed in it is still there after a power loss:
+ * a file's own fsync makes its bytes durable, not its name (POSIX; ext4 happens to do both).
+ */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 export function encodeFrame(record: unknown): Buffer {
   const payload = Buffer.from(JSON.stringify(record));

@@ -4,7 +4,7 @@
 // /metrics stay open for probes and scrapers. Keys are compared as SHA-256 digests with
 // timingSafeEqual against every configured key, so timing reveals neither a key nor which matched.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { statusResponse } from './otlp-response.ts';
 import { encodingOf } from './request-body.ts';
 
@@ -43,18 +43,25 @@ export function openIngestWarning(host: string, keys: readonly string[]): string
   return `warning: OTLP receiver on ${host} (not loopback) without COLLECTOR_API_KEYS: anyone who can reach it can write telemetry; set COLLECTOR_API_KEYS (and give the senders a key)`;
 }
 
-export function requireApiKeys(app: FastifyInstance, keys: readonly string[], onDenied: () => void): void {
+export function requireApiKeys(
+  app: FastifyInstance,
+  keys: readonly string[],
+  onDenied: (request: FastifyRequest, why: string) => void,
+): void {
   if (keys.length === 0) return;
   const matches = keyMatcher(keys);
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST') return;
     if (matches(presentedKey(request.headers))) return;
-    onDenied();
     const missing = presentedKey(request.headers) === null;
+    const why = missing
+      ? 'missing API key: send Authorization: Bearer <key> or x-api-key'
+      : 'invalid API key';
+    onDenied(request, why);
     const { contentType, body } = statusResponse(
       encodingOf(request.headers['content-type']),
       16, // google.rpc.Code UNAUTHENTICATED
-      missing ? 'missing API key: send Authorization: Bearer <key> or x-api-key' : 'invalid API key',
+      why,
     );
     // Not reading the body: close the connection so an unread upload is not kept.
     return reply

@@ -3,7 +3,8 @@
 import type { CumulativeToDelta } from '../normalise/cumulative-to-delta.ts';
 import type { ResourceMetrics } from '../otlp/model.ts';
 import type { BatchWriter } from '../write/batch-writer.ts';
-import { metricRows } from '../write/rows.ts';
+import { metricRows } from '../write/metric-rows.ts';
+import type { Rejections } from '../write/rejections.ts';
 import type { AcceptedMetricsHub } from './accepted-metrics.ts';
 
 export const metricTables = [
@@ -20,18 +21,13 @@ export interface MetricIngestCounters {
   rejectedPoints: number;
 }
 
-export interface IngestOutcome {
-  rejected: number;
-  rejectReasons: string[];
-}
-
 /** Resolves once the valid points are durable; invalid ones are counted and described. */
 export function createMetricIngest(
   writer: BatchWriter,
   deltas: CumulativeToDelta,
   counters: MetricIngestCounters,
   accepted?: AcceptedMetricsHub,
-): (data: ResourceMetrics[]) => Promise<IngestOutcome> {
+): (data: ResourceMetrics[]) => Promise<Rejections> {
   return async (data) => {
     const rows = metricRows(data, deltas);
     const stored = metricTables.reduce((n, t) => n + rows[t].length, 0);
@@ -41,6 +37,10 @@ export function createMetricIngest(
     accepted?.publish(rows);
     counters.acceptedPoints += stored;
     counters.rejectedPoints += rows.rejected;
-    return { rejected: rows.rejected, rejectReasons: rows.rejectReasons };
+    return {
+      rejected: rows.rejected,
+      rejectReasons: rows.rejectReasons,
+      rejectedByService: rows.rejectedByService,
+    };
   };
 }

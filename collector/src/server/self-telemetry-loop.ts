@@ -7,6 +7,7 @@ import type { BatchWriterStats } from '../write/batch-writer.ts';
 import type { InsertLatencySeries } from '../write/insert-latency.ts';
 import type { CollectorCounters, CollectorStats } from './self-telemetry.ts';
 import { type SelfTelemetrySnapshot, selfTelemetryMetrics } from './self-telemetry-store.ts';
+import type { SenderRefusalCount } from './sender-refusals.ts';
 
 export function selfSnapshot(
   counters: CollectorCounters,
@@ -14,6 +15,7 @@ export function selfSnapshot(
   writer: BatchWriterStats,
   replayer: ReplayStats,
   insertLatency: InsertLatencySeries[],
+  refusalsBySender: SenderRefusalCount[],
 ): SelfTelemetrySnapshot {
   return {
     received: {
@@ -43,6 +45,7 @@ export function selfSnapshot(
     inFlightBytes: stats.inFlightBytes,
     storeUp: stats.storeError === null,
     insertLatency,
+    refusalsBySender,
   };
 }
 

@@ -6,6 +6,8 @@ import type { Metric, NumberPoint, ResourceMetrics } from '../otlp/model.ts';
 import { Temporality } from '../otlp/model.ts';
 import { signalOfTable } from '../write/batch-writer.ts';
 import { type InsertLatencySeries, insertLatencyBounds } from '../write/insert-latency.ts';
+import { selfMetricNames } from './self-metric-names.ts';
+import type { SenderRefusalCount } from './sender-refusals.ts';
 
 export type Signal = 'metrics' | 'traces' | 'logs';
 
@@ -28,23 +30,9 @@ export interface SelfTelemetrySnapshot {
   storeUp: boolean;
   /** Cumulative insert times per signal and outcome. */
   insertLatency: InsertLatencySeries[];
+  /** Refusals per sender (capped), reason and signal. */
+  refusalsBySender: SenderRefusalCount[];
 }
-
-export const selfMetricNames = {
-  received: 'collector.received',
-  accepted: 'collector.accepted',
-  rejected: 'collector.rejected',
-  written: 'collector.written',
-  queued: 'collector.queued',
-  replayed: 'collector.replayed',
-  dropped: 'collector.dropped',
-  refusedRequests: 'collector.requests.refused',
-  queueBytes: 'collector.queue.bytes',
-  queueBatches: 'collector.queue.batches',
-  inFlightBytes: 'collector.in_flight.bytes',
-  storeUp: 'collector.store.up',
-  insertDuration: 'collector.store.insert.duration',
-} as const;
 
 function bySignal(byTable: Record<string, number>): Record<Signal, number> {
   const out: Record<Signal, number> = { metrics: 0, traces: 0, logs: 0 };
@@ -65,21 +53,29 @@ export function selfTelemetryMetrics(
       flags: 0,
       exemplars: [],
     }) satisfies NumberPoint;
-  const counter = (
-    name: string,
-    description: string,
-    unit: string,
-    values: Record<string, number>,
-    key: string,
-  ): Metric => ({
+  /** A monotonic cumulative sum of these points. */
+  const cumulativeSum = (name: string, description: string, unit: string, points: NumberPoint[]): Metric => ({
     name,
     description,
     unit,
     type: 'sum',
     temporality: Temporality.cumulative,
     isMonotonic: true,
-    points: Object.entries(values).map(([v, n]) => point({ [key]: v }, n)),
+    points,
   });
+  const counter = (
+    name: string,
+    description: string,
+    unit: string,
+    values: Record<string, number>,
+    key: string,
+  ): Metric =>
+    cumulativeSum(
+      name,
+      description,
+      unit,
+      Object.entries(values).map(([v, n]) => point({ [key]: v }, n)),
+    );
   const gauge = (name: string, description: string, unit: string, value: number): Metric => ({
     name,
     description,
@@ -147,6 +143,31 @@ export function selfTelemetryMetrics(
     ),
     gauge(n.storeUp, 'Whether the last write to the store succeeded.', '1', snapshot.storeUp ? 1 : 0),
   ];
+  if (snapshot.refusalsBySender.length > 0) {
+    const bySender = (name: string, description: string, unit: string, key: 'items' | 'requests'): Metric =>
+      cumulativeSum(
+        name,
+        description,
+        unit,
+        snapshot.refusalsBySender.map((c) =>
+          point({ sender: c.sender, reason: c.reason, signal: c.signal }, c[key]),
+        ),
+      );
+    metrics.push(
+      bySender(
+        n.senderRefusedItems,
+        'Items refused, by sender (service.name, "unknown" when not decoded, "other" past the cap), reason and signal.',
+        '{item}',
+        'items',
+      ),
+      bySender(
+        n.senderRefusedRequests,
+        'Requests refused whole or answered with rejected items, by sender, reason and signal.',
+        '{request}',
+        'requests',
+      ),
+    );
+  }
   if (snapshot.insertLatency.length > 0)
     metrics.push({
       name: n.insertDuration,

@@ -2,6 +2,11 @@
 // Both speak the same @clickhouse/client API, so every query is identical in both modes.
 import { mkdirSync } from 'node:fs';
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
+import {
+  chdbEngineArgs,
+  DEFAULT_ENGINE_MERGE_SETTINGS,
+  type EngineMergeSettings,
+} from './chdb-engine-config.ts';
 import { type ChdbInsertSession, withInsertSessions } from './chdb-insert-sessions.ts';
 import { scopeChdbSettings } from './chdb-settings-scope.ts';
 import type { ClusterOptions } from './cluster-ddl.ts';
@@ -30,6 +35,11 @@ export interface StoreOptions {
    */
   maxMemoryBytes?: number | undefined;
   /**
+   * Embedded store: MergeTree defaults for every table (chdb-engine-config.ts); applies when this
+   * process first opens the data directory.
+   */
+  merge?: Partial<EngineMergeSettings> | undefined;
+  /**
    * Bound of every query and command (default 60 s; 0: none, for bulk jobs such as the bench's
    * generator). Inserts are bounded by their callers.
    */
@@ -37,20 +47,6 @@ export interface StoreOptions {
 }
 
 export const DEFAULT_STORE_MAX_MEMORY_BYTES = 2 * 1024 * 1024 * 1024;
-
-/**
- * The engine's server settings for a memory cap: the cap itself, and the caches (5 GiB each by
- * default, counted against the cap) sized within it.
- */
-function chdbMemoryArgs(maxMemoryBytes: number): string[] {
-  const bytes = (share: number) => String(Math.floor(maxMemoryBytes * share));
-  return [
-    `--max_server_memory_usage=${bytes(1)}`,
-    `--mark_cache_size=${bytes(1 / 8)}`,
-    `--index_mark_cache_size=${bytes(1 / 16)}`,
-    `--primary_index_cache_size=${bytes(1 / 16)}`,
-  ];
-}
 
 export interface Store {
   client: ClickHouseClient;
@@ -79,6 +75,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
         options.dataDir ?? '.data/chdb',
         Math.max(1, options.insertSessions ?? 2),
         options.maxMemoryBytes ?? DEFAULT_STORE_MAX_MEMORY_BYTES,
+        { ...DEFAULT_ENGINE_MERGE_SETTINGS, ...definedOnly(options.merge ?? {}) },
       );
   store.client = withQueryDeadline(store.client, options.queryTimeoutMs ?? DEFAULT_STORE_QUERY_TIMEOUT_MS);
   if (options.migrate !== false) {
@@ -108,7 +105,16 @@ function openServer(url: string): Store {
   };
 }
 
-async function openEmbedded(dataDir: string, insertSessions: number, maxMemoryBytes: number): Promise<Store> {
+/** An options object without its undefined entries (they mean "the default"). */
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+async function openEmbedded(
+  dataDir: string,
+  insertSessions: number,
+  maxMemoryBytes: number,
+  merge: EngineMergeSettings,
+): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
   // chdb is loaded lazily so server mode never needs the 500 MB native library.
   const { createChdbConnection } = await import('chdb/connection');
@@ -116,9 +122,9 @@ async function openEmbedded(dataDir: string, insertSessions: number, maxMemoryBy
   // @clickhouse/client bundles its own copy of the connection types chdb implements.
   let client: ClickHouseClient;
   const sessions: ChdbInsertSession[] = [];
+  // The first session to open the directory starts the engine, so it carries the server settings.
+  const connectionArgs = chdbEngineArgs(dataDir, maxMemoryBytes, merge);
   try {
-    // The first session to open the directory starts the engine, so it carries the server settings.
-    const connectionArgs = chdbMemoryArgs(maxMemoryBytes);
     for (let i = 0; i < insertSessions; i++) sessions.push(new Session(dataDir, { connectionArgs }));
     const connection = withInsertSessions(
       scopeChdbSettings(createChdbConnection({ path: dataDir })),

@@ -17,11 +17,17 @@ import {
 } from './schema.ts';
 import {
   alertAcksTable,
+  apiTokensTable,
   auditLogTable,
+  experimentsTable,
+  receiversTable,
   runBaselinesTable,
+  runSamplesTable,
   runsReasonColumn,
+  schedulesTable,
   sessionsTable,
   silencesTable,
+  usersTable,
 } from './schema-control-plane.ts';
 import { rollupStatements, traceIdTsTable, traceIdTsView } from './schema-rollups.ts';
 
@@ -67,6 +73,16 @@ export const migrations: readonly Migration[] = [
     name: 'otel logs: EventName, as in the exporter’s current layout',
     statements: [logsEventNameColumn],
   },
+  {
+    version: 12,
+    name: 'control plane: every request duration of a load-test run',
+    statements: [runSamplesTable],
+  },
+  { version: 13, name: 'control plane: API tokens', statements: [apiTokensTable] },
+  { version: 14, name: 'control plane: scheduled runs', statements: [schedulesTable] },
+  { version: 15, name: 'control plane: alert receivers added in the UI', statements: [receiversTable] },
+  { version: 16, name: 'control plane: dashboard users made in the UI', statements: [usersTable] },
+  { version: 17, name: 'control plane: experiments and their runs', statements: [experimentsTable] },
 ];
 
 /** Applies the pending migrations; with `cluster`, as ON CLUSTER DDL with Replicated engines. */

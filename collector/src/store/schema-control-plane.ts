@@ -65,3 +65,132 @@ export const sessionsTable = `CREATE TABLE IF NOT EXISTS cp_sessions (
 ) ENGINE = ReplacingMergeTree(UpdatedAt)
 ORDER BY IdHash
 TTL toDateTime(ExpiresAt) + INTERVAL 1 DAY`;
+
+/**
+ * API tokens (service accounts): the SHA-256 of each token's 256-bit secret, never the secret. A
+ * revocation is a newer row of the same TokenId (Revoked = 1).
+ */
+export const apiTokensTable = `CREATE TABLE IF NOT EXISTS cp_api_tokens (
+    TokenId String,
+    Name String,
+    Role LowCardinality(String),
+    SecretHash String,
+    CreatedBy String,
+    CreatedAt DateTime64(3),
+    ExpiresAt DateTime64(3),
+    Revoked UInt8,
+    RevokedBy String,
+    UpdatedAt DateTime64(3)
+) ENGINE = ReplacingMergeTree(UpdatedAt)
+ORDER BY TokenId`;
+
+/**
+ * Dashboard users made by admins in the UI (DASHBOARD_USERS stay in the environment): the scrypt
+ * hash of the password, never the password. Each change (role, password, disabled) is a newer row
+ * of the same Name.
+ */
+export const usersTable = `CREATE TABLE IF NOT EXISTS cp_users (
+    Name String,
+    Role LowCardinality(String),
+    PasswordHash String,
+    Disabled UInt8,
+    CreatedBy String,
+    CreatedAt DateTime64(3),
+    UpdatedBy String,
+    UpdatedAt DateTime64(3)
+) ENGINE = ReplacingMergeTree(UpdatedAt)
+ORDER BY Name`;
+
+/**
+ * Every http_req_duration sample of a load-test run (k6's `--out csv`, written by the launcher):
+ * exact percentiles per run, endpoint or segment in one query, merged across a distributed run's
+ * processes — k6's own summaries cannot be merged, and histograms only estimate. Each chunk is
+ * inserted with a deduplication token, so a retried insert that did land is stored once.
+ */
+export const runSamplesTable = `CREATE TABLE IF NOT EXISTS cp_run_samples (
+    RunId LowCardinality(String),
+    Segment LowCardinality(String),
+    Name LowCardinality(String),
+    Method LowCardinality(String),
+    Status LowCardinality(String),
+    ExpectedResponse UInt8,
+    TimeUnix DateTime64(3) CODEC(Delta(8), ZSTD(1)),
+    DurationMs Float64 CODEC(ZSTD(1))
+) ENGINE = MergeTree
+ORDER BY (RunId, Name, TimeUnix)
+SETTINGS non_replicated_deduplication_window = 10000`;
+
+/**
+ * Scheduled load-test runs (the dashboard's scheduler): a cron and IANA time zone per scenario and
+ * parameters. Every change — pause, resume, a due time handled, a notification sent, a deletion
+ * (Deleted = 1) — is a newer row of the same Id. DueFrom: due times after it are still to come.
+ */
+export const schedulesTable = `CREATE TABLE IF NOT EXISTS cp_schedules (
+    Id String,
+    Name String,
+    Scenario LowCardinality(String),
+    Params String,
+    Cron String,
+    TimeZone String,
+    NotifyUrl String,
+    NotifyFormat LowCardinality(String),
+    Paused UInt8,
+    Deleted UInt8,
+    CreatedBy String,
+    CreatedRole LowCardinality(String),
+    CreatedAt DateTime64(3),
+    DueFrom DateTime64(3),
+    LastRunId String,
+    LastOutcome String,
+    LastNotice String,
+    UpdatedAt DateTime64(3)
+) ENGINE = ReplacingMergeTree(UpdatedAt)
+ORDER BY Id`;
+
+/**
+ * Alert receivers added by admins in the dashboard (webhook, Slack, PagerDuty). The secret (URL or
+ * routing key) is only ever stored sealed: AES-256-GCM ciphertext, its random 12-byte IV and auth
+ * tag (base64), and the id of the key that sealed it; Hint is what may be shown (a host, a key's
+ * last 4). Config holds the non-secret settings as JSON (severity filter, Slack channel). Each
+ * change, and a removal (Deleted = 1), is a newer row of the same ReceiverId.
+ */
+export const receiversTable = `CREATE TABLE IF NOT EXISTS cp_receivers (
+    ReceiverId String,
+    Name String,
+    Kind LowCardinality(String),
+    Config String,
+    SecretCipher String,
+    SecretIv String,
+    SecretTag String,
+    KeyId String,
+    Hint String,
+    CreatedBy String,
+    CreatedAt DateTime64(3),
+    UpdatedBy String,
+    Deleted UInt8,
+    UpdatedAt DateTime64(3)
+) ENGINE = ReplacingMergeTree(UpdatedAt)
+ORDER BY ReceiverId`;
+
+/**
+ * Experiments (load-tests/src/experiments): one row per change of an experiment (started, a run
+ * done, ended), the newest UpdatedAt wins. RunIds links its runs (cp_runs) to it; Runs holds each
+ * run's variant, repeat, settings read back and KPIs as JSON; Definition the validated definition.
+ */
+export const experimentsTable = `CREATE TABLE IF NOT EXISTS cp_experiments (
+    ExperimentId String,
+    Name String,
+    State LowCardinality(String),
+    Target String,
+    LaunchedBy String,
+    Definition String,
+    OriginalSettings String,
+    RunIds Array(String),
+    Runs String,
+    Result String,
+    Reason String,
+    CreatedAt DateTime64(3),
+    EndedAt DateTime64(3),
+    UpdatedAt DateTime64(3)
+) ENGINE = ReplacingMergeTree(UpdatedAt)
+ORDER BY ExperimentId`;

@@ -20,7 +20,8 @@ const rollups = (['10s', '1m'] as const).flatMap((r) => [
 
 /** Table → the DateTime expression its TTL counts from, per group. */
 export const ttlTables: Record<keyof TtlDays, ReadonlyArray<readonly [string, string]>> = {
-  metrics: [...rawMetrics, ...rollups],
+  // A run's samples go with its metrics (its figures then come from the histograms, if still kept).
+  metrics: [...rawMetrics, ...rollups, ['cp_run_samples', 'toDateTime(TimeUnix)']],
   traces: [
     ['otel_traces', 'toDateTime(Timestamp)'],
     ['otel_traces_trace_id_ts', 'Start'],

@@ -9,6 +9,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { DiskQueue } from '../queue/disk-queue.ts';
 import { insertWithin, StoreHealth, timedInsert } from './insert.ts';
 import type { InsertLatency } from './insert-latency.ts';
+import { LightTraffic } from './light-traffic.ts';
 import type { Row } from './row-columns.ts';
 
 export interface BatchWriterOptions {
@@ -39,6 +40,18 @@ export interface BatchWriterOptions {
    * 'queue': every batch goes through the fsync'd queue (acknowledged after the append).
    */
   ackAfter?: 'insert' | 'queue';
+  /**
+   * Light traffic (default 0: off): while fewer than coalesceBelowRowsPerSecond rows arrive a
+   * second, batches go to the fsync'd queue (their callers acknowledged after the append, as with
+   * ackAfter 'queue'), where the replayer lets them gather for up to this long and stores them as
+   * one insert per table. An insert costs much the same whatever its size (a part per table and
+   * per rollup view, each merged again later), so a quiet source exporting every second no longer
+   * costs an insert per table per second; its rows become visible to store readers up to this much
+   * later (the accepted-metrics listeners still get them on acknowledgement).
+   */
+  coalesceMs?: number;
+  /** Rows a second (this one or the last) below which traffic counts as light (default 1000). */
+  coalesceBelowRowsPerSecond?: number;
 }
 
 interface Pending {
@@ -81,6 +94,8 @@ export class BatchWriter {
   private readonly insertTimeoutMs: number;
   private readonly ackAfter: 'insert' | 'queue';
   private readonly groupCommit: boolean;
+  private readonly coalesceMs: number;
+  private readonly traffic: LightTraffic;
   private idleFlush: NodeJS.Timeout | undefined;
   /**
    * Writes (one per table per request) the last group flush carried. Their callers, once
@@ -121,6 +136,8 @@ export class BatchWriter {
     this.insertTimeoutMs = options.insertTimeoutMs ?? 2000;
     this.ackAfter = options.ackAfter ?? 'insert';
     this.groupCommit = options.groupCommit ?? true;
+    this.coalesceMs = options.coalesceMs ?? 0;
+    this.traffic = new LightTraffic(options.coalesceBelowRowsPerSecond ?? 1000);
   }
 
   /** Whether a batch's direct insert is known to have succeeded, so replaying it can be skipped. */
@@ -140,9 +157,20 @@ export class BatchWriter {
     return n;
   }
 
+  /** Light traffic is being coalesced: batches go through the queue and gather there. */
+  get coalescing(): boolean {
+    return this.coalesceMs > 0 && this.traffic.light;
+  }
+
+  /** How long the replayer lets queued batches gather: the window while coalescing, else its own. */
+  replayLingerMs(): number | undefined {
+    return this.coalescing ? this.coalesceMs : undefined;
+  }
+
   /** Resolves once every row is durable (stored or queued); rejects if it could not be made so. */
   write(table: string, rows: Row[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
+    this.traffic.note(rows.length);
     let batches = this.pending.get(table);
     if (!batches) {
       batches = [];
@@ -241,7 +269,7 @@ export class BatchWriter {
   private async makeDurable(table: string, rows: Row[], token: string): Promise<void> {
     // Once anything is queued, newer batches queue behind it until the replayer catches up.
     let attempted = false;
-    if (this.ackAfter === 'insert' && this.queue.pendingRecords === 0) {
+    if (this.ackAfter === 'insert' && this.queue.pendingRecords === 0 && !this.coalescing) {
       attempted = true;
       try {
         await timedInsert(this.latency, signalOfTable(table), () =>

@@ -2,12 +2,12 @@
 // takes its observed time (as the exporter does); one with none at all, or beyond what
 // DateTime64(9) holds, is rejected (→ partial_success) rather than failing the whole insert.
 import type { ResourceLogs } from '../otlp/model.ts';
+import { addRejection, noRejections, type Rejections } from './rejections.ts';
 import { MAX_STORABLE_NANOS, nanosToDateTime64, type Row } from './row-columns.ts';
 
-export function logRows(data: ResourceLogs[]): { rows: Row[]; rejected: number; rejectReasons: string[] } {
+export function logRows(data: ResourceLogs[]): Rejections & { rows: Row[] } {
   const rows: Row[] = [];
-  let rejected = 0;
-  const rejectReasons: string[] = [];
+  const rejections = noRejections();
   for (const { resource, scopeLogs } of data) {
     const serviceName = resource.attributes['service.name'] ?? '';
     for (const { scope, logRecords } of scopeLogs) {
@@ -23,8 +23,7 @@ export function logRows(data: ResourceLogs[]): { rows: Row[]; rejected: number; 
                 ? 'trace_id must be 16 bytes and span_id 8 bytes when set'
                 : null;
         if (problem) {
-          rejected++;
-          if (rejectReasons.length < 5) rejectReasons.push(problem);
+          addRejection(rejections, serviceName, problem);
           continue;
         }
         rows.push({
@@ -48,5 +47,5 @@ export function logRows(data: ResourceLogs[]): { rows: Row[]; rejected: number; 
       }
     }
   }
-  return { rows, rejected, rejectReasons };
+  return { rows, ...rejections };
 }

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PromParseError, parsePromText, parseScrapeTargets } from '../../src/index.ts';
 import { CumulativeToDelta } from '../../src/normalise/cumulative-to-delta.ts';
 import { familiesToMetrics } from '../../src/scrape/prom-to-metrics.ts';
-import { metricRows } from '../../src/write/rows.ts';
+import { metricRows } from '../../src/write/metric-rows.ts';
 
 let exposition = '';
 beforeAll(async () => {

@@ -208,7 +208,7 @@ it('applies TTLs idempotently and migrations run once', async () => {
   await applyTtl(store.client, { metrics: 3650, traces: 3650, logs: 3 });
   const result = await store.client.query({
     query: `SELECT name, create_table_query AS q FROM system.tables WHERE database = currentDatabase()
-      AND name IN ('otel_metrics_histogram', 'otel_metrics_histogram_1m', 'otel_traces', 'otel_traces_trace_id_ts', 'otel_logs') ORDER BY name`,
+      AND name IN ('otel_metrics_histogram', 'otel_metrics_histogram_1m', 'otel_traces', 'otel_traces_trace_id_ts', 'otel_logs', 'cp_run_samples') ORDER BY name`,
     format: 'JSONEachRow',
   });
   const ddl = Object.fromEntries(
@@ -218,5 +218,7 @@ it('applies TTLs idempotently and migrations run once', async () => {
   expect(ddl.otel_metrics_histogram_1m).toMatch(/TTL TimeUnix \+ toIntervalDay\(3650\)/);
   expect(ddl.otel_traces).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(3650\)/);
   expect(ddl.otel_traces_trace_id_ts).toMatch(/TTL Start \+ toIntervalDay\(3650\)/);
+  // A run's request samples go with its metrics.
+  expect(ddl.cp_run_samples).toMatch(/TTL toDateTime\(TimeUnix\) \+ toIntervalDay\(3650\)/);
   expect(ddl.otel_logs).toMatch(/TTL TimestampTime \+ toIntervalDay\(3\)/);
 });

@@ -8,6 +8,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CollectorServer, createStore, type Store, startCollector } from '../../src/index.ts';
 import { steadyIngest } from '../support/steady-ingest.ts';
+import { storedProbes } from '../support/stored-probes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
 let store: Store;
@@ -25,15 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 /** Every acknowledged point of the service is in the store, each exactly once. */
 async function expectStoredOnce(service: string, acknowledged: number): Promise<void> {
-  const result = await store.client.query({
-    query: `SELECT count() AS n, uniqExact(Attributes['seq']) AS u FROM otel_metrics_gauge
-      WHERE ServiceName = {service:String}`,
-    query_params: { service },
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ n: string; u: string }>();
-  expect(Number(row?.n)).toBe(acknowledged);
-  expect(Number(row?.u)).toBe(acknowledged);
+  expect(await storedProbes(store, service)).toEqual({ n: acknowledged, u: acknowledged });
 }
 
 afterAll(async () => {

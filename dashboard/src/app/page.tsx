@@ -1,6 +1,7 @@
 // The Overview. Its first view (scores, current figures, charts' data, runs, alerts) is read on the
 // server and sent in the HTML, so the page shows real numbers and the active alerts before any script
 // runs; the live streams take over in the browser once the page has loaded.
+import { ChangeMarkersProvider } from '../components/change-markers.tsx';
 import { Overview, type OverviewInitial } from '../components/overview/overview.tsx';
 import { parseTimeRange } from '../lib/time-range.ts';
 import { firstSnapshot, serverCaller } from '../trpc/server.ts';
@@ -30,5 +31,10 @@ export default async function OverviewPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const range = parseTimeRange((await searchParams).range);
-  return <Overview initial={await readFirstView(range)} />;
+  // The charts mark the target's chaos changes and optimisation switches in their window.
+  return (
+    <ChangeMarkersProvider>
+      <Overview initial={await readFirstView(range)} />
+    </ChangeMarkersProvider>
+  );
 }

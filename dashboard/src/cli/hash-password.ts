@@ -1,9 +1,10 @@
 // Prints a password hash for DASHBOARD_USERS: `npm run hash-password -w dashboard` (asks on stdin,
 // or reads a piped line), then `DASHBOARD_USERS="alice:qa:<hash>,..."`.
 import { createInterface } from 'node:readline/promises';
+import { MIN_PASSWORD_LENGTH as MIN_LENGTH } from '../lib/user-accounts.ts';
 import { hashPassword } from '../server/auth/password.ts';
 
-const MIN_LENGTH = 8;
+// The same floor as passwords set on the Users page.
 
 async function readPassword(): Promise<string> {
   const rl = createInterface({ input: process.stdin, terminal: false });

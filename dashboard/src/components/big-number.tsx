@@ -1,16 +1,19 @@
-// One headline figure: label, value (or "no data"), and a hint line.
+// One headline figure: label, value (or "no data"), and a hint line; `title` says on hover what
+// its colour means.
 export function BigNumber({
   label,
   value,
   hint,
   testId,
   tone,
+  title,
 }: {
   label: string;
   value: string;
   hint?: string;
   testId: string;
-  tone?: 'ok' | 'bad';
+  tone?: 'ok' | 'warn' | 'bad' | undefined;
+  title?: string | undefined;
 }) {
   const missing = value === 'no data';
   return (
@@ -19,6 +22,8 @@ export function BigNumber({
       <div
         className={`big-number-value${missing ? ' missing' : ''}${tone ? ` ${tone}` : ''}`}
         data-testid={testId}
+        data-tone={tone}
+        title={title}
       >
         {value}
       </div>

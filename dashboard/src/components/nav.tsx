@@ -12,13 +12,20 @@ const LINKS = [
   { href: '/scores', label: 'Scores' },
   { href: '/service', label: 'Service' },
   { href: '/load-tests', label: 'Load tests' },
+  { href: '/schedules', label: 'Schedules' },
+  { href: '/experiments', label: 'Experiments' },
   { href: '/compare', label: 'Compare' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/chaos', label: 'Chaos' },
   { href: '/system', label: 'System' },
 ] as const;
 
-const ADMIN_LINKS = [{ href: '/audit', label: 'Audit' }] as const;
+const ADMIN_LINKS = [
+  { href: '/audit', label: 'Audit' },
+  { href: '/receivers', label: 'Receivers' },
+  { href: '/tokens', label: 'Tokens' },
+  { href: '/users', label: 'Users' },
+] as const;
 
 export function Nav() {
   const pathname = usePathname();

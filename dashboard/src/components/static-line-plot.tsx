@@ -3,6 +3,7 @@
 // hydrate and with no charting library. TimeSeriesChart swaps in the interactive recharts plot
 // (tooltip) once the page has settled; this one keeps the same box, axes, grid and legend.
 import { useEffect, useState } from 'react';
+import { labelsLeft, MARKER_COLORS, shortLabel } from '../lib/change-markers.ts';
 import { formatTick, timeTicks } from '../lib/time-ticks.ts';
 import { linePaths } from './line-path.ts';
 import type { TimeSeriesPlotProps } from './time-series-plot.tsx';
@@ -22,6 +23,7 @@ export function StaticLinePlot({
   formatY,
   y,
   references,
+  markers = [],
 }: Omit<TimeSeriesPlotProps, 'height'>) {
   // The time axis follows the viewer's clock, which the server does not know: labelled once mounted.
   const [mounted, setMounted] = useState(false);
@@ -55,6 +57,18 @@ export function StaticLinePlot({
               vectorEffect="non-scaling-stroke"
             />
           ))}
+          {markers.map((m) => (
+            <line
+              key={`${m.at}-${m.kind}-${m.label}`}
+              x1={toX(m.at)}
+              x2={toX(m.at)}
+              y1={0}
+              y2={H}
+              stroke={MARKER_COLORS[m.kind]}
+              strokeDasharray="3 3"
+              vectorEffect="non-scaling-stroke"
+            />
+          ))}
           {series.map((s) => {
             const { line, dots } = linePaths(data as Rows, s.key, toX, toY);
             return (
@@ -68,6 +82,23 @@ export function StaticLinePlot({
         {y.ticks.map((v) => (
           <span key={v} className="static-plot-y" style={{ top: `${(toY(v) / H) * 100}%` }}>
             {formatY(v)}
+          </span>
+        ))}
+        {markers.map((m, i) => (
+          <span
+            key={`${m.at}-${m.kind}-${m.label}`}
+            className="static-plot-marker"
+            data-testid="change-marker"
+            data-kind={m.kind}
+            title={m.label}
+            style={{
+              left: `${(toX(m.at) / W) * 100}%`,
+              top: 2 + (i % 3) * 12,
+              color: MARKER_COLORS[m.kind],
+              ...(labelsLeft(m.at, domain) ? { transform: 'translateX(calc(-100% - 6px))' } : {}),
+            }}
+          >
+            {shortLabel(m.label)}
           </span>
         ))}
         {xTicks.ticks.map((t) => (

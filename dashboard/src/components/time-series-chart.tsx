@@ -3,9 +3,12 @@
 // server: no charting library in the page's first load, nothing to measure), then swaps in the
 // interactive recharts plot (tooltip) in the same box once the page has settled, or at once when
 // the pointer reaches it. Missing steps stay gaps, never drawn as 0.
-// `data-points` on the figure tells how many steps have a value (used by the e2e tests).
+// `data-points` on the figure tells how many steps have a value (used by the e2e tests), and
+// `data-markers` how many change markers (chaos, optimisation switches) it draws.
 import { type ComponentType, useEffect, useRef, useState } from 'react';
+import type { ChangeMarker } from '../lib/change-markers.ts';
 import { countDefined, hasIsolatedPoints, maxOf, niceScale } from '../lib/chart-data.ts';
+import { useChangeMarkers } from './change-markers.tsx';
 import { StaticLinePlot } from './static-line-plot.tsx';
 import type { TimeSeriesPlotProps } from './time-series-plot.tsx';
 import { usePageSettled } from './use-page-settled.ts';
@@ -14,6 +17,8 @@ export interface ChartSeries<T> {
   key: keyof T & string;
   label: string;
   color: string;
+  /** The row's field holding this value's error bound (a ValueRange), stated in the tooltip. */
+  range?: keyof T & string;
 }
 
 interface Props<T extends { t: number }> {
@@ -28,6 +33,8 @@ interface Props<T extends { t: number }> {
   yMinTop?: number;
   /** Horizontal guide lines, e.g. a KPI's control points. */
   references?: readonly { y: number; label: string; color: string }[];
+  /** Vertical lines at setting changes; by default those of the page's ChangeMarkersProvider. */
+  markers?: readonly ChangeMarker[];
 }
 
 let plotModule: Promise<ComponentType<TimeSeriesPlotProps>> | undefined;
@@ -65,7 +72,10 @@ export function TimeSeriesChart<T extends { t: number }>({
   height = 220,
   yMinTop = 0,
   references = [],
+  markers,
 }: Props<T>) {
+  const pageMarkers = useChangeMarkers();
+  const shown = (markers ?? pageMarkers).filter((m) => m.at >= domain[0] && m.at <= domain[1]);
   const settled = usePageSettled();
   const [urgent, setUrgent] = useState(false);
   const body = useRef<HTMLDivElement>(null);
@@ -93,9 +103,10 @@ export function TimeSeriesChart<T extends { t: number }>({
     height,
     y,
     references,
+    markers: shown,
   };
   return (
-    <figure className="chart" data-testid={testId} data-points={points}>
+    <figure className="chart" data-testid={testId} data-points={points} data-markers={shown.length}>
       <figcaption>{title}</figcaption>
       <div className="chart-body" style={{ height }} ref={body}>
         {points === 0 ? <div className="chart-empty">no data in this range</div> : null}

@@ -1,7 +1,7 @@
 // Alert rules, alert instances, silences and transitions as the UI shows them, and the
 // firing/pending counts over time that the timeline chart draws. Values and conditions arrive as
 // text in each rule's unit, formatted by alert-rules (the same text its notifications carry).
-import type { AlertStateName } from 'alert-rules';
+import type { AlertStateName } from 'alert-rules/model';
 
 export type { AlertStateName };
 

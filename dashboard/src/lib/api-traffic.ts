@@ -2,7 +2,7 @@
 // not the product's own requests, which the target marks `traffic.source = internal` (scrapes,
 // health and readiness probes, admin controls, the page check's browser), and not /health from
 // a target that predates the mark. Load tests are API traffic: that is what they measure.
-import type { AttributeFilter } from 'collector';
+import type { AttributeFilter } from 'collector/query';
 
 export const TRAFFIC_SOURCE_ATTRIBUTE = 'traffic.source';
 export const INTERNAL_TRAFFIC = 'internal';

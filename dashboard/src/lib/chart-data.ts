@@ -1,6 +1,7 @@
 // Shapes store series and live run status into rows the charts plot. Latency arrives in seconds
 // and is charted in milliseconds; a step without observations stays null so the line shows a gap.
-import type { SeriesPoint } from 'collector';
+import type { SeriesPoint } from 'collector/query';
+import { type RangeMs, rangeMsOf } from './histogram-estimate.ts';
 
 export interface TrafficPoint {
   /** Step start, unix ms. */
@@ -8,6 +9,10 @@ export interface TrafficPoint {
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
+  /** Each percentile's error bound in the step: the histogram bucket its estimate lies in (ms). */
+  p50RangeMs: RangeMs | null;
+  p95RangeMs: RangeMs | null;
+  p99RangeMs: RangeMs | null;
   /** Requests per second in the step (0 when none were recorded). */
   rate: number;
   /** Share of requests answered with a 5xx, 0..1; null when there were no requests. */
@@ -23,10 +28,16 @@ export function toTrafficPoints(points: readonly SeriesPoint[]): TrafficPoint[] 
     p50Ms: secondsToMs(p.p50),
     p95Ms: secondsToMs(p.p95),
     p99Ms: secondsToMs(p.p99),
+    p50RangeMs: rangeMsOf(p.bounds.p50),
+    p95RangeMs: rangeMsOf(p.bounds.p95),
+    p99RangeMs: rangeMsOf(p.bounds.p99),
     rate: p.rate,
     errorRate: p.count > 0 ? p.errorRate : null,
   }));
 }
+
+/** Where a per-route chart row keeps the route's bound (its value is under the route's name). */
+export const routeRangeKey = (route: string) => `${route} range`;
 
 /** How many rows have a value for `key` (the charts expose it as data-points for tests and a11y). */
 export function countDefined<T>(rows: readonly T[], key: keyof T): number {

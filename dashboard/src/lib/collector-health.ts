@@ -89,3 +89,15 @@ export function appendBounded<T>(points: readonly T[], point: T, max: number): T
   const next = [...points, point];
   return next.length > max ? next.slice(next.length - max) : next;
 }
+
+/**
+ * A chart's points: the stored history, then the live points after its end (`historyTo`), so the
+ * right edge keeps moving between two reads of the history without drawing a step twice.
+ */
+export function withLiveEdge<T extends { t: number }>(
+  history: readonly T[],
+  live: readonly T[],
+  historyTo: number,
+): T[] {
+  return [...history, ...live.filter((p) => p.t > historyTo)];
+}

@@ -1,7 +1,7 @@
 // How a comparison reads on screen: which way a figure moved (▲ rose, ▼ fell) and whether that is
 // worse or better for it — slower, fewer requests/s and more errors are worse — the colour following
 // worse/better, never the arrow; why a row is not judged; and the links that open a comparison.
-import type { Change, Delta, EndpointDelta } from 'load-tests';
+import type { Change, Delta, EndpointDelta } from 'load-tests/results';
 import { formatMs, formatPercent, formatRate } from './format.ts';
 
 /** The figures the comparison tables and summary show. */

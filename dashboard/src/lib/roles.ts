@@ -20,6 +20,6 @@ export function roleAllows(role: Role, needed: Role): boolean {
 /** What each role is for, in words a sign-in page or a refusal can show. */
 export const ROLE_ABILITIES = {
   viewer: 'read dashboards, runs and alerts',
-  qa: 'launch and stop load tests, silence and acknowledge alerts, mark baselines',
+  qa: 'launch, stop and schedule load tests, silence and acknowledge alerts, mark baselines',
   admin: 'change configuration and chaos, read the audit log',
 } as const satisfies Record<Role, string>;

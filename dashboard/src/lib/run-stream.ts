@@ -1,6 +1,6 @@
 // The browser's picture of the launcher: runs by id and each run's live history, folded from
 // the runs.live stream (a snapshot, then run changes and k6 status readings).
-import type { LiveStatus } from 'load-tests';
+import type { LiveStatus } from 'load-tests/model';
 import { appendLivePoint, type LivePoint } from './chart-data.ts';
 import type { RunView } from './run-view.ts';
 

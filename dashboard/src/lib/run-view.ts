@@ -1,25 +1,17 @@
 // A load-test run as the UI sees it: the launcher's Run (a union on `state`) flattened into one
 // JSON-safe shape, from either the live launcher or a cp_runs row. Server paths stay server-side.
-import type { LiveStatus, Run, RunResult, RunState } from 'load-tests';
+// Types only: this module runs in the browser too, and load-tests/model's values bring zod and the
+// scenario catalogue with them (dashboard/test/bundle-safe-surfaces.test.ts checks).
+import type { LiveStatus, Run, TerminalRunState } from 'load-tests/model';
+import type { StoredRun } from 'load-tests/results';
 
-export interface RunView {
-  id: string;
-  scenario: string;
-  state: RunState;
-  params: Record<string, unknown>;
-  target: string;
-  launchedBy: string;
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-  live: LiveStatus | null;
-  result: RunResult | null;
-  /** Why a run failed or was aborted. */
-  reason: string | null;
-}
+/** The store's record of a run (its exit code left out), with the live launcher's progress. */
+export type RunView = Omit<StoredRun, 'exitCode'> & { live: LiveStatus | null };
 
-export const ACTIVE_STATES: readonly RunState[] = ['queued', 'starting', 'running', 'stopping'];
-export const isActive = (run: Pick<RunView, 'state'>) => ACTIVE_STATES.includes(run.state);
+/** load-tests' terminal states; the type makes this list exactly TerminalRunState's members. */
+const TERMINAL: Record<TerminalRunState, true> = { finished: true, failed: true, aborted: true, lost: true };
+/** Whether the run may still change state (not yet finished, failed, aborted or lost). */
+export const isActive = (run: Pick<RunView, 'state'>) => !Object.hasOwn(TERMINAL, run.state);
 
 export function toRunView(run: Run): RunView {
   const base = {
@@ -63,66 +55,6 @@ const ended = (run: { startedAt?: number; endedAt: number; live?: LiveStatus }) 
   endedAt: run.endedAt,
   live: run.live ?? null,
 });
-
-/** A cp_runs row (times as unix ms, JSON text columns) as a RunView; undefined if unusable. */
-export interface StoredRunRow {
-  RunId: string;
-  Scenario: string;
-  State: string;
-  Params: string;
-  Target: string;
-  LaunchedBy: string;
-  Result: string;
-  /** Why a failed, aborted or lost run ended ('' otherwise; absent in rows from before migration 9). */
-  Reason?: string;
-  /** DateTime64 columns as unix ms (Int64 arrives as a string in JSON). */
-  createdMs: number | string;
-  startedMs: number | string;
-  endedMs: number | string;
-}
-
-// A copy of load-tests' RUN_STATES (the Next bundle imports only its types); the check below
-// fails to compile if load-tests gains a state this list lacks.
-const RUN_STATES = [
-  'queued',
-  'starting',
-  'running',
-  'stopping',
-  'finished',
-  'failed',
-  'aborted',
-  'lost',
-] as const satisfies readonly RunState[];
-true satisfies [Exclude<RunState, (typeof RUN_STATES)[number]>] extends [never] ? true : false;
-
-function parseJson<T>(text: string, fallback: T): T {
-  if (text === '') return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-export function storedRunToView(row: StoredRunRow): RunView | undefined {
-  const state = RUN_STATES.find((s) => s === row.State);
-  if (!state) return undefined;
-  const time = (v: number | string) => (Number(v) > 0 ? Number(v) : null);
-  return {
-    id: row.RunId,
-    scenario: row.Scenario,
-    state,
-    params: parseJson<Record<string, unknown>>(row.Params, {}),
-    target: row.Target,
-    launchedBy: row.LaunchedBy,
-    createdAt: Number(row.createdMs),
-    startedAt: time(row.startedMs),
-    endedAt: time(row.endedMs),
-    live: null,
-    result: parseJson<RunResult | null>(row.Result, null),
-    reason: row.Reason ? row.Reason : null,
-  };
-}
 
 /**
  * Runs from the live launcher and from the store, newest first. The launcher's copy wins: it is

@@ -30,10 +30,16 @@ export interface QueryWindow {
 /**
  * The window charted for a range at `now`: whole steps only, ending at the last step that is
  * complete (plus a small allowance for export delay), so the newest point is never a partial
- * step whose request rate would look like a drop.
+ * step whose request rate would look like a drop. A source that writes every N s needs a step
+ * that is a multiple of N (else steps alternate between one write and none): pass it.
  */
-export function chartWindowOf(range: TimeRange, now: number, exportDelayMs = 2000): QueryWindow {
-  const { seconds, stepSeconds } = TIME_RANGES[range];
+export function chartWindowOf(
+  range: TimeRange,
+  now: number,
+  exportDelayMs = 2000,
+  stepSeconds: number = TIME_RANGES[range].stepSeconds,
+): QueryWindow {
+  const { seconds } = TIME_RANGES[range];
   const stepMs = stepSeconds * 1000;
   const to = Math.floor((now - exportDelayMs) / stepMs) * stepMs;
   return { from: to - seconds * 1000, to, stepSeconds };

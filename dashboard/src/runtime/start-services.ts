@@ -1,40 +1,25 @@
-// Builds what the dashboard process hosts besides Next.js: the store, the OTLP collector (in
-// embedded mode it must live here: chDB locks its data directory to one process), the k6
-// launcher and the alert engine. Run by server.ts only; never imported by the Next bundle.
-import { createAlertEngine } from 'alert-rules';
+// Builds what the dashboard process hosts besides Next.js: sign-in (start-auth.ts), the store, the
+// OTLP collector (in embedded mode it must live here: chDB locks its data directory to one
+// process), the k6 launcher, the supervised target, alerting (start-alerting.ts), schedules and
+// experiments. Run by server.ts only; never imported by the Next bundle.
 import {
-  attributeCondition,
   type CollectorServer,
   collectorOptionsFromEnv,
   createStore,
-  quantileOf,
-  queryHistogramBatch,
-  queryHistogramBatches,
-  queryHistogramBuckets,
-  queryHistogramSeries,
-  queryStat,
-  queryValueBatch,
-  queryValueBatches,
   type Store,
-  seriesFromBuckets,
   startCollector,
-  statOfHistogram,
-  statOfValues,
   storeOptionsFromEnv,
-  summarise,
-  valueAggregates,
-  whereClause,
 } from 'collector';
-import { createClickHouseRunRecorder, createLauncher, scenarios } from 'load-tests';
+import { createClickHouseRunRecorder, createLauncher } from 'load-tests';
 import { type DashboardEnv, runsDirOf } from '../env.ts';
 import { createAuditLog } from '../server/audit.ts';
-import { createAuth } from '../server/auth/auth.ts';
-import { loadAuthConfig } from '../server/auth/bootstrap.ts';
-import { createOidcLogin, ssoMapping } from '../server/auth/oidc.ts';
-import { createSessionStore } from '../server/auth/session-store.ts';
+import { createApiTokenStore } from '../server/auth/api-tokens.ts';
+import { createUserAccounts } from '../server/auth/user-accounts.ts';
 import type { Services } from '../server/services.ts';
 import { createTargetChaos } from '../server/target-chaos.ts';
-import { createAlertEngineMetrics } from './alert-metrics.ts';
+import { startAlerting } from './start-alerting.ts';
+import { startAuth } from './start-auth.ts';
+import { startRunAutomation } from './start-run-automation.ts';
 import { createSupervisorMetrics } from './supervisor-metrics.ts';
 import { superviseTarget, type TargetSupervisor, targetCommand } from './target-supervisor.ts';
 
@@ -54,34 +39,9 @@ export async function startServices(
       'warning: COLLECTOR_ENABLED=false with the embedded store: no other process can write to it, so no telemetry will arrive',
     );
   }
-  const authConfig = await loadAuthConfig(env, log);
-  const auth = createAuth({
-    ...authConfig,
-    sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
-    cookieSecure: env.COOKIE_SECURE === 'auto' ? 'auto' : env.COOKIE_SECURE === 'true',
-    // Session records live in the store opened below (first read when a request arrives).
-    sessions: createSessionStore(() => store.client, { log }),
-    sso: env.OIDC_ISSUER
-      ? ssoMapping({
-          issuer: env.OIDC_ISSUER,
-          roleValues: env.OIDC_ROLES,
-          defaultRole: env.OIDC_DEFAULT_ROLE === 'none' ? null : env.OIDC_DEFAULT_ROLE,
-        })
-      : null,
-  });
-  const oidc = env.OIDC_ISSUER
-    ? createOidcLogin({
-        issuer: env.OIDC_ISSUER,
-        clientId: env.OIDC_CLIENT_ID ?? '',
-        clientSecret: env.OIDC_CLIENT_SECRET,
-        redirectUri: `${env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`}/api/auth/oidc/callback`,
-        roleClaim: env.OIDC_ROLE_CLAIM,
-        roleValues: env.OIDC_ROLES,
-        defaultRole: env.OIDC_DEFAULT_ROLE === 'none' ? null : env.OIDC_DEFAULT_ROLE,
-        secret: authConfig.secret,
-        cookieSecure: (headers) => auth.cookieSecureFor(headers),
-      })
-    : null;
+  // Records live in the store opened below (first read when a request arrives).
+  const signIn = await startAuth(env, () => store.client, log);
+  const { authConfig, auth, sessions, uiUsers, hashQueue } = signIn;
   // The same store and collector the collector's own process builds from the same variables.
   const store: Store = await createStore(storeOptionsFromEnv(env));
   const opened: {
@@ -112,6 +72,8 @@ export async function startServices(
       targets: env.LOAD_TARGETS,
       runsDir: runsDirOf(env),
       recorder: createClickHouseRunRecorder(store.client),
+      // Every request duration of a run goes to the store: the exact source of its percentiles.
+      sampleStore: store.client,
       maxQueued: env.RUN_QUEUE_MAX,
     });
     const otlpUrl = opened.collector?.url ?? `http://${env.OTLP_ENDPOINT}`;
@@ -132,59 +94,56 @@ export async function startServices(
           },
         })
       : null;
-    const alertMetrics = createAlertEngineMetrics({
+    const { alerts, alertMetrics, receivers } = await startAlerting(env, {
+      store,
+      rulesStore: opened.rulesStore,
+      collector: opened.collector,
       otlpUrl,
-      ...(otlpHeaders ? { headers: otlpHeaders } : {}),
+      otlpHeaders,
+      log,
     });
-    const alerts = createAlertEngine({
-      client: store.client,
-      sqlRuleClient: opened.rulesStore?.client,
-      onEvaluated: alertMetrics.onEvaluated,
-      rulesDir: env.RULES_DIR,
-      webhookUrl: env.ALERT_WEBHOOK_URL,
-      externalUrl: `http://${env.HOST}:${env.PORT}`,
-      log: (message) => log(`alerts: ${message}`),
+    const runLimits = {
+      qa: { maxVus: env.RUN_MAX_VUS_QA, maxDuration: env.RUN_MAX_DURATION_QA },
+      admin: { maxVus: env.RUN_MAX_VUS_ADMIN, maxDuration: env.RUN_MAX_DURATION_ADMIN },
+    };
+    const audit = createAuditLog(store.client, log);
+    const { schedules, experiments } = await startRunAutomation(env, {
+      store,
+      launcher,
+      runLimits,
+      audit,
+      log,
     });
-    alerts.start();
     const services: Services = {
       config: {
         targetServiceName: env.TARGET_SERVICE_NAME,
         targets: env.LOAD_TARGETS,
         collectorUrl: opened.collector?.url ?? null,
         collectorServiceName: env.COLLECTOR_SERVICE_NAME,
+        collectorSelfTelemetrySeconds: env.COLLECTOR_SELF_TELEMETRY_INTERVAL,
         storeDescription: store.describe,
         liveSnapshots: env.LIVE_SNAPSHOTS,
-        runLimits: {
-          qa: { maxVus: env.RUN_MAX_VUS_QA, maxDuration: env.RUN_MAX_DURATION_QA },
-          admin: { maxVus: env.RUN_MAX_VUS_ADMIN, maxDuration: env.RUN_MAX_DURATION_ADMIN },
-        },
+        runLimits,
       },
       store,
-      queries: {
-        queryHistogramSeries,
-        queryStat,
-        queryHistogramBuckets,
-        queryHistogramBatch,
-        queryValueBatch,
-        queryHistogramBatches,
-        queryValueBatches,
-        summarise,
-        quantileOf,
-        seriesFromBuckets,
-        statOfHistogram,
-        statOfValues,
-        whereClause,
-        attributeCondition,
-        valueAggregates,
-      },
       launcher,
-      scenarios,
       alerts,
       collector: opened.collector,
       chaos: createTargetChaos({ targetUrl: env.TARGET_URL, adminToken: env.TARGET_ADMIN_TOKEN }),
       auth,
-      oidc,
-      audit: createAuditLog(store.client, log),
+      tokens: createApiTokenStore(() => store.client),
+      users: createUserAccounts({
+        configured: authConfig.users,
+        configuredFrom: authConfig.usersFrom,
+        store: uiUsers,
+        sessions,
+        hashQueue,
+      }),
+      oidc: signIn.oidc,
+      audit,
+      receivers,
+      schedules,
+      experiments,
     };
     // Loaded only when enabled: playwright-core is not needed otherwise.
     const pageCheck =
@@ -201,6 +160,11 @@ export async function startServices(
       collector: opened.collector,
       async close() {
         // The page check sends its last points before the collector drains.
+        // The scheduler first: no new run is launched while the launcher shuts down.
+        await schedules.stop().catch(() => undefined);
+        // A running experiment puts its target back before the launcher and the target go.
+        await experiments.close().catch(() => undefined);
+        receivers.close();
         await Promise.allSettled([launcher.close(), alerts.stop(), pageCheck?.stop()]);
         // The runs have ended ("shut down") before the target goes; its last export reaches the collector.
         await opened.target?.stop();

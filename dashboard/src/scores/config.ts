@@ -2,7 +2,7 @@
 // by (what to query, in which unit, which way is better), each KPI's two control points — the
 // value that scores 90 (`good`, the plan's target) and the value that scores 50 (`poor`) — and
 // the weights. A KPI whose metric the telemetry does not carry yet shows "no data".
-import type { AttributeFilter, MetricKind, Stat } from 'collector';
+import type { AttributeFilter, MetricKind, Stat } from 'collector/query';
 import { API_TRAFFIC } from '../lib/api-traffic.ts';
 import type { CategoryConfig, KpiQuery, ServiceRef, StatQuery } from './model.ts';
 

@@ -1,6 +1,6 @@
 // What a score configuration is made of: categories, their KPIs (what to query, in which unit,
 // which way is better), each KPI's two control points and weights. The values live in config.ts.
-import type { AttributeFilter, MetricKind, Stat } from 'collector';
+import type { AttributeFilter, MetricKind, Stat } from 'collector/query';
 
 export type Direction = 'lower-is-better' | 'higher-is-better';
 /** How a KPI reads: `ratio` values are 0..1 and show as percentages. */

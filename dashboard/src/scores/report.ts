@@ -1,6 +1,7 @@
 // Measured KPI values → KPI, category and overall scores. A KPI without a value is "no data": it
 // is left out of its category's mean (never counted as 0 or 100), and a category with no KPI
 // measured is left out of the overall score the same way.
+import type { ValueRange } from '../lib/histogram-estimate.ts';
 import { type Band, bandOf, kpiScore } from './curve.ts';
 import type { CategoryConfig, Direction, KpiUnit } from './model.ts';
 
@@ -14,6 +15,8 @@ export interface KpiScore {
   weight: number;
   /** In `unit`; null = no data. */
   value: number | null;
+  /** The value's error bound in `unit` when it is an estimate (a histogram percentile); null otherwise. */
+  range: ValueRange | null;
   /** 0..100 (unrounded); null = no data. */
   score: number | null;
   /** Category points this KPI costs: (100 − score) × its share of the measured weight. */
@@ -54,11 +57,15 @@ export function weightedMean(items: readonly { score: number | null; weight: num
 const byCost = (a: KpiScore, b: KpiScore) =>
   a.cost === null ? (b.cost === null ? 0 : 1) : b.cost === null ? -1 : b.cost - a.cost;
 
-/** Scores every category from KPI values by id (a missing or non-finite value is "no data"). */
+/**
+ * Scores every category from KPI values by id (a missing or non-finite value is "no data"), each
+ * with its error bound from `ranges` when it is an estimate.
+ */
 export function buildScoreReport(
   categories: readonly CategoryConfig[],
   values: ReadonlyMap<string, number | null>,
   window: { from: number; to: number },
+  ranges: ReadonlyMap<string, ValueRange | null> = new Map(),
 ): ScoreReport {
   const scored: CategoryScore[] = categories.map((category) => {
     const kpis = category.kpis.map((kpi) => {
@@ -73,6 +80,7 @@ export function buildScoreReport(
         poor: kpi.poor,
         weight: kpi.weight,
         value,
+        range: value === null ? null : (ranges.get(kpi.id) ?? null),
         score: value === null ? null : kpiScore(kpi, value),
         cost: null as number | null,
       };

@@ -1,27 +1,25 @@
 // The collector's health when it runs in its own process (docker-compose, COLLECTOR_ENABLED=false):
 // read from the self-telemetry it writes into the store under its own service name, with the
-// shared query builder. Rates are over the last minute (it writes every 10 s by default).
-import type { AttributeFilter } from 'collector';
+// shared query builder. Rates are over the last minute (it writes every 10 s by default). Two
+// store queries — the counters and gauges in one value batch, the insert times in one histogram
+// batch — since the embedded store runs one query at a time; the page's history
+// (collector-history.ts) reads the same counters per step through the same selectors.
+import {
+  type HistogramBucketRow,
+  quantileOf,
+  queryHistogramBatch,
+  queryValueBatch,
+  selfMetricNames,
+  statOfValues,
+  summarise,
+  type ValueSelector,
+} from 'collector/query';
 import type { CollectorRates, QueueView } from '../lib/collector-health.ts';
 import type { Services } from './services.ts';
 
 export const STORE_RATE_WINDOW_MS = 60_000;
 
-// Mirrors collector's selfMetricNames (the Next bundle imports no collector values).
-const M = {
-  received: 'collector.received',
-  rejected: 'collector.rejected',
-  written: 'collector.written',
-  queued: 'collector.queued',
-  replayed: 'collector.replayed',
-  dropped: 'collector.dropped',
-  refusedRequests: 'collector.requests.refused',
-  queueBytes: 'collector.queue.bytes',
-  queueBatches: 'collector.queue.batches',
-  inFlightBytes: 'collector.in_flight.bytes',
-  storeUp: 'collector.store.up',
-  insertDuration: 'collector.store.insert.duration',
-} as const;
+const M = selfMetricNames;
 
 export interface StoreCollectorHealth {
   rates: CollectorRates;
@@ -39,66 +37,89 @@ export interface StoreInsertLatency {
   p95Ms: number | null;
 }
 
+type RateKey = Exclude<keyof CollectorRates, 't'>;
+
+/** Which self-telemetry counter (and signal) each rate sums. Insert failures are not among them. */
+const RATE_SOURCES: readonly (readonly [RateKey, string, string | null])[] = [
+  ['pointsPerSec', M.received, 'metrics'],
+  ['spansPerSec', M.received, 'traces'],
+  ['logsPerSec', M.received, 'logs'],
+  ['rejectedPerSec', M.rejected, null],
+  ['refusedRequestsPerSec', M.refusedRequests, null],
+  ['writtenRowsPerSec', M.written, null],
+  ['queuedRowsPerSec', M.queued, null],
+  ['replayedRowsPerSec', M.replayed, null],
+  ['droppedRowsPerSec', M.dropped, null],
+];
+
+/** The counters' selectors, in RATE_SOURCES order, for a value batch. */
+export function rateSelectors(serviceName: string): ValueSelector[] {
+  return RATE_SOURCES.map(([, metric, signal]) => ({
+    kind: 'sum',
+    metric,
+    serviceName,
+    where: signal ? [{ key: 'signal', op: '=', value: signal }] : undefined,
+  }));
+}
+
+/**
+ * The rates of one step (or the window, step 0) ending at `t`, from the value rows of
+ * rateSelectors (by selector index): 0 for a counter without a row there, and for insert failures
+ * (the collector does not write them).
+ */
+export function ratesOf(
+  rows: readonly (Map<number, Record<string, unknown>> | undefined)[],
+  step: number,
+  seconds: number,
+  t: number,
+): CollectorRates {
+  const rates = { t, insertFailuresPerSec: 0 } as CollectorRates;
+  RATE_SOURCES.forEach(([key], i) => {
+    rates[key] = statOfValues(rows[i]?.get(step), 'rate', seconds) ?? 0;
+  });
+  return rates;
+}
+
+/** p50 and p95 (ms) of the collector's insert times in these histogram rows. */
+export function insertPercentilesMs(rows: HistogramBucketRow[]) {
+  const summary = summarise(rows);
+  const ms = (q: number) => {
+    const seconds = quantileOf(summary, q);
+    return seconds === null ? null : seconds * 1000;
+  };
+  return { count: summary.count, p50Ms: ms(0.5), p95Ms: ms(0.95) };
+}
+
 /** null when the collector has written no self-telemetry in the window. */
 export async function collectorHealthFromStore(
   services: Services,
   serviceName: string,
   nowMs: number,
 ): Promise<StoreCollectorHealth | null> {
-  const { store, queries } = services;
+  const { store } = services;
   const window = { from: nowMs - STORE_RATE_WINDOW_MS, to: nowMs };
-  const signal = (value: string): AttributeFilter[] => [{ key: 'signal', op: '=', value }];
-  const rate = (metric: string, where?: AttributeFilter[]) =>
-    queries.queryStat(store.client, { metric, serviceName, where, kind: 'sum', stat: 'rate', window });
-  const last = (metric: string) =>
-    queries.queryStat(store.client, { metric, serviceName, kind: 'gauge', stat: 'last', window });
-
-  const [points, spans, logs, rejected, refused, written, queued, replayed, dropped] = await Promise.all([
-    rate(M.received, signal('metrics')),
-    rate(M.received, signal('traces')),
-    rate(M.received, signal('logs')),
-    rate(M.rejected),
-    rate(M.refusedRequests),
-    rate(M.written),
-    rate(M.queued),
-    rate(M.replayed),
-    rate(M.dropped),
-  ]);
-  const insertStat = (stat: 'count' | 'p50' | 'p95') =>
-    queries.queryStat(store.client, {
-      metric: M.insertDuration,
-      serviceName,
-      kind: 'histogram',
-      stat,
-      window,
-    });
-  const [queueBytes, queueBatches, inFlightBytes, storeUp, inserts, p50, p95] = await Promise.all([
-    last(M.queueBytes),
-    last(M.queueBatches),
-    last(M.inFlightBytes),
-    last(M.storeUp),
-    insertStat('count'),
-    insertStat('p50'),
-    insertStat('p95'),
-  ]);
-  if (points === null && spans === null && written === null && storeUp === null) return null;
+  const gauges = [M.queueBytes, M.queueBatches, M.inFlightBytes, M.storeUp];
+  const sums = rateSelectors(serviceName);
+  const rows = await queryValueBatch(
+    store.client,
+    [...sums, ...gauges.map((metric): ValueSelector => ({ kind: 'gauge', metric, serviceName }))],
+    window,
+  );
+  // Every signal and outcome together: the store's latency as the collector's inserts see it.
+  const [insertRows = []] = await queryHistogramBatch(
+    store.client,
+    [{ metric: M.insertDuration, serviceName }],
+    window,
+  );
+  const [queueBytes, queueBatches, inFlightBytes, storeUp] = gauges.map((_, i) =>
+    statOfValues(rows[sums.length + i]?.get(0), 'last', STORE_RATE_WINDOW_MS / 1000),
+  );
+  if (!sums.some((_, i) => rows[i]?.has(0)) && storeUp === null) return null;
+  const inserts = insertPercentilesMs(insertRows);
   return {
-    rates: {
-      t: nowMs,
-      pointsPerSec: points ?? 0,
-      spansPerSec: spans ?? 0,
-      logsPerSec: logs ?? 0,
-      rejectedPerSec: rejected ?? 0,
-      refusedRequestsPerSec: refused ?? 0,
-      writtenRowsPerSec: written ?? 0,
-      queuedRowsPerSec: queued ?? 0,
-      replayedRowsPerSec: replayed ?? 0,
-      droppedRowsPerSec: dropped ?? 0,
-      // Not among the self-telemetry metrics: insert failures show as queued rows instead.
-      insertFailuresPerSec: 0,
-    },
+    rates: ratesOf(rows, 0, STORE_RATE_WINDOW_MS / 1000, nowMs),
     queue:
-      queueBytes === null
+      queueBytes === null || queueBytes === undefined
         ? null
         : {
             state: (queueBatches ?? 0) > 0 ? 'draining' : 'empty',
@@ -107,14 +128,13 @@ export async function collectorHealthFromStore(
             batches: queueBatches ?? 0,
             fill: 0,
           },
-    inFlightBytes,
-    storeUp: storeUp === null ? null : storeUp >= 1,
-    // Every signal and outcome together: the store's latency as the collector's inserts see it.
+    inFlightBytes: inFlightBytes ?? null,
+    storeUp: storeUp === null || storeUp === undefined ? null : storeUp >= 1,
     insertLatency: {
       windowMs: STORE_RATE_WINDOW_MS,
-      inserts,
-      p50Ms: p50 === null ? null : p50 * 1000,
-      p95Ms: p95 === null ? null : p95 * 1000,
+      inserts: inserts.count,
+      p50Ms: inserts.p50Ms,
+      p95Ms: inserts.p95Ms,
     },
   };
 }

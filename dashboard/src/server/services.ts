@@ -1,32 +1,20 @@
 // The facade between the Next.js bundle and the all-in-one process. server.ts builds the store,
 // collector, launcher and alert engine and registers them here before Next starts; routers read
 // them with getServices(). Only types are imported, so nothing heavy (chDB, fastify, k6 launcher)
-// is ever bundled into the app.
+// is ever bundled into the app: what is code rather than a running part (the query builder, the
+// scenario catalogue, results) the routers import from the packages' bundle-safe subpaths.
 
 import type { AlertEngine } from 'alert-rules';
-import type {
-  attributeCondition,
-  CollectorServer,
-  quantileOf,
-  queryHistogramBatch,
-  queryHistogramBatches,
-  queryHistogramBuckets,
-  queryHistogramSeries,
-  queryStat,
-  queryValueBatch,
-  queryValueBatches,
-  Store,
-  seriesFromBuckets,
-  statOfHistogram,
-  statOfValues,
-  summarise,
-  valueAggregates,
-  whereClause,
-} from 'collector';
-import type { Launcher, RunLimits, scenarios } from 'load-tests';
+import type { CollectorServer, Store } from 'collector';
+import type { Launcher, RunLimits } from 'load-tests';
+import type { ExperimentHost } from '../runtime/experiments/experiment-host.ts';
+import type { Scheduler } from '../runtime/scheduler/scheduler.ts';
 import type { AuditLog } from './audit.ts';
+import type { ApiTokenStore } from './auth/api-tokens.ts';
 import type { Auth } from './auth/auth.ts';
 import type { OidcLogin } from './auth/oidc.ts';
+import type { UserAccounts } from './auth/user-accounts.ts';
+import type { ReceiverAdmin } from './receivers/receiver-admin.ts';
 import type { TargetChaos } from './target-chaos.ts';
 
 export interface DashboardConfig {
@@ -38,6 +26,8 @@ export interface DashboardConfig {
   collectorUrl: string | null;
   /** service.name of the collector's own telemetry in the store. */
   collectorServiceName: string;
+  /** How often the collector writes that telemetry (s; 0: never). The System page's history steps follow it. */
+  collectorSelfTelemetrySeconds?: number;
   /** e.g. "embedded chDB at .data/chdb". */
   storeDescription: string;
   /** Live snapshots shared between viewers (default) or computed per viewer (LIVE_SNAPSHOTS). */
@@ -49,38 +39,31 @@ export interface DashboardConfig {
 export interface Services {
   config: DashboardConfig;
   store: Store;
-  /** The collector's shared query builder (the one the alert engine uses too). */
-  queries: {
-    queryHistogramSeries: typeof queryHistogramSeries;
-    queryStat: typeof queryStat;
-    queryHistogramBuckets: typeof queryHistogramBuckets;
-    /** Many selectors' histogram rows / gauge and sum aggregates in one query (scores). */
-    queryHistogramBatch: typeof queryHistogramBatch;
-    queryValueBatch: typeof queryValueBatch;
-    queryHistogramBatches: typeof queryHistogramBatches;
-    queryValueBatches: typeof queryValueBatches;
-    summarise: typeof summarise;
-    quantileOf: typeof quantileOf;
-    seriesFromBuckets: typeof seriesFromBuckets;
-    statOfHistogram: typeof statOfHistogram;
-    statOfValues: typeof statOfValues;
-    whereClause: typeof whereClause;
-    attributeCondition: typeof attributeCondition;
-    valueAggregates: typeof valueAggregates;
-  };
   launcher: Launcher;
-  scenarios: typeof scenarios;
   alerts: AlertEngine;
-  /** The OTLP collector in this process (its live counters), or null when it runs separately. */
-  collector: Pick<CollectorServer, 'stats' | 'url'> | null;
+  /**
+   * The OTLP collector in this process (its live counters and who it refused), or null when it
+   * runs separately.
+   */
+  collector: Pick<CollectorServer, 'stats' | 'url' | 'refusals'> | null;
   /** The target's chaos controls (TARGET_URL's /admin/chaos). */
   chaos: TargetChaos;
   /** Local users and sessions. */
   auth: Auth;
+  /** API tokens (service accounts): Bearer credentials for the API. */
+  tokens: ApiTokenStore;
+  /** Dashboard users: the configured ones (read-only) and those admins make in the UI. */
+  users: UserAccounts;
   /** Sign-in through an OpenID Connect provider, when OIDC_ISSUER is set. */
   oidc: OidcLogin | null;
   /** Who did what (cp_audit_log). */
   audit: AuditLog;
+  /** Alert receivers: the routing file's (read-only) and those admins add in the UI. */
+  receivers: ReceiverAdmin;
+  /** Scheduled runs (cp_schedules); unset where no scheduler runs (tests that build their own services). */
+  schedules?: Scheduler;
+  /** Experiments (issue 23): one at a time, through the launcher; unset where none are hosted. */
+  experiments?: ExperimentHost;
 }
 
 const SERVICES = Symbol.for('carsuggester.services');

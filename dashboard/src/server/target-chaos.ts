@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 export const chaosSettingsSchema = z.strictObject({
   latencyMs: z.number().min(0).max(30_000).default(0),
-  jitterMs: z.number().min(0).max(30_000).default(0),
+  jitterMs: z.number().min(0, 'jitter is 0..30000 ms').max(30_000, 'jitter is 0..30000 ms').default(0),
   errorRate: z.number().min(0, 'an error rate is 0..1').max(1, 'an error rate is 0..1').default(0),
   routes: z.array(z.string().max(200)).max(50).default([]),
   cacheEnabled: z.boolean().default(true),
@@ -34,7 +34,11 @@ export interface TargetChaos {
   current(): Promise<ChaosState>;
   set(settings: ChaosSettings): Promise<ChaosState>;
   reset(): Promise<ChaosState>;
+  /** The target's /api route patterns, the only ones a setting's `routes` may name. */
+  knownRoutes(): Promise<string[]>;
 }
+
+const knownRoutesSchema = z.object({ routes: z.array(z.string()) });
 
 const errorBodySchema = z.object({
   error: z.string(),
@@ -46,10 +50,14 @@ export function createTargetChaos(options: {
   adminToken: string;
   timeoutMs?: number;
 }): TargetChaos {
-  const call = async (method: 'GET' | 'PUT' | 'DELETE', body?: ChaosSettings): Promise<ChaosState> => {
+  const call = async (
+    method: 'GET' | 'PUT' | 'DELETE',
+    body?: ChaosSettings,
+    path = '/admin/chaos',
+  ): Promise<unknown> => {
     let res: Response;
     try {
-      res = await fetch(`${options.targetUrl}/admin/chaos`, {
+      res = await fetch(`${options.targetUrl}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${options.adminToken}`,
@@ -62,7 +70,7 @@ export function createTargetChaos(options: {
       throw new Error(`the target at ${options.targetUrl} did not answer: ${(error as Error).message}`);
     }
     const json: unknown = await res.json().catch(() => null);
-    if (res.ok) return json as ChaosState;
+    if (res.ok) return json;
     if (res.status === 401) {
       throw new Error('the target refused the admin token: set TARGET_ADMIN_TOKEN to its ADMIN_TOKEN');
     }
@@ -77,8 +85,10 @@ export function createTargetChaos(options: {
   };
   return {
     targetUrl: options.targetUrl,
-    current: () => call('GET'),
-    set: (settings) => call('PUT', settings),
-    reset: () => call('DELETE'),
+    current: async () => (await call('GET')) as ChaosState,
+    set: async (settings) => (await call('PUT', settings)) as ChaosState,
+    reset: async () => (await call('DELETE')) as ChaosState,
+    knownRoutes: async () =>
+      knownRoutesSchema.parse(await call('GET', undefined, '/admin/chaos/routes')).routes,
   };
 }

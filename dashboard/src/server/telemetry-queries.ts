@@ -1,8 +1,10 @@
-// The dashboard's own reads of the telemetry tables, where the shared metric builder does not
-// reach: a service's routes, errors by status and route, and its traces. Every input is a query
+// The dashboard's reads of the telemetry tables: a service's routes (through the collector's
+// grouped buckets), and where the shared metric builder does not reach: errors by status and
+// route, traces, the collector's refusals by sender. Every input is a query
 // parameter ({name:Type}); table and column names are fixed here.
-import type { HistogramBucketRow, Store } from 'collector';
-import { apiTrafficSql } from '../lib/api-traffic.ts';
+import type { Store } from 'collector';
+import { type HistogramBucketRow, queryGroupedBuckets } from 'collector/query';
+import { API_TRAFFIC, apiTrafficSql } from '../lib/api-traffic.ts';
 
 type Client = Store['client'];
 const HTTP = 'http.server.request.duration';
@@ -25,7 +27,8 @@ export type RouteBucketRow = HistogramBucketRow & { route: string };
 
 /**
  * The service's HTTP histogram summed per route and step (bucket counts, count, sum, min, max and
- * 5xx answers as `matching`), the API's traffic only: one query feeds every route's figures and charts.
+ * 5xx answers as `matching`), the API's traffic only: one query feeds every route's figures and
+ * charts. The collector's grouped buckets: long aligned windows read its rollups.
  */
 export async function readRouteBuckets(
   client: Client,
@@ -33,29 +36,16 @@ export async function readRouteBuckets(
   window: { from: number; to: number },
   stepSeconds: number,
 ): Promise<RouteBucketRow[]> {
-  const found = await rows<Record<string, unknown>>(
-    client,
-    `SELECT Attributes['http.route'] AS route,
-       toUnixTimestamp64Milli(toDateTime64(toStartOfInterval(TimeUnix, toIntervalSecond({step:UInt32})), 3)) AS t,
-       ExplicitBounds AS bounds, sumForEach(BucketCounts) AS counts, sum(Count) AS count, sum(Sum) AS sum,
-       min(Min) AS min, max(Max) AS max,
-       sumIf(Count, toUInt16OrZero(Attributes['http.response.status_code']) >= 500) AS matching
-     FROM otel_metrics_histogram
-     WHERE ${metricWindow} AND ${apiTrafficSql('Attributes')}
-     GROUP BY route, t, bounds ORDER BY t`,
-    { ...windowParams(service, window), step: stepSeconds },
-  );
-  return found.map((r) => ({
-    route: String(r.route),
-    t: Number(r.t),
-    bounds: (r.bounds as unknown[]).map(Number),
-    counts: (r.counts as unknown[]).map(Number),
-    count: Number(r.count),
-    sum: Number(r.sum),
-    min: Number(r.min),
-    max: Number(r.max),
-    matching: Number(r.matching),
-  }));
+  const found = await queryGroupedBuckets(client, {
+    metric: HTTP,
+    serviceName: service,
+    where: [...API_TRAFFIC],
+    window,
+    by: ['http.route'],
+    stepSeconds,
+    countWhere: [{ key: 'http.response.status_code', op: '>=', value: 500 }],
+  });
+  return found.map(({ group, ...row }) => ({ ...row, route: group[0] ?? '' }));
 }
 
 export interface ErrorGroup {
@@ -168,5 +158,48 @@ export async function readTraceSpans(client: Client, traceId: string, limit = 50
     start: Number(r.startUs) / 1000,
     durationMs: Number(r.duration) / 1e6,
     status: r.status,
+  }));
+}
+
+export interface StoredSenderRefusal {
+  sender: string;
+  reason: string;
+  signal: string;
+  items: number;
+  requests: number;
+  /** Unix ms of the last self-telemetry interval with a refusal (its end). */
+  lastAt: number;
+}
+
+/**
+ * A collector's refusals by sender, reason and signal over the window, from the delta rows of the
+ * two per-sender counters it writes about itself (collector.sender.refused_items / _requests).
+ */
+export async function readSenderRefusals(
+  client: Client,
+  service: string,
+  metrics: { items: string; requests: string },
+  window: { from: number; to: number },
+  limit = 200,
+): Promise<StoredSenderRefusal[]> {
+  const found = await rows<Record<string, string | number>>(
+    client,
+    `SELECT Attributes['sender'] AS sender, Attributes['reason'] AS reason, Attributes['signal'] AS signal,
+       sumIf(Value, MetricName = {items:String}) AS items, sumIf(Value, MetricName = {requests:String}) AS requests,
+       toUnixTimestamp64Milli(max(TimeUnix)) AS lastAt
+     FROM otel_metrics_sum
+     WHERE ServiceName = {service:String} AND MetricName IN ({items:String}, {requests:String})
+       AND TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({to:Int64})
+       AND Value > 0
+     GROUP BY sender, reason, signal ORDER BY items DESC, requests DESC, sender LIMIT {limit:UInt32}`,
+    { service, ...metrics, from: Math.round(window.from), to: Math.round(window.to), limit },
+  );
+  return found.map((r) => ({
+    sender: String(r.sender),
+    reason: String(r.reason),
+    signal: String(r.signal),
+    items: Number(r.items),
+    requests: Number(r.requests),
+    lastAt: Number(r.lastAt),
   }));
 }

@@ -4,6 +4,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { ROLE_ABILITIES, type Role, roleAllows, type SessionUser } from '../lib/roles.ts';
+import { authenticateRequest } from './auth/request-auth.ts';
 import { getServices, type Services } from './services.ts';
 
 /** The header the dashboard's tRPC client sends on every request (see trpc/react.tsx). */
@@ -12,8 +13,12 @@ export const CSRF_HEADER = 'x-trpc-source';
 export interface TRPCContext {
   services: Services;
   headers: Headers;
-  /** The signed-in user, or null. */
+  /** The signed-in user (or the API token's service account), or null. */
   user: SessionUser | null;
+  /** How `user` was established: a session cookie or `Authorization: Bearer` (an API token). */
+  credential?: 'session' | 'token';
+  /** Why a presented API token was refused (one line); every procedure then answers 401. */
+  authRefusal?: string;
   /** Response headers (Set-Cookie on sign-in / sign-out); absent when called through createCaller. */
   resHeaders?: Headers;
   /** 'http' when the call came over the network: mutations then pass the CSRF check. */
@@ -22,17 +27,25 @@ export interface TRPCContext {
   batched?: boolean;
 }
 
-/** Context for a request through the route handler: the user comes from the session cookie. */
+/**
+ * Context for a request through the route handler: the user comes from an API token
+ * (`Authorization: Bearer`) or the session cookie. `paths` (the procedures called) name the use of
+ * a token in the audit log.
+ */
 export async function createTRPCContext(opts: {
   headers: Headers;
   resHeaders?: Headers;
   batched?: boolean;
+  paths?: string[];
 }): Promise<TRPCContext> {
   const services = getServices();
+  const auth = await authenticateRequest(services, opts.headers, `trpc ${(opts.paths ?? []).join(',')}`);
   return {
     services,
     headers: opts.headers,
-    user: await services.auth.userFromCookieHeader(opts.headers.get('cookie')),
+    user: auth.type === 'session' || auth.type === 'token' ? auth.user : null,
+    ...(auth.type === 'session' || auth.type === 'token' ? { credential: auth.type } : {}),
+    ...(auth.type === 'refused' ? { authRefusal: auth.reason } : {}),
     ...(opts.resHeaders ? { resHeaders: opts.resHeaders } : {}),
     via: 'http',
     batched: opts.batched ?? false,
@@ -76,7 +89,9 @@ const t = initTRPC.context<TRPCContext>().create({
  * we never answer), and a browser's Origin, when sent, must name this host.
  */
 const csrfGuard = t.middleware(({ ctx, type, next }) => {
-  if (type !== 'mutation' || ctx.via !== 'http') return next();
+  // A Bearer request carries no cookie (the token is its only credential), so a cross-site page
+  // cannot make one on a user's behalf: the check is for cookie sessions.
+  if (type !== 'mutation' || ctx.via !== 'http' || ctx.credential === 'token') return next();
   if (!ctx.headers.get(CSRF_HEADER)) {
     throw new TRPCError({ code: 'FORBIDDEN', message: `mutations need the ${CSRF_HEADER} header` });
   }
@@ -86,6 +101,12 @@ const csrfGuard = t.middleware(({ ctx, type, next }) => {
   if (origin && host && safeHost(origin) !== host) {
     throw new TRPCError({ code: 'FORBIDDEN', message: `cross-site request from ${origin} refused` });
   }
+  return next();
+});
+
+/** A refused API token ends the request with 401 and the reason, whatever the procedure. */
+const tokenGuard = t.middleware(({ ctx, next }) => {
+  if (ctx.authRefusal) throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authRefusal });
   return next();
 });
 
@@ -113,7 +134,7 @@ function requireRole(needed: Role) {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 /** No sign-in needed (sign-in itself, the session check). */
-export const publicProcedure = t.procedure.use(csrfGuard);
+export const publicProcedure = t.procedure.use(tokenGuard).use(csrfGuard);
 /** Any signed-in user: reads. */
 export const viewerProcedure = publicProcedure.use(requireRole('viewer'));
 /** qa and admin: launch and stop runs, silence and acknowledge alerts, mark baselines. */

@@ -17,6 +17,7 @@ const point = (t: number, over: Partial<SeriesPoint> = {}): SeriesPoint => ({
   p50: null,
   p95: null,
   p99: null,
+  bounds: { p50: null, p95: null, p99: null },
   errors: 0,
   errorRate: null,
   ...over,
@@ -27,8 +28,42 @@ it('charts latency in ms and keeps empty steps as gaps, not zeros', () => {
     point(0),
     point(5000, { count: 10, rate: 2, p50: 0.012, p95: 0.25, p99: 1.5, errors: 1, errorRate: 0.1 }),
   ]);
-  expect(rows[0]).toEqual({ t: 0, p50Ms: null, p95Ms: null, p99Ms: null, rate: 0, errorRate: null });
-  expect(rows[1]).toEqual({ t: 5000, p50Ms: 12, p95Ms: 250, p99Ms: 1500, rate: 2, errorRate: 0.1 });
+  const noRanges = { p50RangeMs: null, p95RangeMs: null, p99RangeMs: null };
+  expect(rows[0]).toEqual({
+    t: 0,
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+    ...noRanges,
+    rate: 0,
+    errorRate: null,
+  });
+  expect(rows[1]).toEqual({
+    t: 5000,
+    p50Ms: 12,
+    p95Ms: 250,
+    p99Ms: 1500,
+    ...noRanges,
+    rate: 2,
+    errorRate: 0.1,
+  });
+});
+
+it("carries each step's percentile bounds in ms, an open bucket's upper end as null", () => {
+  const [row] = toTrafficPoints([
+    point(0, {
+      count: 10,
+      p95: 0.2,
+      bounds: {
+        p50: { value: 0.04, lower: 0.025, upper: 0.05 },
+        p95: { value: 0.2, lower: 0.1, upper: 0.25 },
+        p99: { value: 0.5, lower: 0.5, upper: Number.POSITIVE_INFINITY },
+      },
+    }),
+  ]);
+  expect(row?.p50RangeMs).toEqual([25, 50]);
+  expect(row?.p95RangeMs).toEqual([100, 250]);
+  expect(row?.p99RangeMs).toEqual([500, null]);
 });
 
 it('counts the rows that have a value', () => {

@@ -1,6 +1,12 @@
 import type { CollectorStats } from 'collector';
 import { describe, expect, it } from 'vitest';
-import { appendBounded, lossTotals, queueOf, ratesBetween } from '../../src/lib/collector-health.ts';
+import {
+  appendBounded,
+  lossTotals,
+  queueOf,
+  ratesBetween,
+  withLiveEdge,
+} from '../../src/lib/collector-health.ts';
 
 const base: CollectorStats = {
   receivedPoints: 0,
@@ -91,5 +97,15 @@ describe('queue and losses', () => {
 
   it('keeps only the newest points', () => {
     expect(appendBounded([1, 2, 3], 4, 3)).toEqual([2, 3, 4]);
+  });
+});
+
+describe('history with a live edge', () => {
+  it('appends only the live points after the stored history ends', () => {
+    const stored = [{ t: 10 }, { t: 20 }, { t: 30 }];
+    const live = [{ t: 25 }, { t: 30 }, { t: 32 }, { t: 34 }];
+    expect(withLiveEdge(stored, live, 30)).toEqual([{ t: 10 }, { t: 20 }, { t: 30 }, { t: 32 }, { t: 34 }]);
+    // No history yet (still loading): every live point.
+    expect(withLiveEdge([], live, Number.NEGATIVE_INFINITY)).toEqual(live);
   });
 });

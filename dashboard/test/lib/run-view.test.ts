@@ -1,6 +1,7 @@
 import type { Run, RunResult } from 'load-tests';
 import { describe, expect, it } from 'vitest';
-import { isActive, mergeRuns, type RunView, storedRunToView, toRunView } from '../../src/lib/run-view.ts';
+import { isActive, mergeRuns, type RunView, toRunView } from '../../src/lib/run-view.ts';
+import { storedRunToView } from '../../src/server/run-history.ts';
 
 const base = {
   id: 'run_1',
@@ -63,38 +64,23 @@ describe('toRunView', () => {
 });
 
 describe('storedRunToView', () => {
-  const row = {
-    RunId: 'run_9',
-    Scenario: 'smoke',
-    State: 'finished',
-    Params: '{"vus":2,"duration":"5s"}',
-    Target: 'http://t',
-    LaunchedBy: 'dashboard',
-    Result: JSON.stringify(result),
-    createdMs: '1000',
-    startedMs: '2000',
-    endedMs: '0',
-  };
-
-  it('reads a cp_runs row: JSON columns parsed, zero times as unset', () => {
-    const view = storedRunToView(row);
-    expect(view).toMatchObject({
+  it('shows a stored run without live numbers or its exit code', () => {
+    const stored = {
       id: 'run_9',
-      state: 'finished',
+      scenario: 'smoke',
+      state: 'finished' as const,
       params: { vus: 2 },
+      target: 'http://t',
+      launchedBy: 'dashboard',
       createdAt: 1000,
       startedAt: 2000,
       endedAt: null,
-    });
-    expect(view?.result?.thresholdsPassed).toBe(true);
-  });
-
-  it('survives damaged JSON and rejects unknown states', () => {
-    expect(storedRunToView({ ...row, Params: '{', Result: 'nope' })).toMatchObject({
-      params: {},
-      result: null,
-    });
-    expect(storedRunToView({ ...row, State: 'exploded' })).toBeUndefined();
+      exitCode: 0,
+      result,
+      reason: null,
+    };
+    const { exitCode: _exitCode, ...rest } = stored;
+    expect(storedRunToView(stored)).toEqual({ ...rest, live: null });
   });
 });
 

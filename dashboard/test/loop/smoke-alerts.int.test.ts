@@ -65,7 +65,8 @@ it('a 2-VU smoke run fires no page-severity alert and no alert flaps', async () 
   const run = await api.runs.launch({ scenario: 'smoke', params: { target: target.url, vus: 2 } });
   const ended = await running.services.launcher.whenEnded(run.id);
   expect(ended.state).toBe('finished');
-  // The run's last points arrive within seconds; a `for: 30s` begun at its end would fire by then.
+  // The run's last points arrive within seconds; a `for: 30s` (the longest of the pages on request
+  // latency and errors) begun at its end would fire by then.
   await new Promise((resolve) => setTimeout(resolve, 35_000));
 
   const events = await alerts.recent(1000);

@@ -30,7 +30,15 @@ it('records each rule evaluation time and counts the failed ones, per rule', asy
   const started = Date.now();
   const metrics = createAlertEngineMetrics({ otlpUrl: collector.url, exportIntervalMs: 60_000 });
   const evaluated = (rule: string, durationMs: number, error: string | null = null) =>
-    metrics.onEvaluated({ rule, group: 'target', at: started, startedAt: started, durationMs, error });
+    metrics.onEvaluated({
+      rule,
+      group: 'target',
+      at: started,
+      startedAt: started,
+      durationMs,
+      error,
+      source: 'store',
+    });
   evaluated('TargetHighLatencyP95', 12);
   evaluated('TargetHighLatencyP95', 30);
   evaluated('TargetNoData', 4, 'unknown table');

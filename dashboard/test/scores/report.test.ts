@@ -106,6 +106,26 @@ describe('the score configuration', () => {
     }
   });
 
+  it("carries an estimated value's error bound, and none for exact values or no data", () => {
+    const r = buildScoreReport(
+      categories,
+      new Map([
+        ['a.1', 412],
+        ['a.2', 150],
+        ['b.1', null],
+      ]),
+      window,
+      new Map([
+        ['a.1', [400, 425]],
+        ['b.1', [1, 2]],
+      ]),
+    );
+    const kpis = r.categories.flatMap((c) => c.kpis);
+    expect(kpis.find((k) => k.id === 'a.1')?.range).toEqual([400, 425]);
+    expect(kpis.find((k) => k.id === 'a.2')?.range).toBeNull();
+    expect(kpis.find((k) => k.id === 'b.1')?.range).toBeNull();
+  });
+
   it("puts the plan's targets at 90 points", () => {
     const good = Object.fromEntries(SCORE_CATEGORIES.flatMap((c) => c.kpis.map((k) => [k.id, k.good])));
     expect(good).toMatchObject({

@@ -10,6 +10,7 @@ import { parseDashboardEnv } from '../../src/env.ts';
 import { type RunningServices, startServices } from '../../src/runtime/start-services.ts';
 import { createCaller } from '../../src/server/routers/_app.ts';
 import { registerServices, unregisterServices } from '../../src/server/services.ts';
+import { untilQueueDrained } from '../support/stored.ts';
 import { signInCookie, TEST_USERS, testUsersEnv } from '../support/users.ts';
 
 const TARGET = 'http://127.0.0.1:9';
@@ -133,12 +134,19 @@ describe('metrics', () => {
     expect(snapshot.error).toBeNull();
     expect(snapshot.points).toHaveLength(60);
     expect(snapshot.points.every((p) => p.p95Ms === null && p.errorRate === null)).toBe(true);
-    expect(snapshot.current).toMatchObject({ p50Ms: null, p95Ms: null, p99Ms: null, errorRate: null });
+    expect(snapshot.current).toMatchObject({
+      p50Ms: null,
+      p95Ms: null,
+      p99Ms: null,
+      p95RangeMs: null,
+      errorRate: null,
+    });
   });
 
   it('charts what the collector stored: latency in ms, rate and 5xx share', async () => {
     const now = Date.now();
     await sendRequests(now - 20_000, 100, 5);
+    await untilQueueDrained(running.collector!);
     // Viewers share a snapshot for one refresh interval (2 s), so new data shows within one.
     let snapshot = await first(await api.metrics.traffic({ range: '5m' }));
     await expect
@@ -157,6 +165,8 @@ describe('metrics', () => {
     expect(withData[0]?.rate).toBeCloseTo(100 / 5);
     expect(withData[0]?.errorRate).toBeCloseTo(0.05);
     expect(snapshot.current.p95Ms).toBeGreaterThan(10);
+    // An estimate from the buckets: every request fell in (10, 50] ms, which bounds it.
+    expect(snapshot.current.p95RangeMs).toEqual([expect.closeTo(10), expect.closeTo(50)]);
     expect(snapshot.current.reqRate).toBeCloseTo(100 / 60);
     expect(snapshot.current.errorRate).toBeCloseTo(0.05);
   });
@@ -171,7 +181,7 @@ describe('alerts', () => {
       expect.arrayContaining(['TargetHighLatencyP95', 'TargetHighErrorRatio']),
     );
     const latency = snapshot.rules.find((r) => r.name === 'TargetHighLatencyP95');
-    expect(latency?.condition).toBe('p95(http.server.request.duration) over 10s > 200 ms');
+    expect(latency?.condition).toBe('p95(http.server.request.duration) over 5s > 200 ms');
     expect(latency?.lastEvalAt).not.toBeNull();
   });
 

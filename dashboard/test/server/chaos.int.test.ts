@@ -23,7 +23,7 @@ async function targetChaos() {
   const res = await fetch(`${target.url}/admin/chaos`, {
     headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
   });
-  return (await res.json()) as { latencyMs: number; errorRate: number };
+  return (await res.json()) as { latencyMs: number; jitterMs: number; errorRate: number; routes: string[] };
 }
 
 beforeAll(async () => {
@@ -81,14 +81,45 @@ describe('chaos', () => {
     expect(entries[0]?.details).toMatchObject({ reset: true, next: { latencyMs: 0 } });
   });
 
+  it('lists the routes a setting may be scoped to, and round-trips a scope and jitter (audited)', async () => {
+    const { knownRoutes } = await as('viewer').chaos.state();
+    expect(knownRoutes).toEqual(expect.arrayContaining(['/api/cars/:id', '/api/makes']));
+    expect(knownRoutes.every((r) => r.startsWith('/api'))).toBe(true);
+
+    const scoped = { latencyMs: 40, jitterMs: 250, routes: ['/api/makes', '/api/cars/:id'] };
+    expect(await as('admin').chaos.set(settings(scoped))).toMatchObject(scoped);
+    expect(await targetChaos()).toMatchObject(scoped);
+    expect((await as('viewer').chaos.state()).state).toMatchObject(scoped);
+    const { entries } = await as('admin').audit.list({ action: 'chaos.change' });
+    expect(entries[0]?.details).toMatchObject({ previous: { jitterMs: 0, routes: [] }, next: scoped });
+
+    await as('admin').chaos.reset();
+    expect(await targetChaos()).toMatchObject({ jitterMs: 0, routes: [] });
+  });
+
   it("passes on the target's refusal field by field, and changes nothing", async () => {
-    await expect(as('admin').chaos.set(settings({ routes: ['/api/nope'] }))).rejects.toMatchObject({
+    const before = await targetChaos();
+    await expect(
+      as('admin').chaos.set(settings({ jitterMs: 10, routes: ['/api/makes', '/api/nope'] })),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
       cause: {
-        issues: [{ field: 'routes.0', message: expect.stringMatching(/unknown route '\/api\/nope'/) }],
+        issues: [
+          {
+            field: 'routes.1',
+            message: expect.stringMatching(/^unknown route '\/api\/nope'; known: .*\/api\/cars\/:id/),
+          },
+        ],
       },
     });
-    expect((await targetChaos()).latencyMs).toBe(0);
+    expect(await targetChaos()).toEqual(before);
+  });
+
+  it('rejects jitter outside the target’s bounds before calling the target', async () => {
+    await expect(as('admin').chaos.set({ ...settings({}), jitterMs: 30_001 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('jitter is 0..30000 ms'),
+    });
   });
 
   it('rejects bad input before calling the target', async () => {

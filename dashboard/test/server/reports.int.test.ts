@@ -1,22 +1,18 @@
-// Run reports and comparisons through tRPC against a real store (chDB): two recorded smoke runs
-// whose k6 metrics arrive through the in-process collector as OTLP, the way k6's output sends them.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RUNS_TABLE, runToRow } from 'load-tests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as exportRun } from '../../src/app/api/runs/[id]/export/route.ts';
 import { POST } from '../../src/app/api/trpc/[trpc]/route.ts';
-import { parseDashboardEnv } from '../../src/env.ts';
 import type { SessionUser } from '../../src/lib/roles.ts';
-import { type RunningServices, startServices } from '../../src/runtime/start-services.ts';
+import type { RunningServices } from '../../src/runtime/start-services.ts';
 import { createCaller } from '../../src/server/routers/_app.ts';
 import { registerServices, unregisterServices } from '../../src/server/services.ts';
 import { postOtlp } from '../support/otlp.ts';
+import { type StoreServices, startStoreServices } from '../support/store-services.ts';
+import { untilQueueDrained } from '../support/stored.ts';
 import { signInCookie, TEST_USERS, testUsersEnv } from '../support/users.ts';
 import { fast, k6Body, slow, steps } from './reports-fixtures.ts';
 
-let dir: string;
+let store: StoreServices;
 let running: RunningServices;
 const as = (user: SessionUser) => createCaller({ services: running.services, headers: new Headers(), user });
 const viewer = () => as({ name: 'vera', role: 'viewer' });
@@ -24,16 +20,8 @@ const qa = () => as({ name: 'quinn', role: 'qa' });
 const admin = () => as({ name: 'ada', role: 'admin' });
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dashboard-reports-'));
-  mkdirSync(join(dir, 'rules'));
-  const env = parseDashboardEnv({
-    DATA_DIR: dir,
-    COLLECTOR_PORT: '0',
-    PORT: '0',
-    RULES_DIR: join(dir, 'rules'),
-    DASHBOARD_USERS: await testUsersEnv(),
-  });
-  running = await startServices(env, () => undefined);
+  store = await startStoreServices('dashboard-reports-', { DASHBOARD_USERS: await testUsersEnv() });
+  running = store.running;
   registerServices(running.services);
   await running.services.launcher.reconciled;
   await running.services.store.client.insert({
@@ -43,12 +31,12 @@ beforeAll(async () => {
   });
   await postOtlp(running.collector!.url, '/v1/metrics', k6Body(fast.id, steps(fast, false)));
   await postOtlp(running.collector!.url, '/v1/metrics', k6Body(slow.id, steps(slow, true)));
+  await untilQueueDrained(running.collector!);
 }, 60_000);
 
 afterAll(async () => {
   unregisterServices();
-  await running?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await store?.close();
 });
 
 describe('run report', () => {

@@ -1,43 +1,25 @@
-// Scores through tRPC against a real store: OTLP data in through the collector, KPIs measured by
-// the shared query builder, scored on the Lighthouse curve. No data stays "no data".
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { queryStat } from 'collector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDashboardEnv } from '../../src/env.ts';
-import { type RunningServices, startServices } from '../../src/runtime/start-services.ts';
+import type { RunningServices } from '../../src/runtime/start-services.ts';
 import type { ScoreReport } from '../../src/scores/report.ts';
-import { createCaller } from '../../src/server/routers/_app.ts';
+import type { createCaller } from '../../src/server/routers/_app.ts';
 import { httpMetricsBody, postOtlp } from '../support/otlp.ts';
+import { type StoreServices, startStoreServices } from '../support/store-services.ts';
 
-let dir: string;
+let services: StoreServices;
 let running: RunningServices;
 let api: ReturnType<typeof createCaller>;
 const now = Date.now();
 const window = { from: now - 60_000, to: now };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dashboard-scores-'));
-  // No alert rules: this file is about scores, and the engine would query the store meanwhile.
-  mkdirSync(join(dir, 'rules'));
-  const env = parseDashboardEnv({
-    DATA_DIR: dir,
-    COLLECTOR_PORT: '0',
-    PORT: '0',
-    RULES_DIR: join(dir, 'rules'),
-  });
-  running = await startServices(env, () => undefined);
-  api = createCaller({
-    services: running.services,
-    headers: new Headers(),
-    user: { name: 'test-viewer', role: 'viewer' },
-  });
+  services = await startStoreServices('dashboard-scores-');
+  running = services.running;
+  api = services.viewer;
 });
 
 afterAll(async () => {
-  await running?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await services?.close();
 });
 
 const kpiOf = (report: ScoreReport, id: string) =>

@@ -1,35 +1,19 @@
-// The Service page's data through tRPC against a real store: per-route latency, errors by status
-// and route, the latency distribution, the slowest traces and one trace's waterfall.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDashboardEnv } from '../../src/env.ts';
-import { type RunningServices, startServices } from '../../src/runtime/start-services.ts';
-import { createCaller } from '../../src/server/routers/_app.ts';
+import type { RunningServices } from '../../src/runtime/start-services.ts';
+import type { createCaller } from '../../src/server/routers/_app.ts';
 import { httpMetricsBody, postOtlp, tracesBody } from '../support/otlp.ts';
+import { type StoreServices, startStoreServices } from '../support/store-services.ts';
 
-let dir: string;
+let services: StoreServices;
 let running: RunningServices;
 let api: ReturnType<typeof createCaller>;
 const slowTrace = 'a'.repeat(32);
 const fastTrace = 'b'.repeat(32);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dashboard-service-'));
-  mkdirSync(join(dir, 'rules'));
-  const env = parseDashboardEnv({
-    DATA_DIR: dir,
-    COLLECTOR_PORT: '0',
-    PORT: '0',
-    RULES_DIR: join(dir, 'rules'),
-  });
-  running = await startServices(env, () => undefined);
-  api = createCaller({
-    services: running.services,
-    headers: new Headers(),
-    user: { name: 'test-viewer', role: 'viewer' },
-  });
+  services = await startStoreServices('dashboard-service-');
+  running = services.running;
+  api = services.viewer;
   const at = Date.now() - 20_000;
   const internal = { 'traffic.source': 'internal' };
   const url = running.collector!.url;
@@ -100,8 +84,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await running?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await services?.close();
 });
 
 async function snapshot(route: string | null) {
@@ -121,6 +104,27 @@ describe('service', () => {
     expect(cars.p50Ms).toBeGreaterThan(10);
     expect(cars.p99Ms).toBeGreaterThan(100);
     expect(s.routeP95.some((p) => typeof p['/api/cars'] === 'number')).toBe(true);
+  });
+
+  it("bounds each route's percentile by the histogram bucket it was estimated in", async () => {
+    const s = await snapshot(null);
+    const cars = s.routes.find((r) => r.route === '/api/cars')!;
+    // 100 requests: 80 in (10, 50] ms, 10 in (50, 100], 10 in (100, 500]; no min or max recorded.
+    // p50 is the 50th, in (10, 50]; p95 and p99 are the 95th and 99th, in (100, 500].
+    const expected = [
+      [cars.p50Ms, cars.p50RangeMs, 10, 50],
+      [cars.p95Ms, cars.p95RangeMs, 100, 500],
+      [cars.p99Ms, cars.p99RangeMs, 100, 500],
+    ] as const;
+    for (const [value, range, lower, upper] of expected) {
+      expect(range).not.toBeNull();
+      const [low, high] = range!;
+      expect(low).toBeCloseTo(lower);
+      expect(high).toBeCloseTo(upper);
+      expect(value).toBeGreaterThanOrEqual(low);
+      expect(value).toBeLessThanOrEqual(high!);
+    }
+    expect(cars.p95Ms).toBeCloseTo(300);
   });
 
   it('groups errors by status and route, most frequent first', async () => {

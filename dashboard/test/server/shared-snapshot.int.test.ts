@@ -1,20 +1,14 @@
-// Live Overview streams against a real store: viewers share one snapshot computation (the
-// embedded store runs one query at a time, so each query counts), and a score trend read with
-// bucketed queries equals measuring every step on its own.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDashboardEnv } from '../../src/env.ts';
-import { type RunningServices, startServices } from '../../src/runtime/start-services.ts';
+import type { RunningServices } from '../../src/runtime/start-services.ts';
 import { SCORE_CATEGORIES } from '../../src/scores/config.ts';
 import { createCaller } from '../../src/server/routers/_app.ts';
-import { measureKpi } from '../../src/server/scores/measure.ts';
+import { kpiSourceOf, measureKpi } from '../../src/server/scores/measure.ts';
 import { kpiTrends, stepsEnding } from '../../src/server/scores/series.ts';
 import type { Services } from '../../src/server/services.ts';
 import { httpMetricsBody, postOtlp } from '../support/otlp.ts';
+import { type StoreServices, startStoreServices } from '../support/store-services.ts';
 
-let dir: string;
+let store: StoreServices;
 let running: RunningServices;
 const now = Date.now();
 const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
@@ -88,15 +82,8 @@ function valueMetricsBody(points: number) {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dashboard-shared-'));
-  mkdirSync(join(dir, 'rules'));
-  const env = parseDashboardEnv({
-    DATA_DIR: dir,
-    COLLECTOR_PORT: '0',
-    PORT: '0',
-    RULES_DIR: join(dir, 'rules'),
-  });
-  running = await startServices(env, () => undefined);
+  store = await startStoreServices('dashboard-shared-');
+  running = store.running;
   const url = running.collector!.url;
   await postOtlp(url, '/v1/metrics', valueMetricsBody(29));
   await postOtlp(
@@ -126,8 +113,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await running?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await store?.close();
 });
 
 describe('shared live snapshots', () => {
@@ -206,12 +192,16 @@ describe('score trend', () => {
     // Peak-rate KPIs are left out: per step they read the step's mean rate, not a finer peak.
     const kpis = SCORE_CATEGORIES.flatMap((c) => c.kpis).filter((k) => k.query.type !== 'peak-rate');
     const { services, queries } = counted();
-    const trends = await kpiTrends(kpis, steps, services);
+    const trends = await kpiTrends(kpis, steps, kpiSourceOf(services));
     const bucketed = queries();
     const stepMs = steps.stepSeconds * 1000;
     const perStep = await Promise.all(
       kpis.map((kpi) =>
-        Promise.all(steps.starts.map((t) => measureKpi(kpi, { from: t, to: t + stepMs }, running.services))),
+        Promise.all(
+          steps.starts.map((t) =>
+            measureKpi(kpi, { from: t, to: t + stepMs }, kpiSourceOf(running.services)),
+          ),
+        ),
       ),
     );
     kpis.forEach((kpi, i) => {

@@ -147,3 +147,12 @@ export function cookieOf(answer: Answer, name = 'cs_session'): string | null {
     .find((p) => p.startsWith(`${name}=`) && p !== `${name}=`);
   return pair ?? null;
 }
+
+/** Signs in through auth.signIn on a running dashboard; the Cookie header value to send. */
+export async function signInSession(base: string, name: string, password: string): Promise<string> {
+  const answer = await mutate(base, 'auth.signIn', { name, password });
+  const cookie = cookieOf(answer);
+  if (answer.status !== 200 || !cookie)
+    throw new Error(`sign-in as ${name}: ${answer.status} ${answer.body}`);
+  return cookie;
+}

@@ -21,5 +21,14 @@ export function memorySessions(now: () => number): SessionStore & { readonly siz
       const r = records.get(id);
       if (r) r.revoked = true;
     },
+    async revokeUser(user) {
+      let revoked = 0;
+      for (const r of records.values()) {
+        if (r.user !== user || r.idp !== 'local' || r.revoked || r.expiresAt <= now()) continue;
+        r.revoked = true;
+        revoked++;
+      }
+      return revoked;
+    },
   };
 }

@@ -1,5 +1,6 @@
 // Each scenario's baseline run, in cp_run_baselines (newest MarkedAt wins; RunId '' = cleared).
 import { z } from 'zod';
+import { hasErrorBrand } from '../error-brand.ts';
 import { isTerminal } from '../run-state.ts';
 import { readRun, type StoreClient } from '../run-store.ts';
 
@@ -16,9 +17,16 @@ const clearSchema = z.object({
   markedBy: z.string().max(200).default(''),
 });
 
+const BASELINE_ERROR: unique symbol = Symbol.for('load-tests.BaselineError');
+
 export class BaselineError extends Error {
+  readonly [BASELINE_ERROR] = true;
   override name = 'BaselineError';
 }
+
+/** A BaselineError from any copy of this module (see error-brand.ts). */
+export const isBaselineError = (error: unknown): error is BaselineError =>
+  hasErrorBrand(error, BASELINE_ERROR);
 
 // Marks in one millisecond must still order (ReplacingMergeTree keeps the newest version).
 let lastMark = 0;

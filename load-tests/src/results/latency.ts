@@ -6,7 +6,7 @@ import {
   expHistogramQuantile,
   type HistogramSummary,
   quantileOf,
-} from 'collector';
+} from 'collector/query';
 
 export type DistributionBucket = { lowerMs: number; upperMs: number; count: number };
 
@@ -15,6 +15,8 @@ export type LatencyHistogram = {
   sum: number;
   min: number;
   max: number;
+  /** Exponential histograms: their (coarsest) scale, which bounds a percentile's relative error. */
+  scale?: number;
   quantile(q: number): number | null;
   distribution(): DistributionBucket[];
 };
@@ -54,6 +56,7 @@ export function latencyOfExponential(s: ExpHistogramSummary): LatencyHistogram {
     sum: s.sum,
     min: s.min,
     max: s.max,
+    scale: s.scale,
     quantile: (q) => expHistogramQuantile(s, q),
     distribution: () =>
       expHistogramBuckets(s, 2).map((b) => ({ lowerMs: b.lower, upperMs: b.upper, count: b.count })),

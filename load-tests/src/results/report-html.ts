@@ -58,7 +58,7 @@ svg{max-width:100%;height:auto}
 <p class="meta">Scenario <b>${esc(r.scenario)}</b> against ${esc(r.target)} · ${esc(r.state)} ·
 <span class="${failedThresholds === 0 ? 'ok' : 'bad'}">${esc(verdict)}</span> ·
 ${esc(r.totals.requests)} requests in ${esc(r.durationSec.toFixed(1))} s ·
-percentiles from ${esc(r.histogram)} histograms · generated ${esc(new Date(report.generatedAt).toISOString())}</p>
+percentiles ${esc(r.percentiles.description)} · generated ${esc(new Date(report.generatedAt).toISOString())}</p>
 <h2>Latency percentiles over time (ms, ${esc(report.stepSeconds)} s steps)</h2>
 ${percentilesChart(report.series, report.stepSeconds)}
 <h2>Latency distribution</h2>

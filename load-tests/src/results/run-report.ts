@@ -1,10 +1,11 @@
 // Everything an exported report shows: the run's results, its percentiles over time and its
 // latency distribution, all from the store by run id.
-import { mergeExpHistograms, queryExpHistogram, queryHistogramSeries } from 'collector';
+import { mergeExpHistograms, queryExpHistogram, queryHistogramSeries } from 'collector/query';
 import { readRun, type StoreClient } from '../run-store.ts';
 import type { DistributionBucket } from './latency.ts';
 import { latencyOfExponential } from './latency.ts';
 import { queryRunResults, type RunResults, type RunResultsOptions, telemetryWindow } from './run-results.ts';
+import { sampleDistribution, sampleSeries } from './sample-series.ts';
 import { groupKey, histogramByGroup } from './store-queries.ts';
 
 export type SeriesPoint = {
@@ -56,8 +57,17 @@ export async function queryRunReport(
     from: Math.floor(start / 1000) * 1000,
     to: Math.min(telemetryWindow(run, now).to, (run.endedAt ?? now) + stepSeconds * 1000),
   };
+  // The same source as the run's percentiles (samples when the store has them all).
+  if (results.percentiles.source === 'samples')
+    return {
+      generatedAt: now,
+      results,
+      stepSeconds,
+      series: await sampleSeries(client, runId, window, stepSeconds),
+      distribution: await sampleDistribution(client, runId),
+    };
   const series =
-    results.histogram === 'exponential'
+    results.percentiles.source === 'exponential'
       ? await exponentialSeries(client, sel, window, stepSeconds)
       : (await queryHistogramSeries(client, { ...sel, window, stepSeconds })).map((p) => ({
           t: p.t,

@@ -1,11 +1,12 @@
 // A run's results computed from the store by run id — every k6 process of a distributed run tags
-// its points with the same run_id, so counts add up and percentiles come from the merged
-// histograms — plus the target's own server-side view of the same window.
-import { queryStat } from 'collector';
-import type { CheckResult, RunState, ThresholdResult } from '../run-state.ts';
+// its points and samples with the same run_id, so counts add up and percentiles come from all of
+// them (run-percentiles.ts) — plus the target's own server-side view of the same window.
+import { queryStat } from 'collector/query';
+import type { CheckResult, PercentileOrigin, RunState, ThresholdResult } from '../run-state.ts';
 import { readRun, type StoreClient, type StoredRun } from '../run-store.ts';
 import { type LatencyStats, latencyStats } from './latency.ts';
-import { groupKey, type HistogramKind, histogramByGroup, sumByGroup } from './store-queries.ts';
+import { queryRunPercentiles } from './run-percentiles.ts';
+import { sumByGroup } from './store-queries.ts';
 import { judgeThresholds, type StoreThreshold } from './store-thresholds.ts';
 
 export type EndpointResult = {
@@ -38,8 +39,8 @@ export type RunResults = {
   startedAt: number | null;
   endedAt: number | null;
   durationSec: number;
-  /** Which histogram layout k6 exported (exponential: percentiles within ~1 %). */
-  histogram: HistogramKind | 'none';
+  /** Where the percentiles come from (samples: exact) and their error bound. */
+  percentiles: PercentileOrigin;
   totals: {
     requests: number;
     ratePerSec: number;
@@ -91,10 +92,9 @@ export async function queryRunResults(
   const k6 = (metric: string) => ({ metric, serviceName: 'k6', where: byRun });
   const seconds = runDurationSec(run, now);
 
-  const [reqs, perName, overall, checkSums, sent, received, iterations, server] = await Promise.all([
+  const [reqs, percentiles, checkSums, sent, received, iterations, server] = await Promise.all([
     sumByGroup(client, k6('http_reqs'), window, ['name', 'status', 'expected_response']),
-    histogramByGroup(client, k6('http_req_duration'), window, ['name']),
-    histogramByGroup(client, k6('http_req_duration'), window, []),
+    queryRunPercentiles(client, runId, { window, expectedRequests: run.result?.stats?.httpReqs ?? null }),
     sumByGroup(client, k6('checks.total'), window, ['check', 'condition']),
     sumByGroup(client, k6('data_sent'), window, []),
     sumByGroup(client, k6('data_received'), window, []),
@@ -125,7 +125,7 @@ export async function queryRunResults(
   const total = (rows: { total: number }[]) => rows.reduce((a, r) => a + r.total, 0);
   const requests = total(reqs);
   const failed = [...endpoints.values()].reduce((a, e) => a + e.failed, 0);
-  const latency = latencyStats(overall.groups.get(groupKey([])));
+  const latency = percentiles.overall;
   const endpointResults = [...endpoints]
     .map(([name, e]) => ({
       name,
@@ -133,7 +133,7 @@ export async function queryRunResults(
       ratePerSec: e.requests / seconds,
       failed: e.failed,
       errorRate: e.requests > 0 ? e.failed / e.requests : null,
-      latency: latencyStats(perName.groups.get(groupKey([name]))),
+      latency: percentiles.byName.get(name) ?? latencyStats(undefined),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const checkResults = [...checks.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -148,7 +148,11 @@ export async function queryRunResults(
     startedAt: run.startedAt,
     endedAt: run.endedAt,
     durationSec: seconds,
-    histogram: overall.kind,
+    percentiles: {
+      source: percentiles.source,
+      errorBound: percentiles.errorBound,
+      description: percentiles.description,
+    },
     totals: {
       requests,
       ratePerSec: requests / seconds,

@@ -17,31 +17,43 @@ export type StoreLoop = {
   store: Store;
   collector: CollectorServer;
   target: TargetApp;
-  newLauncher(histograms?: HistogramLayout): Launcher;
+  /** samples: the launcher streams each run's request durations into the store (cp_run_samples). */
+  newLauncher(histograms?: HistogramLayout, samples?: boolean): Launcher;
   /** Runs smoke (2 VUs unless told) to its end through a fresh launcher; returns the ended run. */
-  smoke(opts?: { duration?: string; vus?: number; histograms?: HistogramLayout }): Promise<EndedRun>;
+  smoke(opts?: {
+    duration?: string;
+    vus?: number;
+    histograms?: HistogramLayout;
+    samples?: boolean;
+  }): Promise<EndedRun>;
   setChaos(body: Record<string, unknown>): Promise<void>;
   /** keepData leaves the data directory for a later process (the caller removes it). */
   close(opts?: { keepData?: boolean }): Promise<void>;
 };
 
-export async function startStoreLoop(): Promise<StoreLoop> {
+/** coalesceMs: the collector gathers light traffic in its queue for that long (as `npm start` runs it). */
+export async function startStoreLoop(opts: { coalesceMs?: number } = {}): Promise<StoreLoop> {
   const dir = mkdtempSync(join(tmpdir(), 'lt-results-'));
   const store = await createStore({ dataDir: join(dir, 'chdb') });
-  const collector = await startCollector({ store, port: 0, batch: { maxDelayMs: 50 } });
+  const collector = await startCollector({
+    store,
+    port: 0,
+    batch: { maxDelayMs: 50, ...(opts.coalesceMs ? { coalesceMs: opts.coalesceMs } : {}) },
+  });
   const testTarget = await startTestTarget({
     carCount: 2000,
     otlpEndpoint: `http://127.0.0.1:${collector.port}`,
   });
   const target = testTarget.app;
   const launchers: Launcher[] = [];
-  const newLauncher = (histograms?: HistogramLayout): Launcher => {
+  const newLauncher = (histograms?: HistogramLayout, samples?: boolean): Launcher => {
     const launcher = createLauncher({
       otlpEndpoint: `127.0.0.1:${collector.port}`,
       targets: [target.url],
       runsDir: join(dir, 'runs'),
       recorder: createClickHouseRunRecorder(store.client),
       ...(histograms ? { histograms } : {}),
+      ...(samples ? { sampleStore: store.client } : {}),
     });
     launchers.push(launcher);
     return launcher;
@@ -53,7 +65,7 @@ export async function startStoreLoop(): Promise<StoreLoop> {
     target,
     newLauncher,
     async smoke(opts = {}) {
-      const launcher = newLauncher(opts.histograms);
+      const launcher = newLauncher(opts.histograms, opts.samples);
       const run = launcher.launch({
         scenario: 'smoke',
         params: { vus: opts.vus ?? 2, duration: opts.duration ?? '4s', target: target.url },

@@ -56,7 +56,7 @@ const results = (
   startedAt: 0,
   endedAt: 60_000,
   durationSec: 60,
-  histogram: 'exponential',
+  percentiles: { source: 'exponential', errorBound: 0.01, description: 'estimated' },
   totals: {
     requests: totals.requests ?? 1000,
     ratePerSec: totals.rate,

@@ -1,5 +1,11 @@
 import { expect, test } from 'vitest';
-import { comparableRuns, FIXED_NOISE_PCT, MIN_NOISE_PCT, noiseBand } from '../../src/results/noise.ts';
+import {
+  comparableRuns,
+  FIXED_NOISE_PCT,
+  MIN_NOISE_PCT,
+  noiseBand,
+  predictionFactor,
+} from '../../src/results/noise.ts';
 import type { RunStats } from '../../src/run-state.ts';
 import type { StoredRun } from '../../src/run-store.ts';
 
@@ -43,7 +49,7 @@ test('with fewer than three comparable runs the band is the fixed one', () => {
   });
 });
 
-test('from history: twice the coefficient of variation, floored', () => {
+test('from history: the 95 % prediction interval for one more run (Student t), floored', () => {
   const band = noiseBand([
     run('a', 1, stats(90, 50)),
     run('b', 2, stats(100, 50)),
@@ -51,8 +57,18 @@ test('from history: twice the coefficient of variation, floored', () => {
   ]);
   expect(band.source).toBe('history');
   expect(band.runs).toBe(3);
-  expect(band.latencyPct).toBeCloseTo(20, 6); // stddev 10, mean 100
+  // stddev 10, mean 100: CV 0.1 × t(0.975, 2) 4.303 × √(1 + 1/3)
+  expect(band.latencyPct).toBeCloseTo(49.69, 2);
   expect(band.ratePct).toBe(MIN_NOISE_PCT);
+});
+
+test('the band narrows as history grows, towards 1.96 × the CV', () => {
+  expect(predictionFactor(3)).toBeCloseTo(4.969, 3);
+  expect(predictionFactor(10)).toBeCloseTo(2.372, 3);
+  expect(predictionFactor(200)).toBeCloseTo(1.965, 3);
+  const ten = Array.from({ length: 10 }, (_, i) => run(`r${i}`, i, stats(i % 2 ? 90 : 110, 50)));
+  // sample stddev of ±10 around 100 over 10 runs: √(1000/9) = 10.54
+  expect(noiseBand(ten).latencyPct).toBeCloseTo(2.372 * 10.54, 1);
 });
 
 test('only finished runs of the same scenario and parameters, before the candidate, count', () => {

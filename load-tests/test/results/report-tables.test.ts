@@ -34,7 +34,7 @@ const report: RunReport = {
     startedAt: Date.parse('2026-11-23T00:59:00Z'),
     endedAt: Date.parse('2026-11-23T00:59:03Z'),
     durationSec: 3,
-    histogram: 'exponential',
+    percentiles: { source: 'exponential', errorBound: 0.01, description: 'estimated' },
     totals: {
       requests: 3,
       ratePerSec: 1,

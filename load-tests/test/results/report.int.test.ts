@@ -65,9 +65,10 @@ test('CSV and JSON carry the same tables', () => {
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    // Offline: a data directory named explicitly (no server), as a copy of one would be.
+    const child = spawn(process.execPath, [CLI, ...args, '--data-dir', loop.dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DATA_DIR: loop.dir, CLICKHOUSE_URL: '' },
+      env: { ...process.env, PERF_SERVER_URL: '', PERF_TOKEN: '' },
     });
     let stdout = '';
     let stderr = '';
@@ -88,7 +89,8 @@ test('the CLI prints results and comparisons and writes exports from the store',
   expect(results.stdout).toMatch(/(ok {2}|FAIL) http_req_duration p\(95\)<200/);
 
   const cmp = await runCli(['compare', run.id, slow.id]);
-  expect(cmp.code).toBe(0);
+  // A figure worse beyond noise is a regression: exit 1.
+  expect(cmp.code).toBe(1);
   expect(cmp.stdout).toContain('fixed: fewer than 3 comparable runs');
   expect(cmp.stdout).toMatch(/p95 [\d.]+ → [\d.]+ \(\+[\d.]+ %\) ▲ WORSE/);
   expect(cmp.stdout).toMatch(/what changed most:\n {4}\(all\) p\d\d [\d.]+ → [\d.]+ \(\+[\d.]+ %\) ▲ WORSE/);
@@ -112,6 +114,6 @@ test('the CLI prints results and comparisons and writes exports from the store',
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('use --format html, csv or json');
   const unknown = await runCli(['results', 'run_missing']);
-  expect(unknown.code).toBe(1);
+  expect(unknown.code).toBe(4);
   expect(unknown.stderr).toContain('no run run_missing');
 });

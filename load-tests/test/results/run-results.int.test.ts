@@ -40,7 +40,7 @@ test('results by run id match k6’s summary; exponential percentiles are close 
   if (!stats) throw new Error('no summary');
   const results = await queryRunResults(loop.store.client, run.id);
 
-  expect(results.histogram).toBe('exponential');
+  expect(results.percentiles.source).toBe('exponential');
   expect(results.totals.requests).toBe(stats.httpReqs);
   expect(results.totals.iterations).toBe(stats.iterations);
   expect(results.totals.dataSentBytes).toBe(stats.dataSent);
@@ -91,7 +91,7 @@ test('errors by status and by check come from the store; explicit histograms sti
     expect(run.state).toBe('finished');
     expect(run.result?.exitCode).toBe(99);
     const results = await queryRunResults(loop.store.client, run.id);
-    expect(results.histogram).toBe('explicit');
+    expect(results.percentiles.source).toBe('explicit');
     const details = results.endpoints.find((e) => e.name === 'GET /api/cars/:id')!;
     expect(details.failed).toBe(details.requests);
     expect(details.errorRate).toBe(1);

@@ -2,8 +2,8 @@
 
 /**
  * One statement, so atomic: the user and their verification mail are written together or not at
- * all. A taken e-mail inserts no user and returns no row; its owner is mailed instead ($6, $7), so
- * the caller learns nothing the owner does not.
+ * all. A taken e-mail inserts no user (`id` null); its owner is mailed instead ($6, $7), so the
+ * caller learns nothing the owner does not. One row either way, with the queued mail's id.
  */
 export const INSERT_USER_WITH_MAIL = `WITH new_user AS (
   INSERT INTO users (email, password_hash, verify_token_hash) VALUES ($1, $2, $3)
@@ -14,8 +14,9 @@ export const INSERT_USER_WITH_MAIL = `WITH new_user AS (
   SELECT email, $4, $5 FROM new_user
   UNION ALL
   SELECT $1, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM new_user)
+  RETURNING id
 )
-SELECT id FROM new_user`;
+SELECT (SELECT id FROM new_user) AS id, mail.id::float8 AS "mailId" FROM mail`;
 
 export const SELECT_LOGIN =
   'SELECT id, public_id AS "publicId", password_hash AS "passwordHash" FROM users WHERE email = $1';
@@ -68,6 +69,11 @@ export const CLAIM_MAILS = `WITH due AS (
 UPDATE email_outbox AS o SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
 FROM due WHERE o.id = due.id
 RETURNING o.id::float8 AS id, o.recipient, o.subject, o.body, o.attempts`;
+
+/** Leases one mail ($1) for $2 seconds, as CLAIM_MAILS does, unless it was delivered or is leased. */
+export const CLAIM_MAIL = `UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
+WHERE id = $1 AND delivered_at IS NULL AND next_attempt_at <= now()
+RETURNING id::float8 AS id, recipient, subject, body, attempts`;
 
 export const MARK_DELIVERED =
   'UPDATE email_outbox SET delivered_at = now(), delivered_to = $2, last_error = NULL WHERE id = $1';

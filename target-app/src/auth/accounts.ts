@@ -7,6 +7,7 @@ import type { Context } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { Database } from '../db/database.ts';
 import { CREATE_ACCOUNT_TABLES } from '../db/schema.ts';
+import type { EmailDelivery } from '../optimisations/optimisations.ts';
 import type { DbInstrumentation, DbOperation } from '../telemetry/db-client.ts';
 import {
   DELETE_REFRESH_TOKEN,
@@ -66,7 +67,18 @@ export type AccountsOptions = {
   keyPrefix: string;
   mailWebhookUrl?: string | undefined;
   mailPollIntervalMs?: number;
+  /**
+   * The optimisation switches read per call; absent → the plan's behaviour (token cache on, mail
+   * queued). `bcryptCost` above is then read through `passwordCost` when given.
+   */
+  switches?: AccountSwitches | undefined;
   log: { warn(object: object, message: string): void };
+};
+
+export type AccountSwitches = {
+  passwordCost(): number;
+  tokenValidationCache(): boolean;
+  emailDelivery(): EmailDelivery;
 };
 
 // Serialises schema creation across instances starting together on one server database.
@@ -110,7 +122,8 @@ export async function openAccounts(options: AccountsOptions): Promise<Accounts> 
     const { live, ...user } = row;
     return live ? user : 'ended';
   };
-  const passwords = await createPasswordHasher(options.bcryptCost);
+  const { switches } = options;
+  const passwords = await createPasswordHasher(switches?.passwordCost ?? options.bcryptCost);
   const tokens = createTokenIssuer(options.jwtSecret);
   const revocations = createRevocationStore(options.redis, options.keyPrefix);
   const validator = createTokenValidator({
@@ -118,6 +131,7 @@ export async function openAccounts(options: AccountsOptions): Promise<Accounts> 
     revocations,
     metrics,
     loadUser,
+    ...(switches === undefined ? {} : { cacheEnabled: switches.tokenValidationCache }),
   });
   const mail = startMailSender({
     db,
@@ -146,14 +160,19 @@ export async function openAccounts(options: AccountsOptions): Promise<Accounts> 
       const hash = await passwords.hash(password);
       const verifyToken = randomBytes(32).toString('base64url');
       const body = `Welcome to CarSuggester. Confirm your e-mail address: GET /api/auth/verify?token=${verifyToken}`;
-      const rows = await run<{ id: number }>(
+      const rows = await run<{ id: number | null; mailId: number }>(
         'INSERT',
         INSERT_USER_WITH_MAIL,
         [email, hash, sha256(verifyToken), 'Confirm your e-mail address', body, TAKEN_SUBJECT, TAKEN_BODY],
         parent,
       );
-      mail.wake();
-      return rows.length > 0 ? 'created' : 'taken';
+      const mailId = rows[0]?.mailId;
+      // Inline: the request waits for the delivery the background sender would do (both answers,
+      // new or taken address, send one mail, so they still cost the same). Should a background
+      // poll lease the mail first (it polls every 10 s), that round delivers it and this one returns.
+      if (switches?.emailDelivery() === 'inline' && mailId !== undefined) await mail.deliverNow(mailId);
+      else mail.wake();
+      return rows[0]?.id != null ? 'created' : 'taken';
     },
     async login(email, password, parent) {
       const started = performance.now();

@@ -2,7 +2,7 @@
 // request only inserts into email_outbox; this loop delivers: POST to MAIL_WEBHOOK_URL when set, else
 // the outbox row itself is the mailbox (marked delivered to 'outbox'). Failures retry with backoff.
 import type { Database } from '../db/database.ts';
-import { CLAIM_MAILS, MARK_DELIVERED, MARK_FAILED } from './account-sql.ts';
+import { CLAIM_MAIL, CLAIM_MAILS, MARK_DELIVERED, MARK_FAILED } from './account-sql.ts';
 import type { AuthMetrics } from './auth-metrics.ts';
 
 export type MailSenderOptions = {
@@ -18,6 +18,11 @@ export type MailSenderOptions = {
 export type MailSender = {
   /** Asks for a delivery round now (after a mail was queued) instead of at the next poll. */
   wake(): void;
+  /**
+   * Delivers one queued mail now, on the caller's time (emailDelivery 'inline'): the same lease,
+   * delivery, record and retry-on-failure as a background round. Resolves once it is recorded.
+   */
+  deliverNow(mailId: number): Promise<'delivered' | 'failed' | 'not-due'>;
   /** Stops polling and waits for the round in progress. */
   stop(): Promise<void>;
 };
@@ -50,28 +55,26 @@ export function startMailSender(options: MailSenderOptions): MailSender {
     if (!response.ok) throw new Error(`mail webhook answered ${response.status}`);
   }
 
+  /** Delivers a leased mail and records the outcome (a failure retries with backoff). */
+  async function send(mail: QueuedMail): Promise<'delivered' | 'failed'> {
+    try {
+      await deliver(mail);
+      await db.query(MARK_DELIVERED, [mail.id, webhookUrl === undefined ? 'outbox' : 'webhook']);
+      metrics.mail('delivered');
+      return 'delivered';
+    } catch (error) {
+      metrics.mail('failed');
+      const backoffS = Math.min(3_600, 5 * 2 ** Math.min(mail.attempts, 10));
+      log.warn({ err: error, mailId: mail.id, attempts: mail.attempts }, 'mail delivery failed; will retry');
+      await db.query(MARK_FAILED, [mail.id, String(error).slice(0, 500), backoffS]).catch(() => undefined);
+      return 'failed';
+    }
+  }
+
   async function round(): Promise<void> {
     for (;;) {
       const { rows } = await db.query<QueuedMail>(CLAIM_MAILS, [BATCH, LEASE_S]);
-      await Promise.all(
-        rows.map(async (mail) => {
-          try {
-            await deliver(mail);
-            await db.query(MARK_DELIVERED, [mail.id, webhookUrl === undefined ? 'outbox' : 'webhook']);
-            metrics.mail('delivered');
-          } catch (error) {
-            metrics.mail('failed');
-            const backoffS = Math.min(3_600, 5 * 2 ** Math.min(mail.attempts, 10));
-            log.warn(
-              { err: error, mailId: mail.id, attempts: mail.attempts },
-              'mail delivery failed; will retry',
-            );
-            await db
-              .query(MARK_FAILED, [mail.id, String(error).slice(0, 500), backoffS])
-              .catch(() => undefined);
-          }
-        }),
-      );
+      await Promise.all(rows.map(send));
       if (rows.length < BATCH || stopped) return;
     }
   }
@@ -110,6 +113,10 @@ export function startMailSender(options: MailSenderOptions): MailSender {
 
   return {
     wake: kick,
+    async deliverNow(mailId) {
+      const mail = (await db.query<QueuedMail>(CLAIM_MAIL, [mailId, LEASE_S])).rows[0];
+      return mail === undefined ? 'not-due' : send(mail);
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -12,12 +12,27 @@ export type PasswordHasher = {
   verify(password: string, hash: string | undefined): Promise<boolean>;
 };
 
-export async function createPasswordHasher(cost: number): Promise<PasswordHasher> {
-  const dummyHash = await bcrypt.hash(randomBytes(16).toString('hex'), cost);
+/**
+ * `cost`: a number, or read on every hash (the bcryptCost optimisation switch). A hash carries its
+ * own cost, so hashes made at any earlier cost keep verifying. The dummy hash follows the current
+ * cost, so an unknown e-mail keeps costing what a wrong password costs.
+ */
+export async function createPasswordHasher(cost: number | (() => number)): Promise<PasswordHasher> {
+  const costNow = typeof cost === 'number' ? () => cost : cost;
+  const dummies = new Map<number, Promise<string>>();
+  const dummyHash = (rounds: number) => {
+    let dummy = dummies.get(rounds);
+    if (dummy === undefined) {
+      dummy = bcrypt.hash(randomBytes(16).toString('hex'), rounds);
+      dummies.set(rounds, dummy);
+    }
+    return dummy;
+  };
+  await dummyHash(costNow());
   return {
-    hash: (password) => bcrypt.hash(password, cost),
+    hash: (password) => bcrypt.hash(password, costNow()),
     async verify(password, hash) {
-      const matches = await bcrypt.compare(password, hash ?? dummyHash);
+      const matches = await bcrypt.compare(password, hash ?? (await dummyHash(costNow())));
       return hash !== undefined && matches;
     },
   };

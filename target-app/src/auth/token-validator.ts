@@ -29,6 +29,11 @@ export type TokenValidatorDeps = {
    */
   loadUser(subject: string, sessionId: string): Promise<AuthUser | 'ended' | undefined>;
   metrics: AuthMetrics;
+  /**
+   * Read on every call (the tokenValidationCache optimisation switch): off → every request verifies
+   * the JWT and loads the user (counted as a cache miss), and nothing is kept.
+   */
+  cacheEnabled?: () => boolean;
   maxEntries?: number;
   now?: () => number;
 };
@@ -37,10 +42,13 @@ export function createTokenValidator(deps: TokenValidatorDeps): TokenValidator {
   const now = deps.now ?? Date.now;
   const cache = new LruCache<Session>(deps.maxEntries ?? 10_000, now);
 
+  const cacheOn = deps.cacheEnabled ?? (() => true);
+
   async function resolve(token: string): Promise<Session> {
-    const cached = cache.get(token);
+    const useCache = cacheOn();
+    const cached = useCache ? cache.get(token) : undefined;
     deps.metrics.tokenCache(cached === undefined ? 'miss' : 'hit');
-    const session = cached ?? (await load(token));
+    const session = cached ?? (await load(token, useCache));
     if (await deps.revocations.isRevoked(session.claims.sessionId)) {
       cache.delete(token);
       throw new TokenError('revoked', 'token revoked');
@@ -48,14 +56,14 @@ export function createTokenValidator(deps: TokenValidatorDeps): TokenValidator {
     return session;
   }
 
-  async function load(token: string): Promise<Session> {
+  async function load(token: string, keep: boolean): Promise<Session> {
     const claims = await deps.tokens.verify(token, 'access');
     const user = await deps.loadUser(claims.subject, claims.sessionId);
     if (user === undefined) throw new TokenError('invalid', 'unknown user');
     if (user === 'ended') throw new TokenError('revoked', 'session ended');
     const session = { user, claims };
     const ttlMs = Math.min(SESSION_CACHE_TTL_MS, claims.expiresAt * 1000 - now());
-    if (ttlMs > 0) cache.set(token, session, ttlMs);
+    if (keep && ttlMs > 0) cache.set(token, session, ttlMs);
     return session;
   }
 

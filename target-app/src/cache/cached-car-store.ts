@@ -14,7 +14,15 @@ export function cacheKeyOf(value: unknown): string {
   });
 }
 
-export function cachedCarStore(store: CarStore, cache: TwoLevelCache): CarStore {
+/**
+ * `countReuse` (read per call; the searchCountReuse optimisation switch): off → every search and
+ * facet request counts its matches afresh instead of reusing the count cached by its filters.
+ */
+export function cachedCarStore(
+  store: CarStore,
+  cache: TwoLevelCache,
+  countReuse: () => boolean = () => true,
+): CarStore {
   // For loads that never yield undefined, the cached value is never undefined either.
   // `parent` (the request's span context) makes the L2 Redis commands child spans of the request.
   const always = async <T>(
@@ -27,12 +35,14 @@ export function cachedCarStore(store: CarStore, cache: TwoLevelCache): CarStore 
   // large indexes) costs more than reading a page, and the other pages, page sizes and sorts of the
   // same filters — and their facets — need the same number. Concurrent requests share one count.
   const countCars: MatchCounter = (filters, textMode, parent) =>
-    always(
-      'search',
-      `count:${textMode}:${cacheKeyOf(filtersOf(filters))}`,
-      () => store.countCars(filters, textMode, parent),
-      parent,
-    );
+    !countReuse()
+      ? store.countCars(filters, textMode, parent)
+      : always(
+          'search',
+          `count:${textMode}:${cacheKeyOf(filtersOf(filters))}`,
+          () => store.countCars(filters, textMode, parent),
+          parent,
+        );
   return {
     ...store,
     countCars,

@@ -24,6 +24,11 @@ export type CacheOptions = {
   keyPrefix: string;
   /** Read on every call, so the chaos switch takes effect at once. */
   enabled: () => boolean;
+  /**
+   * Whether L2 is used (read on every call; the redisL2 optimisation switch). Off → L1 and the
+   * loader only; invalidations still reach Redis, so nothing stale is there when it is back on.
+   */
+  l2Enabled?: () => boolean;
   metrics: CacheMetrics;
   /** Makes a CLIENT span per Redis command under the caller's span (when getOrLoad is given one). */
   tracer?: Tracer | undefined;
@@ -86,6 +91,7 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
   // Concurrent misses for one key share a single load (no stampede on the database).
   const loading = new Map<string, Promise<unknown>>();
   const redisUp = (): boolean => redis?.status === 'ready';
+  const l2On = (): boolean => redis !== undefined && (options.l2Enabled?.() ?? true);
   const target =
     redis === undefined ? undefined : { host: redis.options.host ?? '', port: redis.options.port ?? 6379 };
 
@@ -109,7 +115,7 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     decode: Decode,
     parent: Context | undefined,
   ): Promise<{ value: unknown; bytes: number } | undefined> {
-    if (redis === undefined) return undefined;
+    if (redis === undefined || !l2On()) return undefined;
     if (!redisUp()) {
       metrics.error(kind, 'get');
       return undefined;
@@ -132,7 +138,7 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
     ttlMs: number,
     parent: Context | undefined,
   ): Promise<void> {
-    if (redis === undefined) return;
+    if (redis === undefined || !l2On()) return;
     if (!redisUp()) {
       metrics.error(kind, 'set');
       return;
@@ -177,13 +183,13 @@ export function createTwoLevelCache(options: CacheOptions): TwoLevelCache {
         l1.set(fullKey, fromL2.value, ttlMs, fromL2.bytes);
         return fromL2.value;
       }
-      if (redis !== undefined) metrics.miss('l2', kind);
+      if (l2On()) metrics.miss('l2', kind);
       const loaded = await load();
       if (loaded === undefined) return undefined;
       // Serialised once (if at all), for both the L1 size estimate and the L2 copy.
       const json = asJson
         ? (loaded as string)
-        : redis === undefined && options.l1MaxBytes === undefined
+        : !l2On() && options.l1MaxBytes === undefined
           ? undefined
           : JSON.stringify(loaded);
       l1.set(fullKey, loaded, ttlMs, json === undefined ? undefined : bytesOfJson(json));

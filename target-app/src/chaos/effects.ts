@@ -9,13 +9,20 @@ import type { PromMetrics } from '../metrics.ts';
 import { createCpuBurn } from './cpu-burn.ts';
 import { createMemoryLeak } from './memory-leak.ts';
 
-export type ChaosEffects = { stop(): void };
+export type ChaosEffects = {
+  /** Resizes the pool when its size in force moved (after the poolSize optimisation changed). */
+  applyPoolSize(): void;
+  stop(): void;
+};
 
 export type ChaosEffectsOptions = {
   chaos: ChaosController;
   database: Database;
-  /** DB_POOL_MAX: the size poolMax null returns to. */
-  configuredPoolMax: number;
+  /**
+   * The size poolMax null returns to: DB_POOL_MAX, or read per change (the poolSize optimisation
+   * switch; chaos poolMax, a fault, overrides it while set).
+   */
+  configuredPoolMax: number | (() => number);
   meter: Meter;
   prom: PromMetrics;
   onError: (message: string, error: unknown) => void;
@@ -28,10 +35,18 @@ export function poolSizeOf(config: ChaosConfig, configuredPoolMax: number): numb
 
 export function startChaosEffects(options: ChaosEffectsOptions): ChaosEffects {
   const { chaos, database } = options;
+  const configured = options.configuredPoolMax;
+  const basePoolMax = typeof configured === 'number' ? () => configured : configured;
   const leak = createMemoryLeak();
   const burn = createCpuBurn();
-  let poolMax = options.configuredPoolMax;
+  let poolMax = basePoolMax();
   let stopped = false;
+  const applyPoolSize = () => {
+    const size = poolSizeOf(chaos.current(), basePoolMax());
+    if (stopped || database.resizePool === undefined || size === poolMax) return;
+    poolMax = size;
+    database.resizePool(size).catch((error: unknown) => options.onError('pool resize failed', error));
+  };
 
   const apply = (config: ChaosConfig) => {
     if (stopped) return;
@@ -42,11 +57,7 @@ export function startChaosEffects(options: ChaosEffectsOptions): ChaosEffects {
     );
     leak.set(config.memoryLeakMbPerSec, config.memoryLeakCapMb);
     burn.set(config.cpuBurn);
-    const size = poolSizeOf(config, options.configuredPoolMax);
-    if (database.resizePool !== undefined && size !== poolMax) {
-      poolMax = size;
-      database.resizePool(size).catch((error: unknown) => options.onError('pool resize failed', error));
-    }
+    applyPoolSize();
   };
   apply(chaos.current());
   chaos.onChange(apply);
@@ -85,7 +96,7 @@ export function startChaosEffects(options: ChaosEffectsOptions): ChaosEffects {
     {
       name: 'chaos.pool_max',
       unit: '{connection}',
-      help: 'Database pool size in force (PostgreSQL; 1 for PGlite).',
+      help: 'Database pool size in force.',
       read: () => (database.resizePool === undefined ? 1 : poolMax),
     },
   ];
@@ -104,6 +115,7 @@ export function startChaosEffects(options: ChaosEffectsOptions): ChaosEffects {
   }
 
   return {
+    applyPoolSize,
     stop() {
       stopped = true;
       leak.stop();

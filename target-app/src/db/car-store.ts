@@ -1,5 +1,5 @@
-// The car catalogue the API reads: opened on PostgreSQL (pool) or PGlite, loaded with the seeded
-// dataset, then searched. Each query runs inside a DB client span (telemetry/db-client.ts).
+// The car catalogue the API reads: opened through a `pg` pool on PostgreSQL or the embedded PGlite
+// server, loaded with the seeded dataset, then searched. Each query runs inside a DB client span (telemetry/db-client.ts).
 import type { Context } from '@opentelemetry/api';
 import pLimit from 'p-limit';
 import { LruCache } from '../cache/lru.ts';
@@ -18,14 +18,7 @@ import {
   searchCarsQuery,
   type TextMode,
 } from './car-sql.ts';
-import {
-  type Database,
-  type Engine,
-  openPglite,
-  openPostgres,
-  type PoolOptions,
-  type PoolStats,
-} from './database.ts';
+import { type Database, type Engine, openPostgres, type PoolOptions, type PoolStats } from './database.ts';
 import { FACETS, type Facet, facetCountsQuery, facetSamplePercent } from './facet-sql.ts';
 import { ensureCarDataset, type LoadResult } from './load-cars.ts';
 import { type Recommendations, recommendCars, type ScoredCar, similarCars } from './recommendations.ts';
@@ -61,7 +54,7 @@ export type MatchCounter = (filters: CarFilters, textMode: TextMode, parent?: Co
 export type CarStore = {
   readonly engine: Engine;
   readonly load: LoadResult;
-  /** The connection (pool or PGlite) the catalogue lives in; accounts and favourites share it. */
+  /** The pool the catalogue is read through; accounts and favourites share it. */
   readonly database: Database;
   /**
    * `count`: how the page's matches are counted (the cached store passes a cached counter, so other
@@ -96,10 +89,11 @@ export type CarStoreOptions = {
   instrumentation: DbInstrumentation;
   log: (message: string) => void;
   /**
-   * PostgreSQL server; PGlite in memory when absent. `searchConcurrency` bounds the searches (count,
-   * page, facets) running at once: a bulkhead so the pool keeps connections for the light queries.
+   * The wire-protocol server: a PostgreSQL server, or the embedded PGlite one (engine 'pglite').
+   * `searchConcurrency` bounds the searches (count, page, facets) running at once: a bulkhead so the
+   * pool keeps connections for the light queries.
    */
-  postgres?: { url: string; pool: PoolOptions; searchConcurrency?: number | undefined } | undefined;
+  database: { url: string; engine?: Engine; pool: PoolOptions; searchConcurrency?: number | undefined };
   batchSize?: number;
 };
 
@@ -107,10 +101,11 @@ type CarRow = Car & { sortKey?: number };
 
 export async function openCarStore(options: CarStoreOptions): Promise<CarStore> {
   const { instrumentation, log } = options;
-  const db: Database =
-    options.postgres === undefined
-      ? await openPglite()
-      : await openPostgres(options.postgres.url, options.postgres.pool);
+  const db: Database = await openPostgres(
+    options.database.url,
+    options.database.pool,
+    options.database.engine ?? 'postgresql',
+  );
   try {
     const load = await ensureCarDataset(db, {
       carCount: options.carCount,
@@ -134,8 +129,8 @@ export async function openCarStore(options: CarStoreOptions): Promise<CarStore> 
         parent,
         async () => (await db.query<T>(query.text, query.values)).rows,
       );
-    // PGlite has one connection anyway; on PostgreSQL each search query waits for a slot.
-    const searchSlots = pLimit(options.postgres?.searchConcurrency ?? Number.POSITIVE_INFINITY);
+    // Each search query waits for a slot.
+    const searchSlots = pLimit(options.database.searchConcurrency ?? Number.POSITIVE_INFINITY);
     const runSearch = <T>(query: SqlQuery, parent: Context | undefined) =>
       searchSlots(() => run<T>('SELECT', query, parent));
 

@@ -1,12 +1,14 @@
-// One interface over both engines: a `pg` Pool to a PostgreSQL server when DATABASE_URL is set, else
-// embedded PGlite (PostgreSQL in WASM, in memory). Callers write plain PostgreSQL; only bulk loading
-// differs (COPY FROM STDIN on a server, unnest batches on PGlite).
+// One interface over a `pg` pool to a PostgreSQL wire-protocol server: a PostgreSQL server
+// (DATABASE_URL), or the embedded PGlite server the target starts in a process of its own
+// (embedded/). Callers write plain PostgreSQL; only bulk loading differs (COPY FROM STDIN on a
+// server, unnest batches on PGlite, whose socket server loses protocol sync on COPY data).
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
+/** What is behind the wire protocol: a PostgreSQL server, or embedded PGlite (embedded/). */
 export type Engine = 'pglite' | 'postgresql';
 
 export type Queryable = {
@@ -17,7 +19,7 @@ export type Queryable = {
 export type Session = Queryable & {
   /** Several statements without parameters. */
   exec(sql: string): Promise<void>;
-  /** COPY … FROM STDIN fed with text-format lines; undefined on PGlite. */
+  /** COPY … FROM STDIN fed with text-format lines; undefined on PGlite (its socket server cannot). */
   copyIn?: (sql: string, lines: AsyncIterable<string> | Iterable<string>) => Promise<void>;
 };
 
@@ -27,11 +29,14 @@ export type PoolStats = { max: number; total: number; idle: number; waiting: num
 export type Database = Queryable & {
   readonly engine: Engine;
   withSession<T>(work: (session: Session) => Promise<T>): Promise<T>;
-  /** Connection counts by state. PGlite is one connection: used while a query runs, others wait. */
+  /**
+   * Connection counts by state. On PGlite the connections share its one backend: a query that has
+   * a connection may still wait in the embedded server's queue.
+   */
   poolStats(): PoolStats | undefined;
   /**
-   * PostgreSQL only: a new pool of `max` connections takes the queries from now on; the old one is
-   * drained in the background (pg's Pool cannot be resized in place).
+   * A new pool of `max` connections takes the queries from now on; the old one is drained in the
+   * background (pg's Pool cannot be resized in place).
    */
   resizePool?: (max: number) => Promise<void>;
   /**
@@ -55,6 +60,18 @@ export type PoolOptions = {
  * short words: "toyta" vs "toyota" scores 0.5). Set per session, so every connection gets it.
  */
 export const WORD_SIMILARITY_THRESHOLD = 0.4;
+
+/**
+ * Settings every session gets. An API's short queries: no JIT (compiling costs more than these queries
+ * run, and the planner's cost estimates for the wide searches cross its threshold), no parallel workers
+ * (under concurrent requests they only take cores from the other requests). A server takes them as
+ * startup options; the embedded server ignores those and sets them once on its single backend.
+ */
+export const SESSION_SETTINGS: Readonly<Record<string, string>> = {
+  'pg_trgm.word_similarity_threshold': String(WORD_SIMILARITY_THRESHOLD),
+  jit: 'off',
+  max_parallel_workers_per_gather: '0',
+};
 
 /** The database cannot be reached (refused, dropped, no free connection in time): the API answers 503. */
 export class DatabaseUnavailableError extends Error {
@@ -90,44 +107,6 @@ export function isConnectionFailure(error: unknown): boolean {
   );
 }
 
-export async function openPglite(): Promise<Database> {
-  // Loaded only when used: a server deployment never pays for PGlite's code.
-  const [{ PGlite }, { pg_trgm }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite/contrib/pg_trgm'),
-  ]);
-  const db = await PGlite.create({ extensions: { pg_trgm } });
-  await db.exec(`SET pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
-  // PGlite is a single connection: work is serialised, so a "session" is the database itself.
-  let active = 0;
-  let queryDelay: (() => number) | undefined;
-  const session: Session = {
-    query: async <T>(text: string, values?: unknown[]) => {
-      active++;
-      try {
-        const delayMs = queryDelay?.() ?? 0;
-        if (delayMs > 0) await sleep(delayMs);
-        return { rows: (await db.query<T>(text, values)).rows };
-      } finally {
-        active--;
-      }
-    },
-    exec: async (sql) => {
-      await db.exec(sql);
-    },
-  };
-  return {
-    engine: 'pglite',
-    query: session.query,
-    withSession: (work) => work(session),
-    poolStats: () => ({ max: 1, total: 1, idle: active > 0 ? 0 : 1, waiting: Math.max(0, active - 1) }),
-    setQueryDelay: (delay) => {
-      queryDelay = delay;
-    },
-    close: () => db.close(),
-  };
-}
-
 function createPool(url: string, options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
@@ -136,17 +115,20 @@ function createPool(url: string, options: PoolOptions): pg.Pool {
     idleTimeoutMillis: options.idleTimeoutMs,
     connectionTimeoutMillis: options.acquireTimeoutMs,
     application_name: 'car-suggester',
-    // An API's short queries: no JIT (compiling costs more than these queries run, and the planner's
-    // cost estimates for the wide searches cross its threshold), no parallel workers (under concurrent
-    // requests they only take cores from the other requests).
-    options: `-c pg_trgm.word_similarity_threshold=${WORD_SIMILARITY_THRESHOLD} -c jit=off -c max_parallel_workers_per_gather=0`,
+    options: Object.entries(SESSION_SETTINGS)
+      .map(([name, value]) => `-c ${name}=${value}`)
+      .join(' '),
   });
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on('error', () => {});
   return pool;
 }
 
-export async function openPostgres(url: string, options: PoolOptions): Promise<Database> {
+export async function openPostgres(
+  url: string,
+  options: PoolOptions,
+  engine: Engine = 'postgresql',
+): Promise<Database> {
   let pool = createPool(url, options);
   let max = options.max;
   /** Replaced pools still finishing the queries they had: counted as used until they end. */
@@ -170,12 +152,13 @@ export async function openPostgres(url: string, options: PoolOptions): Promise<D
     await pool.query('SELECT 1');
   } catch (error) {
     await pool.end();
-    throw new Error(`cannot reach PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`, {
+    const what = engine === 'pglite' ? 'the embedded database' : 'PostgreSQL';
+    throw new Error(`cannot reach ${what} at ${redactUrl(url)}: ${(error as Error).message}`, {
       cause: error,
     });
   }
   return {
-    engine: 'postgresql',
+    engine,
     async query<T>(text: string, values?: unknown[]) {
       try {
         return await using(async (current) => {
@@ -204,10 +187,14 @@ export async function openPostgres(url: string, options: PoolOptions): Promise<D
             exec: async (sql) => {
               await client.query(sql);
             },
-            copyIn: async (sql, lines) => {
-              const stream = client.query(copyFrom(sql));
-              await pipeline(toChunks(lines), stream as unknown as Writable);
-            },
+            ...(engine === 'postgresql'
+              ? {
+                  copyIn: async (sql: string, lines: AsyncIterable<string> | Iterable<string>) => {
+                    const stream = client.query(copyFrom(sql));
+                    await pipeline(toChunks(lines), stream as unknown as Writable);
+                  },
+                }
+              : {}),
           });
         } finally {
           client.release();

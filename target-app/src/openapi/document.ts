@@ -86,7 +86,9 @@ function operation(doc: RouteDoc): Operation {
     responses['400'] = { $ref: '#/components/responses/BadRequest' };
   }
   if (doc.auth !== undefined && responses['401'] === undefined) {
-    responses['401'] = { $ref: '#/components/responses/Unauthorized' };
+    responses['401'] = {
+      $ref: `#/components/responses/${doc.auth === 'admin' ? 'AdminUnauthorized' : 'Unauthorized'}`,
+    };
   }
   return {
     operationId: operationId(doc),
@@ -112,6 +114,7 @@ function operation(doc: RouteDoc): Operation {
         }),
     ...(doc.auth === 'required' ? { security: [{ bearer: [] }] } : {}),
     ...(doc.auth === 'optional' ? { security: [{ bearer: [] }, {}] } : {}),
+    ...(doc.auth === 'admin' ? { security: [{ adminToken: [] }] } : {}),
     responses,
   };
 }
@@ -160,8 +163,19 @@ export function buildOpenApiDocument(
           description: 'Missing, expired or invalid access token.',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
+        AdminUnauthorized: {
+          description: 'Missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>).',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The target's ADMIN_TOKEN (its /admin routes answer 503 while it is refused).",
+        },
+      },
     },
   };
 }

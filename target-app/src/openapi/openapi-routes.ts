@@ -1,9 +1,10 @@
-// GET /openapi.json: the OpenAPI 3.1 document of every /api route registered on this app, built once
-// (after start-up, when the route table is final) from the route docs in the registry.
+// GET /openapi.json: the OpenAPI 3.1 document of every /api route registered on this app, and of the
+// /admin routes that are described (the optimisation switches), built once (after start-up, when the
+// route table is final) from the route docs in the registry.
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildOpenApiDocument, type RegisteredRoute } from './document.ts';
-import { type ApiDocs, HTTP_METHODS, type HttpMethod } from './registry.ts';
+import { type ApiDocs, HTTP_METHODS, type HttpMethod, routeKey } from './registry.ts';
 
 export const OPENAPI_PATH = '/openapi.json';
 
@@ -15,9 +16,10 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 export function registerOpenApi(app: FastifyInstance, docs: ApiDocs): void {
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
-    if (!/^\/api(\/|$)/.test(route.url)) return;
+    const isApi = /^\/api(\/|$)/.test(route.url);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
+      if (!isApi && docs.get(routeKey(method, route.url)) === undefined) continue;
       // HEAD routes are Fastify's automatic twins of GET routes.
       if (HTTP_METHODS.includes(method as HttpMethod)) {
         routes.push({ method: method as HttpMethod, path: route.url });

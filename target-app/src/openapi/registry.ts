@@ -26,8 +26,11 @@ export type RouteDoc = {
   body?: z.ZodType;
   /** A raw binary request body (an upload) in one of these media types, instead of a JSON `body`. */
   rawBody?: { mediaTypes: readonly string[]; description: string };
-  /** 'required': a bearer access token; 'optional': used when sent (e.g. personal recommendations). */
-  auth?: 'required' | 'optional';
+  /**
+   * 'required': a bearer access token; 'optional': used when sent (e.g. personal recommendations);
+   * 'admin': the bearer ADMIN_TOKEN (the /admin routes).
+   */
+  auth?: 'required' | 'optional' | 'admin';
   responses: Record<number, ResponseDoc>;
 };
 

@@ -45,7 +45,7 @@ export type PriceStore = {
 };
 
 /** Errors worth ignoring when several instances create the table at the same moment. */
-const CONCURRENT_CREATE = new Set(['23505', '42P07']);
+const CONCURRENT_CREATE = new Set(['23505', '42P07', '42710']);
 
 /** Creates price_history when missing; `exec` runs several statements on one connection. */
 export async function ensurePriceHistory(exec: (sql: string) => Promise<void>): Promise<void> {

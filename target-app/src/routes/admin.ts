@@ -13,7 +13,7 @@ export type AdminRouteDeps = {
   chaos: ChaosController;
   /** Route patterns chaos may target; a PUT naming any other route is rejected. */
   apiRoutes: () => readonly string[];
-  /** Whether poolMax can apply (a PostgreSQL pool; PGlite is one connection). */
+  /** Whether poolMax can apply (a `pg` pool, to PostgreSQL or the embedded server, can be resized). */
   poolResizable?: boolean;
 };
 
@@ -49,6 +49,14 @@ export function registerAdminRoutes(admin: FastifyInstance, deps: AdminRouteDeps
 
   admin.get('/admin/chaos', async (): Promise<ChaosState> => deps.chaos.current());
 
+  // The routes a chaos setting may be scoped to, so a UI can offer them instead of free text.
+  admin.get(
+    '/admin/chaos/routes',
+    async (): Promise<{ routes: string[] }> => ({
+      routes: [...deps.apiRoutes()].sort(),
+    }),
+  );
+
   admin.put('/admin/chaos', async (request): Promise<ChaosState> => {
     const config = parseInput(chaosConfigSchema, request.body, 'chaos config');
     const known = deps.apiRoutes();
@@ -66,7 +74,7 @@ export function registerAdminRoutes(admin: FastifyInstance, deps: AdminRouteDeps
     }
     if (config.poolMax !== null && !deps.poolResizable) {
       throw new InputError('invalid chaos config', [
-        { path: 'poolMax', message: 'applies to a PostgreSQL pool (DATABASE_URL); PGlite is one connection' },
+        { path: 'poolMax', message: 'this database connection cannot be resized' },
       ]);
     }
     const previous = deps.chaos.current();

@@ -65,6 +65,8 @@ export function registerCarRoutes(
   cache: TwoLevelCache,
   /** Signed-in users' favourites seed their recommendations; absent → only `carIds`. */
   favourites?: Favourites,
+  /** The searchCountReuse switch: off → facets count again instead of reusing the search's count. */
+  countReuse: () => boolean = () => true,
 ): void {
   // Popular searches arrive with the same query string again and again: its validated input and
   // cache key are kept (bounded LRU, valid queries only), so a repeat skips validation and key
@@ -99,7 +101,9 @@ export function registerCarRoutes(
         if (facets) {
           const textMode = found.textMode ?? 'fulltext';
           // The search has counted the matches: facets reuse that instead of counting again.
-          const overCap = found.totalRelation === 'gte' || found.total > COUNT_LIMIT;
+          const overCap = countReuse()
+            ? found.totalRelation === 'gte' || found.total > COUNT_LIMIT
+            : undefined;
           const counted = await store.facetCounts(search, textMode, request.otelContext, overCap);
           response.facets = withBandLabels(counted.counts);
           response.facetsRelation = counted.relation;

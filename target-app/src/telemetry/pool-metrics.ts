@@ -1,6 +1,6 @@
 // Connection pool metrics per the OpenTelemetry database conventions: db.client.connection.count by
 // state (idle | used), db.client.connection.max and db.client.connection.pending_requests, read from
-// the pool when collected; the same on the prom-client registry. PGlite reports one connection.
+// the pool when collected; the same on the prom-client registry. Both engines are a `pg` pool (PGlite through its embedded server).
 import type { Meter } from '@opentelemetry/api';
 import { Gauge } from 'prom-client';
 import type { PoolStats } from '../db/database.ts';

@@ -94,11 +94,14 @@ describe('chaos effects on PGlite', () => {
     expect(await gauge(t, 'chaos_cpu_burn')).toBe(0);
   });
 
-  it('refuses a pool size: PGlite is one connection', async () => {
-    const refused = await t.chaos('PUT', { poolMax: 5 });
-    expect(refused.status).toBe(400);
-    expect(refused.body.issues).toEqual([{ path: 'poolMax', message: expect.stringMatching(/PostgreSQL/) }]);
-    expect(await gauge(t, 'chaos_pool_max')).toBe(1);
+  it('applies a pool size too: the target reaches the embedded server through the same pg pool', async () => {
+    const configured = await gauge(t, 'chaos_pool_max');
+    const applied = await t.chaos('PUT', { poolMax: 5 });
+    expect(applied.status).toBe(200);
+    expect(await gauge(t, 'chaos_pool_max')).toBe(5);
+    expect((await t.get('/api/cars/1')).status).toBe(200);
+    await t.chaos('DELETE');
+    expect(await gauge(t, 'chaos_pool_max')).toBe(configured);
   });
 });
 

@@ -6,6 +6,7 @@ import { priceBandOf } from '../../src/cars/features.ts';
 import { type Car, generateCars } from '../../src/cars/generate.ts';
 import { type CarFilters, type CarSearch, countCarsQuery, searchCarsQuery } from '../../src/db/car-sql.ts';
 import { type CarStore, openCarStore } from '../../src/db/car-store.ts';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/db/embedded/embedded-process.ts';
 import { facetCountsQuery } from '../../src/db/facet-sql.ts';
 import {
   popularCarsQuery,
@@ -49,21 +50,25 @@ const search = (filters: CarFilters, rest: Partial<CarSearch> = {}): CarSearch =
 describe.each(['pglite', 'postgresql'] as const)('car store on %s', (engine) => {
   let store: CarStore;
   let database: TestDatabase | undefined;
+  let embedded: EmbeddedDatabase | undefined;
   const logs: string[] = [];
 
   beforeAll(async () => {
     if (engine === 'postgresql') database = await createTestDatabase('car_store');
+    else embedded = await startEmbeddedDatabase({ telemetryEnabled: false, log: () => {} });
+    const url = database?.url ?? (embedded as EmbeddedDatabase).url;
     store = await openCarStore({
       carCount: COUNT,
       carSeed: SEED,
       instrumentation,
       log: (message) => logs.push(message),
-      postgres: database === undefined ? undefined : { url: database.url, pool },
+      database: { url, engine, pool },
     });
   });
 
   afterAll(async () => {
     await store?.close();
+    await embedded?.stop();
     await database?.drop();
   });
 
@@ -309,7 +314,7 @@ describe('search bulkhead on postgresql', () => {
       carSeed: SEED,
       instrumentation,
       log: () => {},
-      postgres: { url: database.url, pool: { ...pool, max: 8 }, searchConcurrency },
+      database: { url: database.url, pool: { ...pool, max: 8 }, searchConcurrency },
     });
     try {
       store.database.setQueryDelay(() => 40);

@@ -44,6 +44,18 @@ describe('chaos controls', () => {
     expect((await t.chaos('PUT', '{not json', TEST_TOKEN)).status).toBe(400);
   });
 
+  it('lists the routes chaos may be scoped to: every /api route and nothing else, admin token only', async () => {
+    const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+    const listed = await t.get<{ routes: string[] }>('/admin/chaos/routes', auth);
+    expect(listed.status).toBe(200);
+    expect(listed.body.routes).toEqual(expect.arrayContaining(['/api/cars/:id', '/api/makes']));
+    expect(listed.body.routes.every((r) => r.startsWith('/api'))).toBe(true);
+    // Each listed route is accepted as a scope.
+    expect((await t.chaos('PUT', { routes: listed.body.routes })).status).toBe(200);
+    await t.chaos('DELETE');
+    expect((await t.get('/admin/chaos/routes')).status).toBe(401);
+  });
+
   it('adds latency to /api requests only, fails them at errorRate 1, and DELETE resets', async () => {
     try {
       const set = await t.chaos('PUT', { latencyMs: LATENCY_MS });

@@ -147,6 +147,8 @@ export type ExportedSpan = {
   attributes: Record<string, AttributeValue>;
   /** Status.code: 0 unset, 1 ok, 2 error. */
   statusCode: number;
+  /** Span.Event { name = 2; attributes = 3 } at field 11. */
+  events: { name: string; attributes: Record<string, AttributeValue> }[];
 };
 
 /** ExportTraceServiceRequest → ResourceSpans(1) → ScopeSpans(2) → Span(2). */
@@ -164,6 +166,10 @@ export function decodeSpans(body: Buffer): ExportedSpan[] {
           kind: Number(varint(span, 6) ?? 0n),
           attributes: attributes(span, 9),
           statusCode: status ? Number(varint(status, 3) ?? 0n) : 0,
+          events: messages(span, 11).map((event) => ({
+            name: text(event, 2),
+            attributes: attributes(event, 3),
+          })),
         });
       }
     }

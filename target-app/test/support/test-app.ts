@@ -70,6 +70,8 @@ export async function startTestApp(overrides: Partial<Config> = {}) {
     url: app.url,
     /** Requests without a socket, e.g. from a non-loopback address the rate limiter counts. */
     inject: app.inject,
+    /** The embedded database's process (DATABASE_URL unset). */
+    embeddedDatabase: app.embeddedDatabase,
     receiver,
     get,
     timed,

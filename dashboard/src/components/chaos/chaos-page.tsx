@@ -7,10 +7,11 @@ import { formatMs, formatPercent } from '../../lib/format.ts';
 import type { ChaosSettings, ChaosState } from '../../server/target-chaos.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { useCan } from '../auth/session.tsx';
+import { describeScope, RouteScopeField } from './route-scope-field.tsx';
 
 const FIELDS = [
   { key: 'latencyMs', label: 'Added latency (ms)', max: 30_000 },
-  { key: 'jitterMs', label: 'Jitter (ms)', max: 30_000 },
+  { key: 'jitterMs', label: 'Jitter (ms, 0–30000)', max: 30_000 },
   { key: 'errorRate', label: 'Error rate (0–1)', max: 1 },
   { key: 'slowQueryMs', label: 'Slow DB queries (ms)', max: 30_000 },
   { key: 'memoryLeakMbPerSec', label: 'Memory leak (MB/s)', max: 100 },
@@ -26,6 +27,7 @@ function settingsOf(state: ChaosState): ChaosSettings {
 function summary(state: ChaosState): string {
   const parts = [
     state.latencyMs > 0 ? `+${formatMs(state.latencyMs)} latency` : null,
+    state.jitterMs > 0 ? `+0–${formatMs(state.jitterMs)} jitter` : null,
     state.errorRate > 0 ? `${formatPercent(state.errorRate)} errors` : null,
     state.cacheEnabled ? null : 'cache off',
     state.slowQueryMs > 0 ? `slow queries +${formatMs(state.slowQueryMs)}` : null,
@@ -78,6 +80,11 @@ export function ChaosPage() {
         <section className="panel">
           <h2>Now</h2>
           <p data-testid="chaos-summary">{summary(current)}</p>
+          <p className="small">
+            Latency, jitter and errors apply to{' '}
+            <span data-testid="chaos-scope">{describeScope(current.routes)}</span>; the other faults are
+            process-wide.
+          </p>
           <p className="small muted">changed {new Date(current.updatedAt).toLocaleString('en-GB')}</p>
         </section>
       ) : null}
@@ -115,6 +122,11 @@ export function ChaosPage() {
               </select>
             </label>
           </div>
+          <RouteScopeField
+            knownRoutes={state.data?.knownRoutes ?? []}
+            selected={draft.routes}
+            onChange={(routes) => setDraft({ ...draft, routes })}
+          />
           {error ? (
             <p className="error-box" role="alert">
               {error.message}

@@ -2,7 +2,7 @@
 // One run, live: state, k6's numbers each second, thresholds, a small chart of p95 and req/s,
 // a Stop button; once it ends, the result from k6's end-of-test summary.
 import { useMutation } from '@tanstack/react-query';
-import type { LiveThreshold, RunResult, ThresholdResult } from 'load-tests';
+import type { LiveThreshold, RunResult, ThresholdResult } from 'load-tests/model';
 import Link from 'next/link';
 import type { LivePoint } from '../../lib/chart-data.ts';
 import { compareHref } from '../../lib/compare-view.ts';
@@ -96,7 +96,7 @@ export function RunPanel({
           <div className="stat-row" data-testid="run-live">
             <Stat label="VUs" value={live ? String(live.vus) : '—'} testId="live-vus" />
             <Stat label="Requests/s" value={live ? formatRate(live.reqRate) : '—'} testId="live-rate" />
-            <Stat label="p95" value={live ? formatMs(live.p95Ms) : '—'} testId="live-p95" />
+            <Stat label="p95 so far" value={live ? formatMs(live.p95Ms) : '—'} testId="live-p95" />
             <Stat label="Errors" value={live ? formatPercent(live.errorRate) : '—'} testId="live-errors" />
             <Stat label="Requests" value={live ? formatCount(live.httpReqs) : '—'} testId="live-requests" />
           </div>
@@ -189,6 +189,10 @@ function Result({ result, stoppedEarly }: { result: RunResult; stoppedEarly: boo
             <Stat label="p99" value={formatMs(s.p99Ms)} testId="result-p99" />
             <Stat label="max" value={formatMs(s.maxMs)} testId="result-max" />
           </div>
+          <p className="muted small" data-testid="result-percentile-origin">
+            Percentiles{' '}
+            {result.percentiles ? result.percentiles.description : "from k6's end-of-test summary"}.
+          </p>
           <div className="stat-row">
             <Stat label="Requests" value={formatCount(s.httpReqs)} testId="result-requests" />
             <Stat label="Requests/s" value={formatRate(s.reqRate)} testId="result-rate" />

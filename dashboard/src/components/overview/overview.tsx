@@ -8,6 +8,7 @@ import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback } from 'react';
 import type { TrafficPoint } from '../../lib/chart-data.ts';
 import { formatMs, formatPercent, formatRate } from '../../lib/format.ts';
+import { estimateTitle } from '../../lib/histogram-estimate.ts';
 import { type RunStreamEvent, runsNewestFirst } from '../../lib/run-stream.ts';
 import { isActive } from '../../lib/run-view.ts';
 import { parseTimeRange, TIME_RANGES, type TimeRange } from '../../lib/time-range.ts';
@@ -22,9 +23,9 @@ import { ActiveRun } from './active-run.tsx';
 import { RangePicker } from './range-picker.tsx';
 
 const latencySeries: ChartSeries<TrafficPoint>[] = [
-  { key: 'p50Ms', label: 'p50', color: '#2563eb' },
-  { key: 'p95Ms', label: 'p95', color: '#d97706' },
-  { key: 'p99Ms', label: 'p99', color: '#dc2626' },
+  { key: 'p50Ms', range: 'p50RangeMs', label: 'p50', color: '#2563eb' },
+  { key: 'p95Ms', range: 'p95RangeMs', label: 'p95', color: '#d97706' },
+  { key: 'p99Ms', range: 'p99RangeMs', label: 'p99', color: '#dc2626' },
 ];
 const rateSeries: ChartSeries<TrafficPoint>[] = [{ key: 'rate', label: 'requests/s', color: '#059669' }];
 const errorSeries: ChartSeries<TrafficPoint>[] = [{ key: 'errorRate', label: '5xx share', color: '#dc2626' }];
@@ -98,9 +99,17 @@ export function Overview({ initial }: { initial: OverviewInitial }) {
       <OverviewScores range={range} initial={initial.scores} live={live} />
 
       <section className="numbers" aria-label="Current values">
-        <BigNumber label="p50 latency" value={formatMs(current?.p50Ms)} hint={hint} testId="p50-value" />
-        <BigNumber label="p95 latency" value={formatMs(current?.p95Ms)} hint={hint} testId="p95-value" />
-        <BigNumber label="p99 latency" value={formatMs(current?.p99Ms)} hint={hint} testId="p99-value" />
+        {/* Estimated from histogram buckets: the hover text gives the bucket that bounds each. */}
+        {(['p50', 'p95', 'p99'] as const).map((q) => (
+          <BigNumber
+            key={q}
+            label={`${q} latency`}
+            value={formatMs(current?.[`${q}Ms`])}
+            hint={hint}
+            testId={`${q}-value`}
+            title={estimateTitle(current?.[`${q}RangeMs`])}
+          />
+        ))}
         <BigNumber
           label="Request rate"
           value={formatRate(current?.reqRate)}

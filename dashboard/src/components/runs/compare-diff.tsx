@@ -1,7 +1,7 @@
 // The comparison's tables: per-endpoint deltas, rows in the comparison's order (largest change
 // first, too-small rows last). A change beyond run-to-run noise on a judged row is marked ▲ or ▼ for
 // its direction and coloured red when worse, green when better; a row with too few requests says so.
-import type { Delta, EndpointDelta, NoiseBand, ThresholdPair } from 'load-tests';
+import type { Delta, EndpointDelta, NoiseBand, ThresholdPair } from 'load-tests/results';
 import {
   type ComparedMetric,
   changeMarker,

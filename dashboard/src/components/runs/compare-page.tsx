@@ -4,7 +4,7 @@
 // and the scenario's trend across its runs. A missing side is proposed (the baseline, else the
 // candidate's neighbour; the newest run as candidate) and the comparison opens at once.
 import { useQuery } from '@tanstack/react-query';
-import type { TrendPoint } from 'load-tests';
+import type { TrendPoint } from 'load-tests/results';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { formatMs } from '../../lib/format.ts';
@@ -155,6 +155,10 @@ export function ComparePage() {
             </h2>
             <p className="muted small" data-testid="noise-band">
               {noiseText(compared.data.comparison.noise)}
+            </p>
+            <p className="muted small" data-testid="compare-percentile-origin">
+              Percentiles of the baseline {compared.data.comparison.base.percentiles.description}; of the
+              candidate {compared.data.comparison.candidate.percentiles.description}.
             </p>
             <DiffTable
               totals={compared.data.comparison.totals}

@@ -1,7 +1,7 @@
 // The top of a comparison: a verdict counting the figures that moved beyond noise, and "what
 // changed most" — the biggest changes by size relative to the noise band, each with its endpoint,
 // figure and direction — so a one-route regression is the first thing read, not the 41st cell.
-import type { RunComparison } from 'load-tests';
+import type { RunComparison } from 'load-tests/results';
 import { changeMarker, changeText, TONE_CLASS, verdictText } from '../../lib/compare-view.ts';
 
 /** Type-only imports from load-tests here (a client component); the totals row is named by the comparison. */

@@ -1,7 +1,7 @@
 // Shapes two runs' percentile series into one set of rows for an overlaid chart. Runs start at
 // different times, so the x axis is seconds since each run's first step; a step one run lacks
 // stays null for that run (a gap, never 0).
-import type { SeriesPoint, TrendPoint } from 'load-tests';
+import type { SeriesPoint, TrendPoint } from 'load-tests/results';
 
 export interface OverlayRow {
   /** Seconds since the run's first step. */

@@ -1,7 +1,7 @@
 'use client';
 // Charts of run reports: percentiles over time and the latency distribution of one run, two runs'
 // percentiles overlaid (baseline solid, candidate dashed), and a scenario's figures across runs.
-import type { DistributionBucket, SeriesPoint } from 'load-tests';
+import type { DistributionBucket, SeriesPoint } from 'load-tests/results';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatMs, formatRate } from '../../lib/format.ts';
 import { LatencyHistogram } from '../service/latency-histogram.tsx';

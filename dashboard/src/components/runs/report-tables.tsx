@@ -1,6 +1,6 @@
 // The run report's tables: per endpoint, errors by status, checks, thresholds (k6's verdict beside
 // the verdict on the store-wide figures). Missing values read "no data", never 0.
-import type { RunResults } from 'load-tests';
+import type { RunResults } from 'load-tests/results';
 import { formatCount, formatMs, formatPercent, formatRate } from '../../lib/format.ts';
 
 export function EndpointTable({ results }: { results: RunResults }) {

@@ -175,12 +175,8 @@ export function RunReportPage({ id }: { id: string }) {
         ) : null}
         <PercentilesOverTime series={report.series} stepSeconds={report.stepSeconds} />
         <LatencyDistribution buckets={report.distribution} />
-        <p className="muted small">
-          Percentiles from k6's{' '}
-          {r.histogram === 'none' ? 'metrics (none recorded)' : `${r.histogram} histograms`}
-          {r.histogram === 'explicit'
-            ? ': interpolated within buckets, so they can be off by tens of ms.'
-            : '.'}
+        <p className="muted small" data-testid="percentile-origin">
+          Percentiles {r.percentiles.description}.
         </p>
       </section>
 

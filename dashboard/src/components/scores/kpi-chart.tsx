@@ -34,7 +34,7 @@ export function KpiChart({ kpi, window }: { kpi: Kpi; window: { from: number; to
       <TimeSeriesChart
         title={`${series.data?.category ?? ''} · ${kpi.name}`}
         data={points}
-        series={[{ key: 'value', label: kpi.name, color: '#2563eb' }]}
+        series={[{ key: 'value', range: 'range', label: kpi.name, color: '#2563eb' }]}
         domain={[window.from, window.to]}
         formatY={(v) => formatKpiValue(v, kpi.unit)}
         testId="kpi-series"
@@ -44,6 +44,11 @@ export function KpiChart({ kpi, window }: { kpi: Kpi; window: { from: number; to
           { y: kpi.poor, label: `50 points: ${formatKpiValue(kpi.poor, kpi.unit)}`, color: '#a04100' },
         ]}
       />
+      {points.some((p) => p.range !== null) ? (
+        <p className="muted small" data-testid="kpi-estimate-note">
+          Each slice&apos;s value is estimated from histogram buckets; hover a point for the range it lies in.
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -1,9 +1,10 @@
 // One category's KPIs: value, target, points and what each costs the category, costliest first,
 // each linking to the chart behind it.
 import Link from 'next/link';
+import { estimateTitle, formatBound } from '../../lib/histogram-estimate.ts';
 import { formatCost, formatKpiValue, formatScore, formatTarget } from '../../lib/score-view.ts';
 import { bandOf } from '../../scores/curve.ts';
-import type { CategoryScore } from '../../scores/report.ts';
+import type { CategoryScore, KpiScore } from '../../scores/report.ts';
 import { ScoreBadge } from './score-badge.tsx';
 
 /** KPIs drawn on the Service page link there as well. */
@@ -65,8 +66,8 @@ export function KpiTable({
                 {k.name}
                 <span className="muted small"> · weight {k.weight}</span>
               </td>
-              <td className="num" data-testid="kpi-value">
-                {formatKpiValue(k.value, k.unit)}
+              <td className="num">
+                <KpiValue kpi={k} />
               </td>
               <td className="num">{formatTarget(k)}</td>
               <td className="num muted">{formatKpiValue(k.poor, k.unit)}</td>
@@ -94,5 +95,25 @@ export function KpiTable({
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** The value, and under it its error bound when it is an estimate (a histogram percentile). */
+function KpiValue({ kpi }: { kpi: KpiScore }) {
+  const format = (v: number) => formatKpiValue(v, kpi.unit);
+  const bound = formatBound(kpi.range, format);
+  return (
+    <>
+      <span data-testid="kpi-value">{formatKpiValue(kpi.value, kpi.unit)}</span>
+      {bound ? (
+        <span
+          className="kpi-bound muted small"
+          data-testid="kpi-bound"
+          title={estimateTitle(kpi.range, format)}
+        >
+          {bound}
+        </span>
+      ) : null}
+    </>
   );
 }

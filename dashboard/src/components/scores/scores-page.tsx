@@ -127,6 +127,10 @@ function Summary({ report }: { report: ScoreReport & { errors?: string[] } }) {
           at” value 50. A category is the weighted mean of its KPIs with data; the overall score the mean of
           the categories with data. KPIs without data are left out, never counted as 0 or 100.
         </p>
+        <p className="muted small" data-testid="scores-estimate-note">
+          Percentile KPIs (p95) are estimated from histogram buckets: each states the range its true value
+          lies in (“within …”), the bucket narrowed by the fastest and slowest observation.
+        </p>
         {report.overall === null ? (
           <p data-testid="scores-empty">
             Nothing measured in this window yet. Start the target app (<code>npm start</code>) and{' '}

@@ -6,8 +6,9 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback } from 'react';
-import type { TrafficPoint } from '../../lib/chart-data.ts';
+import { routeRangeKey, type TrafficPoint } from '../../lib/chart-data.ts';
 import { formatClock, formatCount, formatMs, formatPercent, formatRate } from '../../lib/format.ts';
+import { estimateTitle } from '../../lib/histogram-estimate.ts';
 import { parseTimeRange } from '../../lib/time-range.ts';
 import type { RouteP95Point } from '../../server/routers/service.ts';
 import { useTRPC } from '../../trpc/react.tsx';
@@ -18,9 +19,9 @@ import { TraceWaterfall } from './trace-waterfall.tsx';
 
 const PALETTE = ['#2563eb', '#d97706', '#059669', '#dc2626', '#7c3aed', '#0891b2', '#be185d', '#4d7c0f'];
 const percentiles: ChartSeries<TrafficPoint>[] = [
-  { key: 'p50Ms', label: 'p50', color: '#2563eb' },
-  { key: 'p95Ms', label: 'p95', color: '#d97706' },
-  { key: 'p99Ms', label: 'p99', color: '#dc2626' },
+  { key: 'p50Ms', range: 'p50RangeMs', label: 'p50', color: '#2563eb' },
+  { key: 'p95Ms', range: 'p95RangeMs', label: 'p95', color: '#d97706' },
+  { key: 'p99Ms', range: 'p99RangeMs', label: 'p99', color: '#dc2626' },
 ];
 
 export function ServicePage() {
@@ -51,6 +52,7 @@ export function ServicePage() {
     .slice(0, PALETTE.length)
     .map((r, i) => ({
       key: r.route,
+      range: routeRangeKey(r.route),
       label: r.route,
       color: PALETTE[i]!,
     }));
@@ -128,9 +130,15 @@ export function ServicePage() {
                 </td>
                 <td className="num">{formatCount(r.count)}</td>
                 <td className="num">{formatRate(r.rate)}</td>
-                <td className="num">{formatMs(r.p50Ms)}</td>
-                <td className="num">{formatMs(r.p95Ms)}</td>
-                <td className="num">{formatMs(r.p99Ms)}</td>
+                <td className="num" title={estimateTitle(r.p50RangeMs)}>
+                  {formatMs(r.p50Ms)}
+                </td>
+                <td className="num" title={estimateTitle(r.p95RangeMs)} data-testid="route-p95">
+                  {formatMs(r.p95Ms)}
+                </td>
+                <td className="num" title={estimateTitle(r.p99RangeMs)}>
+                  {formatMs(r.p99Ms)}
+                </td>
                 <td className={`num${(r.errorRate ?? 0) > 0.001 ? ' bad' : ''}`}>
                   {formatPercent(r.errorRate)}
                 </td>
@@ -145,6 +153,11 @@ export function ServicePage() {
             ) : null}
           </tbody>
         </table>
+        <p className="muted small" data-testid="estimate-note">
+          Service percentiles are estimates from the target&apos;s histogram buckets; hover a value or a chart
+          point for its bound. A load-test run's figures are exact where its per-request samples are stored;
+          its report says when they come from k6&apos;s histograms instead.
+        </p>
       </section>
 
       <section className="charts" id="latency">

@@ -1,19 +1,27 @@
 'use client';
-// The System page: the collector's own health, live — how fast data arrives and lands, what is
-// refused or dropped, how full the on-disk queue is, and whether the store answers.
+// The System page: the collector's own health — how fast data arrives and lands, what is refused
+// (and from whom) or dropped, how full the on-disk queue is, and whether the store answers. Charts
+// show the chosen range (?range=) from the collector's self-telemetry in the store, with live
+// snapshots at the right edge; colours follow the thresholds in lib/system-thresholds.ts.
+import { useQuery } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { appendBounded, type CollectorRates } from '../../lib/collector-health.ts';
 import { formatCount, formatMs, formatPercent } from '../../lib/format.ts';
+import { SYSTEM_THRESHOLDS, thresholdText, toneOf, worseTone } from '../../lib/system-thresholds.ts';
+import { parseTimeRange, TIME_RANGES, type TimeRange } from '../../lib/time-range.ts';
 import type { SystemSnapshot } from '../../server/routers/system.ts';
 import { useTRPC } from '../../trpc/react.tsx';
 import { BigNumber } from '../big-number.tsx';
-import { type ChartSeries, TimeSeriesChart } from '../time-series-chart.tsx';
+import { RangePicker } from '../overview/range-picker.tsx';
+import { RefusalsTable } from './refusals-table.tsx';
+import { type ProbePoint, perSec, SystemCharts } from './system-charts.tsx';
 
-const HISTORY = 150; // 5 min at one snapshot every 2 s
-
-const perSec = (v: number | null | undefined) =>
-  v === null || v === undefined ? 'no data' : v < 10 ? `${v.toFixed(1)}/s` : `${formatCount(v)}/s`;
+const LIVE_POINTS = 150; // 5 min at one snapshot every 2 s, appended after the stored history
+const HISTORY_REFRESH_MS = 60_000;
+const T = SYSTEM_THRESHOLDS;
+const isBad = (n: number) => toneOf(n, T.losses) === 'bad';
 
 function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return 'no data';
@@ -23,67 +31,64 @@ function formatBytes(n: number | null | undefined): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-type ProbePoint = {
-  t: number;
-  probeMs: number | null;
-  insertP50Ms: number | null;
-  insertP95Ms: number | null;
-};
-const STORE_LATENCY: ChartSeries<ProbePoint>[] = [
-  { key: 'insertP50Ms', label: 'insert p50 (collector, last minute)', color: '#16a34a' },
-  { key: 'insertP95Ms', label: 'insert p95 (collector, last minute)', color: '#d97706' },
-  { key: 'probeMs', label: 'SELECT 1 from the dashboard', color: '#334155' },
-];
-
-const INGEST: ChartSeries<CollectorRates>[] = [
-  { key: 'pointsPerSec', label: 'metric points', color: '#2563eb' },
-  { key: 'spansPerSec', label: 'spans', color: '#7c3aed' },
-  { key: 'logsPerSec', label: 'log records', color: '#0d9488' },
-];
-const ROWS: ChartSeries<CollectorRates>[] = [
-  { key: 'writtenRowsPerSec', label: 'written', color: '#16a34a' },
-  { key: 'queuedRowsPerSec', label: 'queued', color: '#d97706' },
-  { key: 'replayedRowsPerSec', label: 'replayed', color: '#0891b2' },
-  { key: 'droppedRowsPerSec', label: 'dropped', color: '#dc2626' },
-];
-const REFUSALS: ChartSeries<CollectorRates>[] = [
-  { key: 'rejectedPerSec', label: 'items rejected', color: '#dc2626' },
-  { key: 'refusedRequestsPerSec', label: 'requests refused', color: '#f97316' },
-  { key: 'insertFailuresPerSec', label: 'insert failures', color: '#7f1d1d' },
-];
-
 export function SystemPage() {
   const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const range = parseTimeRange(searchParams.get('range'));
+  const setRange = (next: TimeRange) => {
+    const params = new URLSearchParams(searchParams.toString());
+    params.set('range', next);
+    router.replace(`${pathname}?${params.toString()}`, { scroll: false });
+  };
   const [rates, setRates] = useState<CollectorRates[]>([]);
   const [probes, setProbes] = useState<ProbePoint[]>([]);
   const [latest, setLatest] = useState<SystemSnapshot | null>(null);
-  const sub = useSubscription(
-    trpc.system.live.subscriptionOptions(undefined, {
-      onData: (snapshot) => {
-        setLatest(snapshot);
-        const r = snapshot.rates;
-        if (r) setRates((prev) => appendBounded(prev, r, HISTORY));
-        setProbes((prev) =>
-          appendBounded(
-            prev,
-            {
-              t: snapshot.at,
-              probeMs: snapshot.store.probeMs,
-              insertP50Ms: snapshot.store.insertLatency?.p50Ms ?? null,
-              insertP95Ms: snapshot.store.insertLatency?.p95Ms ?? null,
-            },
-            HISTORY,
-          ),
-        );
-      },
-    }),
+  const history = useQuery(
+    trpc.system.history.queryOptions({ range }, { refetchInterval: HISTORY_REFRESH_MS }),
   );
-  const now = latest?.at ?? 0;
-  const domain = [now - HISTORY * 2_000, now] as const;
+  const stored = history.data?.range === range ? history.data : undefined;
+  const sub = useSubscription(
+    trpc.system.live.subscriptionOptions(
+      { range },
+      {
+        onData: (snapshot) => {
+          setLatest(snapshot);
+          const r = snapshot.rates;
+          if (r) setRates((prev) => appendBounded(prev, r, LIVE_POINTS));
+          setProbes((prev) =>
+            appendBounded(
+              prev,
+              {
+                t: snapshot.at,
+                probeMs: snapshot.store.probeMs,
+                insertP50Ms: snapshot.store.insertLatency?.p50Ms ?? null,
+                insertP95Ms: snapshot.store.insertLatency?.p95Ms ?? null,
+              },
+              LIVE_POINTS,
+            ),
+          );
+        },
+      },
+    ),
+  );
+  const now = latest?.at ?? stored?.to ?? 0;
+  const domain = [now - TIME_RANGES[range].seconds * 1000, now] as const;
   const current = rates[rates.length - 1] ?? null;
   const queue = latest?.queue ?? null;
   const losses = latest?.losses ?? null;
   const inserts = latest?.store.insertLatency ?? null;
+  const storeTone = worseTone(
+    latest?.store.probeError || latest?.store.collectorWritesOk === false ? 'bad' : null,
+    toneOf(latest?.store.probeMs, T.storeRoundTripMs),
+  );
+  const lossesNow = current
+    ? current.rejectedPerSec +
+      current.refusedRequestsPerSec +
+      current.droppedRowsPerSec +
+      current.insertFailuresPerSec
+    : null;
 
   return (
     <div className="stack">
@@ -92,10 +97,12 @@ export function SystemPage() {
           <h1>System</h1>
           <p className="muted">
             The collector&apos;s own health: what arrives, what lands in the store, what is refused or
-            dropped.
+            dropped, and who sent it.
           </p>
         </div>
+        <RangePicker value={range} onChange={setRange} />
       </div>
+      {history.error ? <p className="error-box">Stored history not read: {history.error.message}</p> : null}
       {sub.error ? <p className="error-box">Live connection lost: {sub.error.message}</p> : null}
       {!latest ? <p className="muted">Connecting…</p> : null}
       {latest?.collector.mode === 'separate' ? (
@@ -112,14 +119,31 @@ export function SystemPage() {
             <BigNumber label="Spans in" value={perSec(current?.spansPerSec)} testId="sys-spans" />
             <BigNumber label="Rows written" value={perSec(current?.writtenRowsPerSec)} testId="sys-written" />
             <BigNumber
+              label="Refused or lost"
+              value={perSec(lossesNow)}
+              hint={`items rejected, requests refused, rows dropped, failed inserts · ${thresholdText(T.losses)}`}
+              tone={toneOf(lossesNow, T.losses) ?? undefined}
+              title={`Any refused, rejected or dropped item is someone's missing data: ${thresholdText(T.losses)}`}
+              testId="sys-losses"
+            />
+            <BigNumber
               label="Queue"
               value={queue ? formatBytes(queue.bytes) : 'no data'}
               hint={
                 queue
-                  ? `${queue.state} · ${queue.batches} batches · ${formatPercent(queue.fill)} of bound`
+                  ? queue.maxBytes > 0
+                    ? `${queue.state} · ${queue.batches} batches · ${formatPercent(queue.fill)} of bound · ${thresholdText(T.queueFill)}`
+                    : `${queue.state} · ${queue.batches} batches`
                   : undefined
               }
-              tone={queue?.state === 'full' ? 'bad' : undefined}
+              tone={
+                queue?.state === 'full'
+                  ? 'bad'
+                  : queue && queue.maxBytes > 0
+                    ? (toneOf(queue.fill, T.queueFill) ?? undefined)
+                    : undefined
+              }
+              title={`Share of the queue's bound: ${thresholdText(T.queueFill)}`}
               testId="sys-queue"
             />
             <BigNumber
@@ -128,9 +152,10 @@ export function SystemPage() {
               hint={
                 latest.store.collectorWritesOk === false
                   ? `collector writes failing: ${latest.store.collectorWriteError}`
-                  : 'round trip from this process'
+                  : `round trip from this process · ${thresholdText(T.storeRoundTripMs)}`
               }
-              tone={latest.store.probeError || latest.store.collectorWritesOk === false ? 'bad' : 'ok'}
+              tone={storeTone ?? undefined}
+              title={`SELECT 1 from the dashboard: ${thresholdText(T.storeRoundTripMs)}`}
               testId="sys-store"
             />
             <BigNumber
@@ -142,53 +167,16 @@ export function SystemPage() {
               }
               hint={
                 inserts
-                  ? `${formatCount(inserts.inserts ?? 0)} inserts by the collector in the last minute`
+                  ? `${formatCount(inserts.inserts ?? 0)} inserts by the collector in the last minute · p95 ${thresholdText(T.storeInsertP95Ms)}`
                   : 'no data from the collector'
               }
+              tone={toneOf(inserts?.p95Ms, T.storeInsertP95Ms) ?? undefined}
+              title={`The collector's insert p95: ${thresholdText(T.storeInsertP95Ms)}`}
               testId="sys-insert-latency"
             />
           </section>
-          <section className="charts">
-            <TimeSeriesChart
-              title="Ingest (items/s)"
-              data={rates}
-              series={INGEST}
-              domain={domain}
-              formatY={(v) => perSec(v)}
-              testId="sys-ingest-chart"
-              yMinTop={1}
-            />
-            <div className="chart-pair">
-              <TimeSeriesChart
-                title="Rows into the store (rows/s)"
-                data={rates}
-                series={ROWS}
-                domain={domain}
-                formatY={(v) => perSec(v)}
-                testId="sys-rows-chart"
-                yMinTop={1}
-              />
-              <TimeSeriesChart
-                title="Refused and failed (/s)"
-                data={rates}
-                series={REFUSALS}
-                domain={domain}
-                formatY={(v) => perSec(v)}
-                testId="sys-refused-chart"
-                yMinTop={1}
-              />
-            </div>
-            <TimeSeriesChart
-              title="Store latency (ms)"
-              data={probes}
-              series={STORE_LATENCY}
-              domain={domain}
-              formatY={(v) => formatMs(v)}
-              testId="sys-store-chart"
-              height={160}
-              yMinTop={1}
-            />
-          </section>
+          <SystemCharts history={stored} liveRates={rates} liveProbes={probes} domain={domain} />
+          <RefusalsTable refusals={latest.refusals} range={range} now={latest.at} />
           {losses ? (
             <section className="panel">
               <h2>Since the collector started</h2>
@@ -217,25 +205,25 @@ export function SystemPage() {
                   <Row
                     label="Items rejected (invalid)"
                     value={formatCount(losses.rejectedItems)}
-                    bad={losses.rejectedItems > 0}
+                    bad={isBad(losses.rejectedItems)}
                     testId="sys-rejected"
                   />
                   <Row
                     label="Requests refused: malformed / unauthorised / throttled"
                     value={`${formatCount(losses.badRequests)} / ${formatCount(losses.unauthorizedRequests)} / ${formatCount(losses.throttledRequests)}`}
-                    bad={losses.badRequests + losses.throttledRequests > 0}
+                    bad={isBad(losses.badRequests + losses.unauthorizedRequests + losses.throttledRequests)}
                     testId="sys-refused"
                   />
                   <Row
                     label="Rows dropped (dead-lettered)"
                     value={formatCount(losses.droppedRows)}
-                    bad={losses.droppedRows > 0}
+                    bad={isBad(losses.droppedRows)}
                     testId="sys-dropped"
                   />
                   <Row
                     label="Insert / replay failures"
                     value={`${formatCount(losses.insertFailures)} / ${formatCount(losses.replayFailures)}`}
-                    bad={losses.insertFailures > 0}
+                    bad={isBad(losses.insertFailures)}
                   />
                   <Row label="Request bytes in flight" value={formatBytes(latest.inFlightBytes)} />
                   <Row label="Store" value={latest.store.describe} />

@@ -1,7 +1,8 @@
 // Sign-in, sessions and sign-out. Lives in the dashboard's process (registered in the services
 // facade); the tRPC context, the proxy and the layout ask it who a request's cookie belongs to.
 // A session is a server-side record (session-store.ts); the role is looked up on every request
-// from the current DASHBOARD_USERS, or for single sign-on from the current OIDC_ROLES mapping.
+// from the current DASHBOARD_USERS, then the users admins made in the UI (ui-users.ts: a disabled
+// one has no session and cannot sign in), or for single sign-on from the current OIDC_ROLES mapping.
 import type { Role, SessionUser } from '../../lib/roles.ts';
 import { clientKey } from './client-address.ts';
 import { createHashQueue, type HashQueue, type Queued } from './hash-queue.ts';
@@ -16,6 +17,7 @@ import {
 } from './session-cookie.ts';
 import type { SessionRecord, SessionStore } from './session-store.ts';
 import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
+import type { UiUserStore } from './ui-users.ts';
 import type { LocalUser } from './users.ts';
 
 /** Single sign-on as configured now: whose sessions count, and how claims map to roles. */
@@ -25,7 +27,10 @@ export interface SsoMapping {
 }
 
 export interface AuthOptions {
+  /** DASHBOARD_USERS, or the generated admin: read-only, and first when a name is looked up. */
   users: LocalUser[];
+  /** Users made by admins in the UI (cp_users); none without it. */
+  uiUsers?: Pick<UiUserStore, 'find'>;
   /** HMAC key for session cookies (≥ 32 bytes of entropy). */
   secret: string;
   sessionTtlMs: number;
@@ -72,6 +77,15 @@ export interface Auth {
 export function createAuth(options: AuthOptions): Auth {
   const now = options.now ?? Date.now;
   const users = new Map(options.users.map((u) => [u.name, u]));
+  const { uiUsers } = options;
+
+  /** The local user `name` as configured now; `fresh` (sign-in) reads past the UI users' cache. */
+  async function localUser(name: string, fresh: boolean): Promise<LocalUser | null> {
+    const configured = users.get(name);
+    if (configured) return configured;
+    const made = uiUsers ? await uiUsers.find(name, { fresh }) : null;
+    return made && !made.disabled ? made : null;
+  }
   const throttle = options.throttle ?? createSignInThrottle(now);
   const hashQueue = options.hashQueue ?? createHashQueue();
   const { sessions, sso } = options;
@@ -88,10 +102,10 @@ export function createAuth(options: AuthOptions): Auth {
   };
 
   /** The user a live session record stands for under the current configuration. */
-  function userOf(record: SessionRecord): SessionUser | null {
+  async function userOf(record: SessionRecord): Promise<SessionUser | null> {
     switch (record.idp) {
       case 'local': {
-        const user = users.get(record.user);
+        const user = await localUser(record.user, false);
         return user ? { name: user.name, role: user.role } : null;
       }
       case 'oidc': {
@@ -145,7 +159,10 @@ export function createAuth(options: AuthOptions): Auth {
         const { retryAfterSeconds, first } = attempt;
         return { type: 'refused', reason: 'throttled', retryAfterSeconds, first };
       }
-      const user = users.get(name);
+      const user = await localUser(name, true).catch((error: unknown) => {
+        attempt.settle('not-tried');
+        throw error;
+      });
       let checked: Queued<boolean>;
       try {
         checked = await hashQueue.run(() =>

@@ -10,6 +10,8 @@ import { type LocalUser, localUserSchema } from './users.ts';
 
 export interface AuthConfig {
   users: LocalUser[];
+  /** Where `users` came from (the Users page lists them read-only under this name). */
+  usersFrom: 'DASHBOARD_USERS' | 'generated admin';
   secret: string;
 }
 
@@ -62,7 +64,11 @@ export async function loadAuthConfig(
   env: { DASHBOARD_USERS: LocalUser[]; SESSION_SECRET?: string | undefined; DATA_DIR: string },
   log: (line: string) => void,
 ): Promise<AuthConfig> {
-  const users =
-    env.DASHBOARD_USERS.length > 0 ? env.DASHBOARD_USERS : await generatedUsers(env.DATA_DIR, log);
-  return { users, secret: env.SESSION_SECRET ?? sessionSecret(env.DATA_DIR) };
+  const fromEnv = env.DASHBOARD_USERS.length > 0;
+  const users = fromEnv ? env.DASHBOARD_USERS : await generatedUsers(env.DATA_DIR, log);
+  return {
+    users,
+    usersFrom: fromEnv ? 'DASHBOARD_USERS' : 'generated admin',
+    secret: env.SESSION_SECRET ?? sessionSecret(env.DATA_DIR),
+  };
 }

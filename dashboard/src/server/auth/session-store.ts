@@ -20,6 +20,8 @@ export interface SessionStore {
   /** The live (unexpired, unrevoked) session with this id, or null. */
   find(id: string): Promise<SessionRecord | null>;
   revoke(id: string): Promise<void>;
+  /** Revokes every live session of a local user (a role change, password reset or disable); how many. */
+  revokeUser(user: string): Promise<number>;
 }
 
 const CACHE_MS = 5_000;
@@ -28,6 +30,7 @@ const MAX_CACHED = 10_000;
 const hashOf = (id: string) => createHash('sha256').update(id).digest('hex');
 
 interface Row {
+  IdHash?: string;
   UserName: string;
   Idp: string;
   Issuer: string;
@@ -70,6 +73,17 @@ export function createSessionStore(
     });
   }
 
+  const recordOf = (row: Row): SessionRecord | null =>
+    row.Revoked || (row.Idp !== 'local' && row.Idp !== 'oidc')
+      ? null
+      : {
+          user: row.UserName,
+          idp: row.Idp,
+          issuer: row.Issuer,
+          roleClaims: row.RoleClaims,
+          expiresAt: Number(row.ExpiresAtMs),
+        };
+
   async function read(hash: string): Promise<SessionRecord | null> {
     const result = await clientOf().query({
       query: `SELECT UserName, Idp, Issuer, RoleClaims, toUnixTimestamp64Milli(ExpiresAt) AS ExpiresAtMs, Revoked
@@ -79,14 +93,7 @@ export function createSessionStore(
       format: 'JSONEachRow',
     });
     const [row] = await result.json<Row>();
-    if (!row || row.Revoked || (row.Idp !== 'local' && row.Idp !== 'oidc')) return null;
-    return {
-      user: row.UserName,
-      idp: row.Idp,
-      issuer: row.Issuer,
-      roleClaims: row.RoleClaims,
-      expiresAt: Number(row.ExpiresAtMs),
-    };
+    return row ? recordOf(row) : null;
   }
 
   return {
@@ -120,6 +127,42 @@ export function createSessionStore(
       const record = cache.get(hash)?.record ?? (await read(hash));
       remember(hash, null);
       if (record) await write(hash, record, true, now());
+    },
+
+    async revokeUser(user) {
+      // FINAL: each session's newest row, so one revoked already is not revoked again.
+      const result = await clientOf().query({
+        query: `SELECT IdHash, UserName, Idp, Issuer, RoleClaims,
+                  toUnixTimestamp64Milli(ExpiresAt) AS ExpiresAtMs, Revoked
+                FROM cp_sessions FINAL
+                WHERE UserName = {user:String} AND Idp = 'local' AND Revoked = 0
+                  AND ExpiresAt > fromUnixTimestamp64Milli({now:Int64})`,
+        query_params: { user, now: now() },
+        format: 'JSONEachRow',
+      });
+      const live = (await result.json<Row>()).flatMap((row) => {
+        const record = recordOf(row);
+        return record && row.IdHash ? [{ hash: row.IdHash, record }] : [];
+      });
+      for (const { hash } of live) remember(hash, null);
+      if (live.length === 0) return 0;
+      const at = now();
+      await clientOf().insert({
+        table: 'cp_sessions',
+        format: 'JSONEachRow',
+        values: live.map(({ hash, record }) => ({
+          IdHash: hash,
+          UserName: record.user,
+          Idp: record.idp,
+          Issuer: record.issuer,
+          RoleClaims: record.roleClaims,
+          CreatedAt: at,
+          ExpiresAt: record.expiresAt,
+          Revoked: 1,
+          UpdatedAt: at,
+        })),
+      });
+      return live.length;
     },
   };
 }

@@ -3,6 +3,7 @@
 // transitions with the firing/pending timeline — streamed every 2 s (the engine evaluates on its
 // own loop). Silencing and acknowledging are qa actions, recorded in the audit log.
 import { TRPCError } from '@trpc/server';
+import { isAlertActionError } from 'alert-rules/model';
 import { z } from 'zod';
 import {
   type ActiveAlertView,
@@ -130,16 +131,12 @@ export async function readAlerts(services: Services, now: number): Promise<Alert
   };
 }
 
-/**
- * Bad input (alert-rules' AlertActionError) becomes a 400 with its reason; anything else stays a 500.
- * Recognised by name, not `instanceof`: importing a value from alert-rules would load it into the
- * server components that render the Overview's first view, where Next cannot load it (trpc/server.ts).
- */
+/** Bad input (alert-rules' AlertActionError) becomes a 400 with its reason; anything else stays a 500. */
 async function asAction<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof Error && error.name === 'AlertActionError')
+    if (isAlertActionError(error))
       throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
     throw error;
   }

@@ -11,13 +11,22 @@ function asTrpcError(error: unknown): TRPCError {
 }
 
 export const chaosRouter = router({
+  /** The settings, and the target's routes a setting may be scoped to (`knownRoutes`). */
   state: viewerProcedure.query(
-    async ({ ctx }): Promise<{ target: string; state: ChaosState | null; error: string | null }> => {
+    async ({
+      ctx,
+    }): Promise<{
+      target: string;
+      state: ChaosState | null;
+      knownRoutes: string[];
+      error: string | null;
+    }> => {
       const { chaos } = ctx.services;
       try {
-        return { target: chaos.targetUrl, state: await chaos.current(), error: null };
+        const [state, knownRoutes] = await Promise.all([chaos.current(), chaos.knownRoutes()]);
+        return { target: chaos.targetUrl, state, knownRoutes, error: null };
       } catch (error) {
-        return { target: chaos.targetUrl, state: null, error: (error as Error).message };
+        return { target: chaos.targetUrl, state: null, knownRoutes: [], error: (error as Error).message };
       }
     },
   ),

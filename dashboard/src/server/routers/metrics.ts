@@ -1,9 +1,18 @@
 // Telemetry of the system under test: latency percentiles, request rate and error rate from the
 // OpenTelemetry HTTP server histogram (the API's traffic only), streamed to the Overview every 2 s.
-import type { AttributeFilter, HistogramBucketRow, SeriesPoint } from 'collector';
+import {
+  type AttributeFilter,
+  type HistogramBucketRow,
+  quantileBoundsOf,
+  type SeriesPoint,
+  seriesFromBuckets,
+  statOfHistogram,
+  summarise,
+} from 'collector/query';
 import { z } from 'zod';
 import { API_TRAFFIC } from '../../lib/api-traffic.ts';
 import { type TrafficPoint, toTrafficPoints } from '../../lib/chart-data.ts';
+import { type RangeMs, rangeMsOf } from '../../lib/histogram-estimate.ts';
 import {
   CURRENT_WINDOW_SECONDS,
   chartWindowOf,
@@ -11,7 +20,7 @@ import {
   TIME_RANGE_KEYS,
   type TimeRange,
 } from '../../lib/time-range.ts';
-import { withCoalescedBatches } from '../coalesced-batches.ts';
+import { coalescedBatchReads } from '../batch-reads.ts';
 import { polled } from '../live.ts';
 import type { Services } from '../services.ts';
 import { snapshotCacheOf } from '../shared-snapshot.ts';
@@ -26,6 +35,10 @@ export interface CurrentTraffic {
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
+  /** Each percentile's error bound: the histogram bucket its estimate lies in (ms). */
+  p50RangeMs: RangeMs | null;
+  p95RangeMs: RangeMs | null;
+  p99RangeMs: RangeMs | null;
   /** Requests per second over the window. */
   reqRate: number | null;
   /** Share of 5xx answers, 0..1; null without requests. */
@@ -49,13 +62,16 @@ const emptyCurrent: CurrentTraffic = {
   p50Ms: null,
   p95Ms: null,
   p99Ms: null,
+  p50RangeMs: null,
+  p95RangeMs: null,
+  p99RangeMs: null,
   reqRate: null,
   errorRate: null,
 };
 
 /** Percentiles, rate and 5xx share per step of the chart, as queryHistogramSeries gives them. */
-function seriesOf(services: Services, rows: HistogramBucketRow[], chart: QueryWindow): SeriesPoint[] {
-  return services.queries.seriesFromBuckets(rows, chart, chart.stepSeconds);
+function seriesOf(rows: HistogramBucketRow[], chart: QueryWindow): SeriesPoint[] {
+  return seriesFromBuckets(rows, chart, chart.stepSeconds);
 }
 
 export async function readTraffic(
@@ -63,7 +79,7 @@ export async function readTraffic(
   range: TimeRange,
   now: number,
 ): Promise<TrafficSnapshot> {
-  const { store, queries, config } = services;
+  const { store, config } = services;
   const chart = chartWindowOf(range, now);
   const selector = {
     metric: HTTP_DURATION_METRIC,
@@ -76,17 +92,16 @@ export async function readTraffic(
     const window = { from: end - CURRENT_WINDOW_SECONDS * 1000, to: end };
     // One query: the chart's steps and the current window's buckets (from which every big
     // number — percentiles, rate, 5xx share — is derived exactly as queryStat would).
-    const batched = withCoalescedBatches(services).queries;
+    const batched = coalescedBatchReads(store.client);
     const withErrors = { ...selector, numerator: serverErrors };
     const [[stepRows = []], [buckets = []]] = await Promise.all([
-      batched.queryHistogramBatch(store.client, [withErrors], chart, chart.stepSeconds),
-      batched.queryHistogramBatch(store.client, [withErrors], window),
+      batched.histograms({ selectors: [withErrors], window: chart, stepSeconds: chart.stepSeconds }),
+      batched.histograms({ selectors: [withErrors], window }),
     ]);
-    const series = seriesOf(services, stepRows, chart);
-    const summary = queries.summarise(buckets);
+    const series = seriesOf(stepRows, chart);
+    const summary = summarise(buckets);
     const seconds = (window.to - window.from) / 1000;
-    const stat = (s: 'p50' | 'p95' | 'p99' | 'rate' | 'ratio') =>
-      queries.statOfHistogram(summary, s, seconds);
+    const stat = (s: 'p50' | 'p95' | 'p99' | 'rate' | 'ratio') => statOfHistogram(summary, s, seconds);
     const [p50, p95, p99, rate, ratio] = [stat('p50'), stat('p95'), stat('p99'), stat('rate'), stat('ratio')];
     const ms = (s: number | null) => (s === null ? null : s * 1000);
     return {
@@ -99,6 +114,9 @@ export async function readTraffic(
         p50Ms: ms(p50),
         p95Ms: ms(p95),
         p99Ms: ms(p99),
+        p50RangeMs: rangeMsOf(quantileBoundsOf(summary, 0.5)),
+        p95RangeMs: rangeMsOf(quantileBoundsOf(summary, 0.95)),
+        p99RangeMs: rangeMsOf(quantileBoundsOf(summary, 0.99)),
         reqRate: rate,
         errorRate: ratio,
       },

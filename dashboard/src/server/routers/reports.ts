@@ -3,22 +3,22 @@
 // The figures come from load-tests' results library, which reads the store by run id.
 import { readFile } from 'node:fs/promises';
 import { TRPCError } from '@trpc/server';
+import { isBaselineError, isRunNotFoundError, scenarios } from 'load-tests/model';
+import {
+  clearBaseline,
+  comparableRuns,
+  compareResults,
+  markBaseline,
+  noiseBand,
+  queryRunReport,
+  readBaseline,
+  readRun,
+  readScenarioRuns,
+  scenarioTrend,
+} from 'load-tests/results';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
 import { qaProcedure, router, viewerProcedure } from '../trpc.ts';
-
-type LoadTests = typeof import('load-tests');
-let loadTestsModule: Promise<LoadTests> | undefined;
-
-/**
- * The results library, loaded by Node at run time rather than bundled: Next cannot bundle the
- * load-tests workspace (it resolves paths from its own location), and in the all-in-one process
- * server.ts has loaded it already, so this is the same module instance.
- */
-export function loadTests(): Promise<LoadTests> {
-  loadTestsModule ??= import(/* turbopackIgnore: true */ /* webpackIgnore: true */ 'load-tests');
-  return loadTestsModule;
-}
 
 /** Run ids as the launcher makes them (run_20261123T010000Z_abc123); anything else is refused. */
 export const runIdSchema = z
@@ -29,11 +29,11 @@ const scenarioSchema = z.string().regex(/^[\w.-]{1,100}$/, 'a scenario name such
 /** The tail of the run log shown on the report: enough to see why a run ended. */
 const LOG_TAIL_BYTES = 64 * 1024;
 
-/** Store errors the results library throws by name (its classes stay server-side). */
+/** The results library's refusals as tRPC errors: an unknown run, a run that cannot be a baseline. */
 function asTrpcError(error: unknown): never {
-  if (error instanceof Error && error.name === 'RunNotFoundError')
+  if (isRunNotFoundError(error))
     throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
-  if (error instanceof Error && (error.name === 'BaselineError' || error instanceof z.ZodError))
+  if (isBaselineError(error) || error instanceof z.ZodError)
     throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   throw error;
 }
@@ -51,7 +51,6 @@ async function runLog(services: Services, id: string): Promise<string | null> {
 }
 
 export async function buildRunReport(services: Services, id: string) {
-  const { queryRunReport, readBaseline, readRun } = await loadTests();
   const client = services.store.client;
   const opts = { serverService: services.config.targetServiceName };
   const [report, run] = await Promise.all([queryRunReport(client, id, opts), readRun(client, id)]);
@@ -83,8 +82,6 @@ export const reportsRouter = router({
     .query(async ({ ctx, input }) => {
       const client = ctx.services.store.client;
       const opts = { serverService: ctx.services.config.targetServiceName };
-      const { comparableRuns, compareResults, noiseBand, queryRunReport, readRun, readScenarioRuns } =
-        await loadTests();
       try {
         const [base, candidate, candidateRun] = await Promise.all([
           queryRunReport(client, input.base, opts),
@@ -103,18 +100,15 @@ export const reportsRouter = router({
     }),
 
   /** The scenarios QA can pick from (the catalogue's names). */
-  scenarios: viewerProcedure.query(({ ctx }) => Object.keys(ctx.services.scenarios)),
+  scenarios: viewerProcedure.query(() => Object.keys(scenarios)),
 
   /** A scenario's ended runs, oldest first, with their key figures; also the compare page's picker. */
   trend: viewerProcedure
     .input(z.object({ scenario: scenarioSchema }))
-    .query(async ({ ctx, input }) =>
-      (await loadTests()).scenarioTrend(ctx.services.store.client, input.scenario),
-    ),
+    .query(({ ctx, input }) => scenarioTrend(ctx.services.store.client, input.scenario)),
 
   /** Makes an ended run its scenario's baseline (qa and admin), recorded in the audit log. */
   markBaseline: qaProcedure.input(z.object({ id: runIdSchema })).mutation(async ({ ctx, input }) => {
-    const { markBaseline } = await loadTests();
     const baseline = await markBaseline(ctx.services.store.client, {
       runId: input.id,
       markedBy: ctx.user.name,
@@ -128,4 +122,22 @@ export const reportsRouter = router({
     });
     return baseline;
   }),
+
+  /** Clears a scenario's baseline (qa and admin), recorded in the audit log like marking one. */
+  clearBaseline: qaProcedure
+    .input(z.object({ scenario: scenarioSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await clearBaseline(ctx.services.store.client, {
+        scenario: input.scenario,
+        markedBy: ctx.user.name,
+      }).catch(asTrpcError);
+      await ctx.services.audit.record({
+        actor: ctx.user.name,
+        role: ctx.user.role,
+        action: 'run.baseline',
+        target: '',
+        details: { scenario: input.scenario, cleared: true },
+      });
+      return { scenario: input.scenario, cleared: true };
+    }),
 });

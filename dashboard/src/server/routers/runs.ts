@@ -1,7 +1,14 @@
 // Load-test runs: the scenario catalogue and allowlist, launch and stop, the list of recent runs,
 // and a live stream of run state and k6 status for the Load tests page and the Overview.
 import { TRPCError } from '@trpc/server';
-import type { RunEvent, RunLimits } from 'load-tests';
+import type { RunLimits } from 'load-tests';
+import {
+  isParamValidationError,
+  isRunQueueFullError,
+  parseDuration,
+  type RunEvent,
+  scenarios,
+} from 'load-tests/model';
 import { z } from 'zod';
 import type { Role } from '../../lib/roles.ts';
 import type { RunStreamEvent } from '../../lib/run-stream.ts';
@@ -35,31 +42,9 @@ async function listRuns(services: Services): Promise<{ runs: RunView[]; storeErr
   }
 }
 
-/** The launcher rejects bad parameters with a ParamValidationError (matched by name: the class stays server-side). */
-function isValidationError(error: unknown): error is Error & { issues: unknown[] } {
-  return (
-    error instanceof Error &&
-    error.name === 'ParamValidationError' &&
-    Array.isArray((error as { issues?: unknown }).issues)
-  );
-}
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 /** k6 durations as the catalogue and RUN_MAX_DURATION_* write them (e.g. 10m, 48h). */
-const durationMs = (d: string): number => {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(d);
-  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : Number.POSITIVE_INFINITY;
-};
+const durationMs = (d: string): number => parseDuration(d) ?? Number.POSITIVE_INFINITY;
 const shorter = (a: string, b: string) => (durationMs(a) <= durationMs(b) ? a : b);
-
-/** A full run queue (RunQueueFullError, matched by name like the validation error). */
-function isQueueFull(error: unknown): error is Error & { retryAfterSeconds: number } {
-  return (
-    error instanceof Error &&
-    error.name === 'RunQueueFullError' &&
-    typeof (error as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number'
-  );
-}
 
 /** The ceilings of the role launching (qaProcedure: qa or admin), named for the refusal message. */
 function limitsOf(services: Services, role: Role): RunLimits | undefined {
@@ -90,7 +75,7 @@ export const runsRouter = router({
   /** What the launch form offers: scenarios with their defaults and limits, and the target allowlist. */
   catalogue: viewerProcedure.query(({ ctx }) => {
     const own = limitsOf(ctx.services, ctx.user.role);
-    const scenarios: ScenarioOption[] = Object.values(ctx.services.scenarios).map((s) => ({
+    const options: ScenarioOption[] = Object.values(scenarios).map((s) => ({
       name: s.name,
       description: s.description,
       defaults: { vus: s.defaults.vus, duration: s.defaults.duration },
@@ -104,7 +89,7 @@ export const runsRouter = router({
       plan: 'plan' in s && s.plan ? { peakVus: s.plan.peakVus, shape: s.plan.shape } : null,
       capacity: 'capacity' in s && s.capacity ? s.capacity : null,
     }));
-    return { scenarios, targets: ctx.services.config.targets };
+    return { scenarios: options, targets: ctx.services.config.targets };
   }),
 
   list: viewerProcedure.query(({ ctx }) => listRuns(ctx.services)),
@@ -136,9 +121,9 @@ export const runsRouter = router({
           }),
         );
       } catch (error) {
-        if (isValidationError(error))
+        if (isParamValidationError(error))
           throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
-        if (isQueueFull(error)) {
+        if (isRunQueueFullError(error)) {
           ctx.resHeaders?.set('retry-after', String(error.retryAfterSeconds));
           throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
         }

@@ -8,11 +8,11 @@ import { TIME_RANGE_KEYS, TIME_RANGES, type TimeRange } from '../../lib/time-ran
 import { SCORE_CATEGORIES } from '../../scores/config.ts';
 import { findKpi } from '../../scores/model.ts';
 import { buildScoreReport, type ScoreReport } from '../../scores/report.ts';
-import { withCoalescedBatches } from '../coalesced-batches.ts';
+import { coalescedBatchReads } from '../batch-reads.ts';
 import { polled } from '../live.ts';
 import { readStoredRun } from '../run-history.ts';
-import { scoreWindow, type Window } from '../scores/measure.ts';
-import { kpiTrends, kpiValuesByStep, type Steps, stepsEnding } from '../scores/series.ts';
+import { type KpiSource, kpiSourceOf, scoreWindow, type Window } from '../scores/measure.ts';
+import { kpiReadingsByStep, kpiTrends, type Steps, stepsEnding } from '../scores/series.ts';
 import type { Services } from '../services.ts';
 import { snapshotCacheOf } from '../shared-snapshot.ts';
 import { router, viewerProcedure } from '../trpc.ts';
@@ -50,12 +50,12 @@ const windowInput = z
   });
 
 /** The scores over `TREND_POINTS` whole steps ending before `now`: two queries for all KPIs. */
-async function scoreTrend(services: Services, now: number, spanSeconds: number): Promise<TrendPoint[]> {
+async function scoreTrend(source: KpiSource, now: number, spanSeconds: number): Promise<TrendPoint[]> {
   const steps = stepsEnding(now, spanSeconds, TREND_POINTS);
   const stepMs = steps.stepSeconds * 1000;
   // A KPI without data in a step has no value there, so no presence query is needed first.
   const kpis = SCORE_CATEGORIES.flatMap((c) => c.kpis);
-  const values = await kpiTrends(kpis, steps, services);
+  const values = await kpiTrends(kpis, steps, source);
   return steps.starts.map((t, i) => {
     const byId = new Map(kpis.map((k, j) => [k.id, values[j]?.[i] ?? null]));
     const report = buildScoreReport(SCORE_CATEGORIES, byId, { from: t, to: t + stepMs });
@@ -73,12 +73,16 @@ export function liveWindowOf(range: TimeRange, now: number): Window {
   return { from: end - TIME_RANGES[range].seconds * 1000, to: end };
 }
 
+/** The services as a KPI source whose batch reads started together go to the store as one query. */
+const coalescedSource = (services: Services) =>
+  kpiSourceOf(services, coalescedBatchReads(services.store.client));
+
 export async function readScores(services: Services, range: TimeRange, now: number): Promise<ScoresSnapshot> {
   // The window's and the trend's batches start together: two store queries for the snapshot.
-  const batched = withCoalescedBatches(services);
+  const source = coalescedSource(services);
   const [report, trend] = await Promise.all([
-    scoreWindow(batched, liveWindowOf(range, now)),
-    scoreTrend(batched, now, TIME_RANGES[range].seconds),
+    scoreWindow(source, liveWindowOf(range, now)),
+    scoreTrend(source, now, TIME_RANGES[range].seconds),
   ]);
   return { at: now, range, report, trend };
 }
@@ -103,14 +107,14 @@ async function runWindow(services: Services, runId: string, now: number): Promis
 export const scoresRouter = router({
   forWindow: viewerProcedure
     .input(windowInput)
-    .query(({ ctx, input }) => scoreWindow(withCoalescedBatches(ctx.services), input)),
+    .query(({ ctx, input }) => scoreWindow(coalescedSource(ctx.services), input)),
 
   /** The run's scores over its own window; `report` is null while the run has not started. */
   forRun: viewerProcedure.input(z.object({ runId: z.string().min(1) })).query(async ({ ctx, input }) => {
     const window = await runWindow(ctx.services, input.runId, Date.now());
     return {
       runId: input.runId,
-      report: window ? await scoreWindow(withCoalescedBatches(ctx.services), window) : null,
+      report: window ? await scoreWindow(coalescedSource(ctx.services), window) : null,
     };
   }),
 
@@ -133,8 +137,13 @@ export const scoresRouter = router({
       const found = findKpi(input.id, SCORE_CATEGORIES);
       if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `no KPI ${input.id}` });
       const steps = stepsOver(input.window, KPI_POINTS);
-      const values = await kpiValuesByStep(found.kpi, steps, ctx.services);
-      const points = steps.starts.map((t, i) => ({ t, value: values[i] ?? null }));
+      const readings = await kpiReadingsByStep(found.kpi, steps, kpiSourceOf(ctx.services));
+      // `range`: the value's error bound when it is a histogram percentile (null otherwise).
+      const points = steps.starts.map((t, i) => ({
+        t,
+        value: readings[i]?.value ?? null,
+        range: readings[i]?.range ?? null,
+      }));
       return { id: input.id, category: found.category.name, ...input.window, points };
     }),
 });

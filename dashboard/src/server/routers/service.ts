@@ -2,9 +2,10 @@
 // route, the latency distribution and the slowest traces, streamed every 5 s; one trace's spans.
 
 import { TRPCError } from '@trpc/server';
-import type { SeriesPoint } from 'collector';
+import { quantileBoundsOf, seriesFromBuckets, summarise } from 'collector/query';
 import { z } from 'zod';
-import { type TrafficPoint, toTrafficPoints } from '../../lib/chart-data.ts';
+import { routeRangeKey, type TrafficPoint, toTrafficPoints } from '../../lib/chart-data.ts';
+import { type RangeMs, rangeMsOf } from '../../lib/histogram-estimate.ts';
 import { chartWindowOf, TIME_RANGE_KEYS, type TimeRange } from '../../lib/time-range.ts';
 import { layoutWaterfall, type Waterfall } from '../../lib/waterfall.ts';
 import { polled } from '../live.ts';
@@ -12,7 +13,6 @@ import type { Services } from '../services.ts';
 import { snapshotCacheOf } from '../shared-snapshot.ts';
 import {
   type ErrorGroup,
-  type RouteBucketRow,
   readErrorsByStatus,
   readRouteBuckets,
   readSlowestTraces,
@@ -30,11 +30,15 @@ export interface RouteStats {
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
+  /** Each percentile's error bound: the histogram bucket its estimate lies in (ms). */
+  p50RangeMs: RangeMs | null;
+  p95RangeMs: RangeMs | null;
+  p99RangeMs: RangeMs | null;
   errorRate: number | null;
 }
 
-/** One step of the per-route chart: each route's p95 in ms under its name. */
-export type RouteP95Point = { t: number } & Record<string, number | null>;
+/** One step of the per-route chart: each route's p95 in ms under its name, its bound under routeRangeKey(name). */
+export type RouteP95Point = { t: number } & Record<string, number | RangeMs | null>;
 
 export interface DistributionBar {
   /** Upper bound in ms; null for the overflow bucket. */
@@ -72,7 +76,7 @@ export async function readService(
   route: string | null,
   now: number,
 ): Promise<ServiceSnapshot> {
-  const { store, queries, config } = services;
+  const { store, config } = services;
   const client = store.client;
   const chart = chartWindowOf(range, now);
   const window = { from: chart.from, to: chart.to };
@@ -84,18 +88,26 @@ export async function readService(
       readErrorsByStatus(client, service, window),
       readSlowestTraces(client, service, window, route),
     ]);
-    const byRoute = groupBy(rows, (r) => r.route);
+    const byRoute = Map.groupBy(rows, (r) => r.route);
     const seconds = (window.to - window.from) / 1000;
     const routes: RouteStats[] = [...byRoute.entries()]
       .map(([name, own]) => {
-        const s = queries.summarise(own);
+        const s = summarise(own);
+        const [p50, p95, p99] = [
+          quantileBoundsOf(s, 0.5),
+          quantileBoundsOf(s, 0.95),
+          quantileBoundsOf(s, 0.99),
+        ];
         return {
           route: name,
           count: s.count,
           rate: s.count / seconds,
-          p50Ms: ms(queries.quantileOf(s, 0.5)),
-          p95Ms: ms(queries.quantileOf(s, 0.95)),
-          p99Ms: ms(queries.quantileOf(s, 0.99)),
+          p50Ms: ms(p50?.value ?? null),
+          p95Ms: ms(p95?.value ?? null),
+          p99Ms: ms(p99?.value ?? null),
+          p50RangeMs: rangeMsOf(p50),
+          p95RangeMs: rangeMsOf(p95),
+          p99RangeMs: rangeMsOf(p99),
           errorRate: s.count > 0 ? s.matching / s.count : null,
         };
       })
@@ -108,17 +120,19 @@ export async function readService(
     return {
       ...base,
       routes,
-      points: toTrafficPoints(seriesOf(chosen, steps, chart.stepSeconds, services)),
+      points: toTrafficPoints(seriesFromBuckets(chosen, window, chart.stepSeconds)),
       routeP95: steps.map((t) => {
         const point = { t } as RouteP95Point;
         for (const r of routes) {
           const own = (byRoute.get(r.route) ?? []).filter((row) => row.t === t);
-          point[r.route] = own.length ? ms(queries.quantileOf(queries.summarise(own), 0.95)) : null;
+          const p95 = own.length ? quantileBoundsOf(summarise(own), 0.95) : null;
+          point[r.route] = ms(p95?.value ?? null);
+          point[routeRangeKey(r.route)] = rangeMsOf(p95);
         }
         return point;
       }),
       errors: errors.filter((e) => e.route !== '/health' && (route === null || e.route === route)),
-      distribution: distributionOf(queries.summarise(chosen).buckets),
+      distribution: distributionOf(summarise(chosen).buckets),
       slowest,
       error: null,
     };
@@ -134,43 +148,6 @@ export async function readService(
       error: `store query failed: ${(error as Error).message}`,
     };
   }
-}
-
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
-/** Percentiles, rate and 5xx share per step, every step present (empty ones with no data). */
-function seriesOf(
-  rows: RouteBucketRow[],
-  steps: number[],
-  stepSeconds: number,
-  services: Services,
-): SeriesPoint[] {
-  const { summarise, quantileOf } = services.queries;
-  const byStep = groupBy(rows, (r) => r.t);
-  return steps.map((t) => {
-    const s = summarise(byStep.get(t) ?? []);
-    const has = s.count > 0;
-    return {
-      t,
-      count: s.count,
-      rate: s.count / stepSeconds,
-      avg: has ? s.sum / s.count : null,
-      p50: has ? quantileOf(s, 0.5) : null,
-      p95: has ? quantileOf(s, 0.95) : null,
-      p99: has ? quantileOf(s, 0.99) : null,
-      errors: s.matching,
-      errorRate: has ? s.matching / s.count : null,
-    };
-  });
 }
 
 function distributionOf(buckets: { bounds: number[]; counts: number[] }): DistributionBar[] {

@@ -1,8 +1,10 @@
 // The System page's stream: the collector's own health — ingest rates, refusals, queue depth,
 // drops, store state and the store's insert latency as the collector times it — from its live
 // counters in this process, plus the round trip of a trivial query as this process sees it.
-// One snapshot every 2 s; rates cover the time since the previous one.
+// One snapshot every 2 s; rates cover the time since the previous one. Who was refused comes with
+// each snapshot; the charts' history for a range comes from the store (`history`).
 import type { CollectorStats } from 'collector';
+import { z } from 'zod';
 import {
   type CollectorRates,
   type CollectorSample,
@@ -11,18 +13,32 @@ import {
   queueOf,
   ratesBetween,
 } from '../../lib/collector-health.ts';
+import { DEFAULT_TIME_RANGE, TIME_RANGE_KEYS, TIME_RANGES, type TimeRange } from '../../lib/time-range.ts';
 import {
   collectorHealthFromStore,
   STORE_RATE_WINDOW_MS,
   type StoreInsertLatency,
 } from '../collector-from-store.ts';
+import { type CollectorHistory, readCollectorHistory, readStoredRefusals } from '../collector-history.ts';
 import { pause } from '../live.ts';
 import type { Services } from '../services.ts';
+import type { StoredSenderRefusal } from '../telemetry-queries.ts';
 import { router, viewerProcedure } from '../trpc.ts';
 
 const INTERVAL_MS = 2_000;
 /** A separate collector writes its self-telemetry every 10 s: no point in reading it faster. */
 const STORE_INTERVAL_MS = 10_000;
+
+/** Refused requests and rejected items of one sender, reason and signal. */
+export type SenderRefusalRow = StoredSenderRefusal;
+
+export interface SenderRefusals {
+  /** The in-process collector's counters since it started, or the store over the last `windowMs`. */
+  source: 'collector' | 'store';
+  windowMs: number | null;
+  /** Most items first. */
+  rows: SenderRefusalRow[];
+}
 
 export interface SystemSnapshot {
   at: number;
@@ -40,6 +56,8 @@ export interface SystemSnapshot {
   losses: ReturnType<typeof lossTotals> | null;
   queue: QueueView | null;
   inFlightBytes: number | null;
+  /** Who was refused, and why; null when the store could not be read. */
+  refusals: SenderRefusals | null;
   store: {
     describe: string;
     /** The collector's view: did its last write succeed? null when it runs elsewhere. */
@@ -77,9 +95,12 @@ function insertLatencyOf(stats: CollectorStats): StoreInsertLatency {
   };
 }
 
+const byItems = (a: SenderRefusalRow, b: SenderRefusalRow) =>
+  b.items - a.items || b.requests - a.requests || a.sender.localeCompare(b.sender);
+
 function snapshotOf(
   services: Services,
-  collectorUrl: string,
+  collector: NonNullable<Services['collector']>,
   stats: CollectorStats | null,
   rates: CollectorRates | null,
   probe: { probeMs: number | null; probeError: string | null },
@@ -87,7 +108,7 @@ function snapshotOf(
 ): SystemSnapshot {
   return {
     at,
-    collector: { mode: 'in-process', url: collectorUrl },
+    collector: { mode: 'in-process', url: collector.url },
     rates,
     totals: stats
       ? {
@@ -100,6 +121,7 @@ function snapshotOf(
     losses: stats ? lossTotals(stats) : null,
     queue: stats ? queueOf(stats) : null,
     inFlightBytes: stats?.inFlightBytes ?? null,
+    refusals: { source: 'collector', windowMs: null, rows: collector.refusals.snapshot().sort(byItems) },
     store: {
       describe: services.config.storeDescription,
       collectorWriteError: stats?.storeError ?? null,
@@ -110,10 +132,12 @@ function snapshotOf(
   };
 }
 
-async function separateSnapshot(services: Services, at: number): Promise<SystemSnapshot> {
+async function separateSnapshot(services: Services, at: number, range: TimeRange): Promise<SystemSnapshot> {
   const serviceName = services.config.collectorServiceName;
-  const [health, probe] = await Promise.all([
+  const windowMs = TIME_RANGES[range].seconds * 1000;
+  const [health, refused, probe] = await Promise.all([
     collectorHealthFromStore(services, serviceName, at).catch(() => null),
+    readStoredRefusals(services, { from: at - windowMs, to: at }).catch(() => null),
     probeStore(services),
   ]);
   return {
@@ -124,6 +148,7 @@ async function separateSnapshot(services: Services, at: number): Promise<SystemS
     losses: null,
     queue: health?.queue ?? null,
     inFlightBytes: health?.inFlightBytes ?? null,
+    refusals: refused ? { source: 'store', windowMs, rows: refused } : null,
     store: {
       describe: services.config.storeDescription,
       collectorWriteError: null,
@@ -134,12 +159,27 @@ async function separateSnapshot(services: Services, at: number): Promise<SystemS
   };
 }
 
+const rangeInput = z.object({ range: z.enum(TIME_RANGE_KEYS as [TimeRange, ...TimeRange[]]) });
+
 export const systemRouter = router({
-  live: viewerProcedure.subscription(async function* ({ ctx, signal }): AsyncGenerator<SystemSnapshot> {
+  /** The charts' history for the range, from the collector's self-telemetry in the store. */
+  history: viewerProcedure
+    .input(rangeInput)
+    .query(
+      ({ ctx, input }): Promise<CollectorHistory> =>
+        readCollectorHistory(ctx.services, input.range, Date.now()),
+    ),
+  /** Snapshots; `range` is the window of a separate collector's refusals (read from the store). */
+  live: viewerProcedure.input(rangeInput.partial().optional()).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }): AsyncGenerator<SystemSnapshot> {
     const { services } = ctx;
+    const range = input?.range ?? DEFAULT_TIME_RANGE;
     if (!services.collector) {
       while (!signal?.aborted) {
-        yield await separateSnapshot(services, Date.now());
+        yield await separateSnapshot(services, Date.now(), range);
         if (!(await pause(STORE_INTERVAL_MS, signal))) return;
       }
       return;
@@ -154,7 +194,7 @@ export const systemRouter = router({
       const sample = { at, stats: structuredClone(collector.stats()) };
       const rates = ratesBetween(previous, sample);
       previous = sample;
-      yield snapshotOf(services, collector.url, sample.stats, rates, await probeStore(services), at);
+      yield snapshotOf(services, collector, sample.stats, rates, await probeStore(services), at);
       if (!(await pause(INTERVAL_MS, signal))) return;
     }
   }),

@@ -1,11 +1,14 @@
 // Measures each KPI of the score configuration over a time window through the collector's shared
-// query builder (services.queries), and scores the result. Every query takes its values as
+// query builder (collector/query, as batch reads), and scores the result. Every query takes its values as
 // query_params inside the builder; nothing here builds SQL.
+import { scaledRange, type ValueRange } from '../../lib/histogram-estimate.ts';
 import { SCORE_CATEGORIES } from '../../scores/config.ts';
 import type { CategoryConfig, KpiConfig, KpiQuery, StatQuery } from '../../scores/model.ts';
 import { buildScoreReport, type ScoreReport } from '../../scores/report.ts';
+import { type BatchReads, directBatchReads } from '../batch-reads.ts';
 import type { Services } from '../services.ts';
 import {
+  type KpiSource,
   presenceKey,
   readStats,
   type StatOutcome,
@@ -14,7 +17,13 @@ import {
   type Window,
 } from './stat-batch.ts';
 
-export type { Window };
+export type { KpiSource, Window };
+
+/** The services' store and target as a KPI source; reads sent one by one unless given. */
+export const kpiSourceOf = (
+  services: Pick<Services, 'config' | 'store'>,
+  reads: BatchReads = directBatchReads(services.store.client),
+): KpiSource => ({ targetServiceName: services.config.targetServiceName, reads });
 
 /** The stat parts a KPI reads (peak-rate reads a series instead: none). */
 export function statPartsOf(query: KpiQuery): StatQuery[] {
@@ -54,20 +63,15 @@ const peakStepSeconds = (query: Extract<KpiQuery, { type: 'peak-rate' }>, window
 async function peakRate(
   query: Extract<KpiQuery, { type: 'peak-rate' }>,
   window: Window,
-  services: Services,
+  source: KpiSource,
 ): Promise<number | null> {
   const stepSeconds = peakStepSeconds(query, window);
   const selector = {
     metric: query.metric,
-    serviceName: serviceNameOf(query.service, services),
+    serviceName: serviceNameOf(query.service, source),
     where: query.where,
   };
-  const [rows = []] = await services.queries.queryHistogramBatch(
-    services.store.client,
-    [selector],
-    window,
-    stepSeconds,
-  );
+  const [rows = []] = await source.reads.histograms({ selectors: [selector], window, stepSeconds });
   const counts = new Map<number, number>();
   for (const row of rows) counts.set(row.t, (counts.get(row.t) ?? 0) + row.count);
   const counted = [...counts.values()].filter((c) => c > 0);
@@ -96,29 +100,36 @@ function valueFromStats(query: KpiQuery, stats: Map<string, StatOutcome>): numbe
   throw new Error(`KPI query ${query.type} is not read from stats`);
 }
 
-async function rawValue(query: KpiQuery, window: Window, services: Services): Promise<number | null> {
-  if (query.type === 'peak-rate') return peakRate(query, window, services);
-  return valueFromStats(query, (await readStats(services, statPartsOf(query), window)).stats);
+/** A stat KPI's error bound in its unit when its value is a histogram percentile; otherwise null. */
+function rangeFromStats(kpi: KpiConfig, stats: Map<string, StatOutcome>): ValueRange | null {
+  if (kpi.query.type !== 'stat') return null;
+  const outcome = stats.get(statKey(kpi.query));
+  return outcome && 'bounds' in outcome ? scaledRange(outcome.bounds, kpi.scale ?? 1) : null;
+}
+
+async function rawValue(query: KpiQuery, window: Window, source: KpiSource): Promise<number | null> {
+  if (query.type === 'peak-rate') return peakRate(query, window, source);
+  return valueFromStats(query, (await readStats(source, statPartsOf(query), window)).stats);
 }
 
 const inUnit = (kpi: KpiConfig, value: number | null) =>
   value === null || !Number.isFinite(value) ? null : value * (kpi.scale ?? 1);
 
 /** A KPI's value in its display unit over the window; null when its metric has no data there. */
-export async function measureKpi(kpi: KpiConfig, window: Window, services: Services): Promise<number | null> {
-  return inUnit(kpi, await rawValue(kpi.query, window, services));
+export async function measureKpi(kpi: KpiConfig, window: Window, source: KpiSource): Promise<number | null> {
+  return inUnit(kpi, await rawValue(kpi.query, window, source));
 }
 
 /** Whether every metric the KPI reads has data in the window (otherwise it is "no data"). */
-export function hasMetrics(kpi: KpiConfig, present: ReadonlySet<string>, services: Services): boolean {
+export function hasMetrics(kpi: KpiConfig, present: ReadonlySet<string>, source: KpiSource): boolean {
   const q = kpi.query;
   const parts = q.type === 'quotient' ? [...q.numerator, ...q.denominator] : [q];
-  return parts.every((p) => present.has(presenceKey(serviceNameOf(p.service, services), p.metric)));
+  return parts.every((p) => present.has(presenceKey(serviceNameOf(p.service, source), p.metric)));
 }
 
 /** Every KPI measured over the window and scored. A KPI whose query fails is reported, not zeroed. */
 export async function scoreWindow(
-  services: Services,
+  source: KpiSource,
   window: Window,
   categories: readonly CategoryConfig[] = SCORE_CATEGORIES,
 ): Promise<ScoreReport & { errors: string[] }> {
@@ -129,13 +140,13 @@ export async function scoreWindow(
   const peakKpis = kpis.flatMap((k) => (k.query.type === 'peak-rate' ? [k.query] : []));
   const [{ stats, present }, peaks] = await Promise.all([
     readStats(
-      services,
+      source,
       kpis.flatMap((k) => (k.query.type === 'peak-rate' ? [presencePart(k.query)] : statPartsOf(k.query))),
       window,
     ),
     Promise.all(
       peakKpis.map((q) =>
-        peakRate(q, window, services).then(
+        peakRate(q, window, source).then(
           (value) => ({ value }),
           (error: Error) => ({ error }),
         ),
@@ -143,7 +154,7 @@ export async function scoreWindow(
     ),
   ]);
   const values = kpis.map((kpi) => {
-    if (!hasMetrics(kpi, present, services)) return null;
+    if (!hasMetrics(kpi, present, source)) return null;
     try {
       if (kpi.query.type !== 'peak-rate') return inUnit(kpi, valueFromStats(kpi.query, stats));
       const peak = peaks[peakKpis.indexOf(kpi.query)];
@@ -155,5 +166,6 @@ export async function scoreWindow(
     }
   });
   const byId = new Map(kpis.map((kpi, i) => [kpi.id, values[i] ?? null]));
-  return { ...buildScoreReport(categories, byId, window), errors };
+  const ranges = new Map(kpis.map((kpi) => [kpi.id, rangeFromStats(kpi, stats)]));
+  return { ...buildScoreReport(categories, byId, window, ranges), errors };
 }

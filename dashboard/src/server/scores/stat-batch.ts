@@ -4,19 +4,53 @@
 // and filters share one selector — percentiles, averages and rates come from the same buckets,
 // only a ratio's numerator needs its own `matching` — and identical gauge/sum stats are asked
 // once. Each value is the one queryStat would give.
-import type { AttributeFilter, BatchSelector, Stat, ValueSelector } from 'collector';
+import {
+  type AttributeFilter,
+  type BatchSelector,
+  type HistogramSummary,
+  type QuantileBounds,
+  type QuantileStat,
+  quantileBoundsOf,
+  quantileStats,
+  type Stat,
+  statOfHistogram,
+  statOfValues,
+  summarise,
+  type ValueSelector,
+} from 'collector/query';
 import type { ServiceRef, StatQuery } from '../../scores/model.ts';
-import type { Services } from '../services.ts';
+import type { BatchReads } from '../batch-reads.ts';
 
 export interface Window {
   from: number;
   to: number;
 }
 
-export type StatOutcome = { value: number | null } | { error: Error };
+/** A part's value; `bounds` when it is a histogram percentile (an estimate: the bucket it lies in). */
+export type StatOutcome = { value: number | null; bounds?: QuantileBounds | null } | { error: Error };
 
-export const serviceNameOf = (ref: ServiceRef, services: Services) =>
-  ref === 'target' ? services.config.targetServiceName : ref;
+const isQuantile = (stat: Stat): stat is QuantileStat => Object.hasOwn(quantileStats, stat);
+
+/** A histogram stat's value, with its error bound when the stat is a percentile. */
+export function histogramOutcome(
+  summary: HistogramSummary,
+  stat: Stat,
+  seconds: number,
+): { value: number | null; bounds?: QuantileBounds | null } {
+  const value = statOfHistogram(summary, stat, seconds);
+  if (!isQuantile(stat) || value === null) return { value };
+  return { value, bounds: quantileBoundsOf(summary, quantileStats[stat]) };
+}
+
+/** What KPIs are measured from: the store's batch reads, and whom `service: target` means. */
+export interface KpiSource {
+  /** service.name of the system under test. */
+  targetServiceName: string;
+  reads: BatchReads;
+}
+
+export const serviceNameOf = (ref: ServiceRef, source: KpiSource) =>
+  ref === 'target' ? source.targetServiceName : ref;
 
 /** Identifies a stat part (with its resolved service): equal keys give equal values. */
 export const statKey = (part: StatQuery) =>
@@ -71,9 +105,7 @@ export interface StatsRead {
  * (a part of each selector's rows per statistic, a metric without filters for presence). A
  * failed query fails only its own parts.
  */
-export async function readStats(services: Services, parts: StatQuery[], window: Window): Promise<StatsRead> {
-  const { queries } = services;
-  const client = services.store.client;
+export async function readStats(source: KpiSource, parts: StatQuery[], window: Window): Promise<StatsRead> {
   const seconds = (window.to - window.from) / 1000;
   const unique = [...new Map(parts.map((p) => [statKey(p), p])).values()];
   const stats = new Map<string, StatOutcome>();
@@ -89,7 +121,7 @@ export async function readStats(services: Services, parts: StatQuery[], window: 
   const members: StatQuery[][] = [];
   const presenceOf = new Map<string, number>();
   for (const group of groupHistogramParts(histogramParts)) {
-    const serviceName = serviceNameOf(group.service, services);
+    const serviceName = serviceNameOf(group.service, source);
     for (const q of group.byNumerator) {
       selectors.push({ metric: group.metric, serviceName, where: group.where, numerator: q.numerator });
       members.push(q.parts);
@@ -97,9 +129,9 @@ export async function readStats(services: Services, parts: StatQuery[], window: 
     }
   }
   for (const group of groupHistogramParts(histogramParts)) {
-    const key = presenceKey(serviceNameOf(group.service, services), group.metric);
+    const key = presenceKey(serviceNameOf(group.service, source), group.metric);
     if (presenceOf.has(key)) continue;
-    selectors.push({ metric: group.metric, serviceName: serviceNameOf(group.service, services) });
+    selectors.push({ metric: group.metric, serviceName: serviceNameOf(group.service, source) });
     members.push([]);
     presenceOf.set(key, selectors.length - 1);
   }
@@ -108,7 +140,7 @@ export async function readStats(services: Services, parts: StatQuery[], window: 
   const valueSelectors: ValueSelector[] = valueParts.map((p) => ({
     kind: p.kind === 'sum' ? 'sum' : 'gauge',
     metric: p.metric,
-    serviceName: serviceNameOf(p.service, services),
+    serviceName: serviceNameOf(p.service, source),
     where: p.where,
     numerator: p.numerator,
   }));
@@ -125,16 +157,15 @@ export async function readStats(services: Services, parts: StatQuery[], window: 
   }
 
   await Promise.all([
-    queries.queryHistogramBatch(client, selectors, window).then(
+    source.reads.histograms({ selectors, window }).then(
       (rowsBySelector) => {
-        const summaries = rowsBySelector.map((rows) => queries.summarise(rows));
+        const summaries = rowsBySelector.map((rows) => summarise(rows));
         for (const [key, i] of presenceOf) if ((summaries[i]?.count ?? 0) > 0) present.add(key);
         members.forEach((parts, i) => {
           const summary = summaries[i];
           for (const p of parts) {
             try {
-              const value = summary ? queries.statOfHistogram(summary, p.stat as Stat, seconds) : null;
-              stats.set(statKey(p), { value });
+              stats.set(statKey(p), summary ? histogramOutcome(summary, p.stat, seconds) : { value: null });
             } catch (error) {
               stats.set(statKey(p), { error: error as Error });
             }
@@ -143,14 +174,14 @@ export async function readStats(services: Services, parts: StatQuery[], window: 
       },
       (error) => failAll(histogramParts, error),
     ),
-    queries.queryValueBatch(client, valueSelectors, window).then(
+    source.reads.values({ selectors: valueSelectors, window }).then(
       (rowsBySelector) => {
         for (const [key, i] of valuePresenceOf)
           if (Number(rowsBySelector[i]?.get(0)?.n ?? 0) > 0) present.add(key);
         valueParts.forEach((p, i) => {
           try {
             stats.set(statKey(p), {
-              value: queries.statOfValues(rowsBySelector[i]?.get(0), p.stat, seconds),
+              value: statOfValues(rowsBySelector[i]?.get(0), p.stat, seconds),
             });
           } catch (error) {
             stats.set(statKey(p), { error: error as Error });

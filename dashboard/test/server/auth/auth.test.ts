@@ -148,3 +148,60 @@ describe('sign-in', () => {
     expect((await auth.signIn('quinn', 'quinn-pass', from('10.0.0.1'))).type).toBe('signed-in');
   });
 });
+
+describe('users made in the UI', () => {
+  /** A UI user record as cp_users holds it; the store's own reads are covered by users.int.test.ts. */
+  const uiUser = async (
+    name: string,
+    role: 'viewer' | 'qa' | 'admin',
+    password: string,
+    disabled = false,
+  ) => ({
+    name,
+    role,
+    passwordHash: await hashPassword(password),
+    disabled,
+    createdBy: 'ada',
+    createdAt: 0,
+    updatedBy: 'ada',
+    updatedAt: 0,
+  });
+
+  it('signs a UI user in, refuses a disabled one like a wrong password, and lets the environment win a name', async () => {
+    const made = new Map([
+      ['mia', await uiUser('mia', 'viewer', 'mia-password-1')],
+      ['quinn', await uiUser('quinn', 'admin', 'quinn-ui-password')],
+    ]);
+    const fresh: boolean[] = [];
+    const auth = make({
+      uiUsers: {
+        find: async (name, options) => {
+          fresh.push(options?.fresh ?? false);
+          return made.get(name) ?? null;
+        },
+      },
+    });
+    const signedInMia = await auth.signIn('mia', 'mia-password-1', http);
+    if (signedInMia.type !== 'signed-in') throw new Error('mia was refused');
+    expect(signedInMia.user).toEqual({ name: 'mia', role: 'viewer' });
+    // Sign-in reads past the cache; a request's lookup may use it.
+    expect(fresh).toEqual([true]);
+    const cookie = cookieOf(signedInMia.setCookie);
+    expect(await auth.userFromCookieHeader(cookie)).toEqual({ name: 'mia', role: 'viewer' });
+    expect(fresh).toEqual([true, false]);
+
+    // DASHBOARD_USERS' quinn shadows a UI record of the same name: its password, its role.
+    expect(await auth.signIn('quinn', 'quinn-ui-password', http)).toEqual({
+      type: 'refused',
+      reason: 'bad-credentials',
+    });
+    expect((await auth.signIn('quinn', 'quinn-pass', http)).type).toBe('signed-in');
+
+    made.set('mia', { ...(made.get('mia') as Awaited<ReturnType<typeof uiUser>>), disabled: true });
+    expect(await auth.userFromCookieHeader(cookie)).toBeNull();
+    expect(await auth.signIn('mia', 'mia-password-1', http)).toEqual({
+      type: 'refused',
+      reason: 'bad-credentials',
+    });
+  });
+});

@@ -22,6 +22,7 @@ it('with no users configured, creates an admin once, prints its password once an
   expect(password.length).toBeGreaterThanOrEqual(20);
   expect(first.users).toHaveLength(1);
   expect(first.users[0]).toMatchObject({ name: 'admin', role: 'admin' });
+  expect(first.usersFrom).toBe('generated admin');
   expect(await verifyPassword(password, first.users[0]?.passwordHash ?? '')).toBe(true);
 
   const file = readFileSync(generatedUsersFile(dir), 'utf8');
@@ -44,7 +45,7 @@ it('uses DASHBOARD_USERS and SESSION_SECRET when set, writing nothing', async ()
     { DASHBOARD_USERS: users, SESSION_SECRET: 's'.repeat(40), DATA_DIR: dir },
     () => undefined,
   );
-  expect(config).toEqual({ users, secret: 's'.repeat(40) });
+  expect(config).toEqual({ users, usersFrom: 'DASHBOARD_USERS', secret: 's'.repeat(40) });
   expect(() => statSync(generatedUsersFile(dir))).toThrow();
   expect(() => statSync(sessionSecretFile(dir))).toThrow();
 });

@@ -9,7 +9,12 @@ const handler = (req: Request) =>
     req,
     router: appRouter,
     createContext: ({ resHeaders, info }) =>
-      createTRPCContext({ headers: req.headers, resHeaders, batched: info.isBatchCall }),
+      createTRPCContext({
+        headers: req.headers,
+        resHeaders,
+        batched: info.isBatchCall,
+        paths: info.calls.map((call) => call.path),
+      }),
     onError({ path, error }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         console.error(`dashboard: tRPC ${path ?? '?'} failed`, error);

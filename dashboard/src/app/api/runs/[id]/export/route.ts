@@ -1,22 +1,24 @@
 // Downloads of a run's report: GET /api/runs/<id>/export?format=html|csv|json[&table=endpoints].
-// The same session as every page (viewers may export); the files come from load-tests' exporters.
-import type { ReportTable, RunReport } from 'load-tests';
+// The same session as every page, or an API token (viewers may export); the files come from load-tests' exporters.
+import { isRunNotFoundError } from 'load-tests/model';
+import {
+  queryRunReport,
+  REPORT_TABLES,
+  type RunReport,
+  reportCsv,
+  reportHtml,
+  reportJson,
+} from 'load-tests/results';
 import { z } from 'zod';
-import { loadTests, runIdSchema } from '../../../../../server/routers/reports.ts';
+import { authenticateRequest } from '../../../../../server/auth/request-auth.ts';
+import { runIdSchema } from '../../../../../server/routers/reports.ts';
 import { getServices } from '../../../../../server/services.ts';
 
-// The same names as load-tests' REPORT_TABLES (a value import would pull the package into the bundle).
-const TABLES = [
-  'summary',
-  'endpoints',
-  'errors',
-  'checks',
-  'thresholds',
-  'series',
-] as const satisfies readonly ReportTable[];
 const querySchema = z.object({
   format: z.enum(['html', 'csv', 'json'], { message: 'format must be html, csv or json' }),
-  table: z.enum(TABLES, { message: `table must be one of ${TABLES.join(', ')}` }).default('endpoints'),
+  table: z
+    .enum(REPORT_TABLES, { message: `table must be one of ${REPORT_TABLES.join(', ')}` })
+    .default('endpoints'),
 });
 
 const text = (status: number, message: string) =>
@@ -24,10 +26,17 @@ const text = (status: number, message: string) =>
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
   const services = getServices();
-  if (!(await services.auth.userFromCookieHeader(req.headers.get('cookie'))))
-    return text(401, 'sign in first: exports need a dashboard session');
+  const rawId = (await ctx.params).id;
+  const auth = await authenticateRequest(
+    services,
+    req.headers,
+    `GET /api/runs/${rawId.slice(0, 100)}/export`,
+  );
+  if (auth.type === 'refused') return text(401, auth.reason);
+  if (auth.type === 'anonymous')
+    return text(401, 'sign in first: exports need a dashboard session or an API token');
 
-  const id = runIdSchema.safeParse((await ctx.params).id);
+  const id = runIdSchema.safeParse(rawId);
   if (!id.success) return text(400, id.error.issues[0]?.message ?? 'bad run id');
   const url = new URL(req.url);
   const query = querySchema.safeParse({
@@ -36,14 +45,13 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   });
   if (!query.success) return text(400, query.error.issues.map((i) => i.message).join('; '));
 
-  const { queryRunReport, reportCsv, reportHtml, reportJson } = await loadTests();
   let report: RunReport;
   try {
     report = await queryRunReport(services.store.client, id.data, {
       serverService: services.config.targetServiceName,
     });
   } catch (error) {
-    if (error instanceof Error && error.name === 'RunNotFoundError') return text(404, error.message);
+    if (isRunNotFoundError(error)) return text(404, error.message);
     console.error(`dashboard: export of run ${id.data} failed`, error);
     return text(500, `could not read run ${id.data} from the store: ${(error as Error).message}`);
   }
