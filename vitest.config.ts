@@ -26,6 +26,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // One retry: these drive real servers, k6 and timers on a 2-core machine. A test that
+          // passes only on its retry is named in the test command's summary (flaky-reporter.ts).
+          retry: 1,
         },
       },
     ],

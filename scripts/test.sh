@@ -22,7 +22,9 @@ step "lint (biome)"
 step "typecheck (all workspaces)"
 npm run typecheck --silent || status=1
 step "unit + integration tests (vitest)"
-"$node_bin" node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile.json="$results/vitest.json" || status=1
+export FLAKY_REPORT="$results/vitest-flaky.json"
+"$node_bin" node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile.json="$results/vitest.json" \
+  --reporter=./scripts/test-summary/flaky-reporter.ts || status=1
 step "browser tests (playwright, headless chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" \
   "$node_bin" node_modules/@playwright/test/cli.js test -c dashboard/playwright.config.ts --reporter=list,json || status=1

@@ -99,3 +99,34 @@ export function readTestResults(dir: string): TestResults {
   }
   return { counts, problems };
 }
+
+/** Playwright tests that failed and then passed on a retry, as "file › title". */
+export function flakyPlaywrightTests(report: unknown): string[] {
+  const names: string[] = [];
+  const walk = (suite: unknown): void => {
+    for (const spec of list(suite, 'specs')) {
+      if (list(spec, 'tests').some((test) => field(test, 'status') === 'flaky'))
+        names.push(`${String(field(spec, 'file'))} › ${String(field(spec, 'title'))}`);
+    }
+    for (const child of list(suite, 'suites')) walk(child);
+  };
+  walk(report);
+  return names;
+}
+
+/**
+ * Tests that passed only on a retry, from `vitest-flaky.json` (flaky-reporter.ts) and the Playwright
+ * report. They count as passed; the summary names them so a flaky test is seen, not hidden.
+ */
+export function readFlakyTests(dir: string): string[] {
+  const read = (file: string): unknown =>
+    existsSync(join(dir, file)) ? JSON.parse(readFileSync(join(dir, file), 'utf8')) : undefined;
+  try {
+    const vitest = read('vitest-flaky.json') ?? [];
+    const playwright = read('playwright.json');
+    if (!Array.isArray(vitest)) throw new Error('vitest-flaky.json is not a list');
+    return [...vitest.map(String), ...(playwright ? flakyPlaywrightTests(playwright) : [])];
+  } catch (error) {
+    return [`(the flaky-test lists are unreadable: ${(error as Error).message})`];
+  }
+}

@@ -33,6 +33,12 @@ test('behind the hook b', () => expect(1).toBe(1));
 test('fails', () => expect(1).toBe(2));
 test('passes', () => expect(1).toBe(1));
 `,
+  // Fails on its first attempt, passes on its retry (the module stays loaded between attempts).
+  passesOnRetry: `import { expect, test } from 'vitest';
+let attempts = 0;
+test('second time lucky', { retry: 1 }, () => expect(++attempts).toBe(2));
+test('steady', () => expect(1).toBe(1));
+`,
 };
 
 const playwrightPlants = {
@@ -42,6 +48,10 @@ test('passes without a browser', () => expect(1).toBe(1));
   // A syntax error: Playwright cannot load the spec and reports a top-level error, outside any test.
   doesNotLoad: `import { test } from '@playwright/test';
 test('never collected', () => {
+`,
+  passesOnRetry: `import { expect, test } from '@playwright/test';
+test.describe.configure({ retries: 1 });
+test('second time lucky', ({}, testInfo) => expect(testInfo.retry).toBe(1));
 `,
 };
 
@@ -93,15 +103,17 @@ async function readReport(file: string, run: Run): Promise<unknown> {
   }
 }
 
-async function runVitest(source: string): Promise<unknown> {
+async function runVitest(source: string, flakyReport?: string): Promise<unknown> {
   const dir = await plantDir();
   const config = join(dir, 'vitest.config.mjs');
   await writeFile(config, "export default { test: { include: ['*.test.mjs'] } };\n");
   await writeFile(join(dir, 'planted.test.mjs'), source);
   const output = join(dir, 'vitest.json');
   const vitest = join(repo, 'node_modules/vitest/vitest.mjs');
-  const reporter = ['--reporter=json', `--outputFile=${output}`];
-  const result = await run([vitest, 'run', '--root', dir, '--config', config, ...reporter], dir);
+  const reporter = ['--reporter=json', `--outputFile.json=${output}`];
+  if (flakyReport) reporter.push(`--reporter=${join(repo, 'scripts/test-summary/flaky-reporter.ts')}`);
+  const env = childEnv(flakyReport ? { FLAKY_REPORT: flakyReport } : {});
+  const result = await run([vitest, 'run', '--root', dir, '--config', config, ...reporter], dir, env);
   return readReport(output, result);
 }
 
@@ -121,9 +133,14 @@ async function runPlaywright(specs: Record<string, string>): Promise<unknown> {
 }
 
 // Runs the test command's real closing step over a results dir holding both reports.
-async function closingLine(vitestReport: unknown, playwrightReport: unknown): Promise<Closing> {
+async function closingLine(
+  vitestReport: unknown,
+  playwrightReport: unknown,
+  vitestFlaky?: string,
+): Promise<Closing> {
   const results = join(scratch, `results-${++planted}`);
   await mkdir(results);
+  if (vitestFlaky) await writeFile(join(results, 'vitest-flaky.json'), await readFile(vitestFlaky));
   await writeFile(join(results, 'vitest.json'), JSON.stringify(vitestReport));
   await writeFile(join(results, 'playwright.json'), JSON.stringify(playwrightReport));
   const result = await run([summaryScript, results, '0'], repo);
@@ -187,5 +204,20 @@ describe('the test command closing line', () => {
     });
     expect(countPlaywrightReport(report)).toEqual<TestCounts>({ passed: 0, failed: 1, skipped: 0 });
     expectRed(await closingLine(greenVitest, report), '2 passed, 1 failed, 0 skipped');
+  });
+
+  test('a test that passes only on its retry counts as passed and is named above the line', async () => {
+    const flakyReport = join(scratch, `flaky-${++planted}.json`);
+    const vitestReport = await runVitest(vitestPlants.passesOnRetry, flakyReport);
+    const playwrightReport = await runPlaywright({ retried: playwrightPlants.passesOnRetry });
+    expect(countVitestReport(vitestReport)).toEqual<TestCounts>({ passed: 2, failed: 0, skipped: 0 });
+    expect(countPlaywrightReport(playwrightReport)).toEqual<TestCounts>({ passed: 1, failed: 0, skipped: 0 });
+    const closing = await closingLine(vitestReport, playwrightReport, flakyReport);
+    expect(closing.line).toBe('3 passed, 0 failed, 0 skipped');
+    expect(closing.code).toBe(0);
+    expect(closing.stdout).toContain('flaky: 2 test(s) failed, then passed on a retry');
+    expect(closing.stdout).toMatch(/planted\.test\.mjs › second time lucky \(passed on retry 1\)/);
+    expect(closing.stdout).toContain('retried.spec.mjs › second time lucky');
+    expect(closing.stdout).not.toContain('steady');
   });
 });
