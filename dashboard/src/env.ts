@@ -152,6 +152,17 @@ const schema = collectorEnvSchema.extend({
    * measure what a snapshot costs).
    */
   LIVE_SNAPSHOTS: z.enum(['shared', 'fresh'], { error: 'must be shared or fresh' }).default('shared'),
+  /**
+   * The collector's light-traffic coalescing window (ms) while nobody has viewed the dashboard for
+   * a minute: fewer, larger inserts when no one would see the rows sooner. Applies only while
+   * COLLECTOR_COALESCE_MS is on (> 0), and never shortens it; a viewer brings that window back.
+   */
+  COLLECTOR_COALESCE_UNWATCHED_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be whole milliseconds')
+    .min(0, 'must be 0 (same as COLLECTOR_COALESCE_MS) or more')
+    .max(60_000, 'must be at most 60000 (a minute)')
+    .default(15_000),
   /** The Chromium the page check drives (headless). */
   PAGE_CHECK_CHROMIUM: z.string().trim().min(1).default('/usr/bin/chromium'),
   /** Load-test runs that may wait queued behind the running one; beyond it a launch gets 429. */

@@ -101,6 +101,19 @@ describe('parseDashboardEnv', () => {
     expect(bad).not.toThrow(/too-short/);
   });
 
+  it('reads the unwatched coalescing window: 15 s by default, bounded, in whole ms', () => {
+    expect(parseDashboardEnv({}).COLLECTOR_COALESCE_UNWATCHED_MS).toBe(15_000);
+    expect(parseDashboardEnv({ COLLECTOR_COALESCE_UNWATCHED_MS: '0' }).COLLECTOR_COALESCE_UNWATCHED_MS).toBe(
+      0,
+    );
+    expect(() => parseDashboardEnv({ COLLECTOR_COALESCE_UNWATCHED_MS: '90000' })).toThrow(
+      /COLLECTOR_COALESCE_UNWATCHED_MS: must be at most 60000/,
+    );
+    expect(() => parseDashboardEnv({ COLLECTOR_COALESCE_UNWATCHED_MS: 'soon' })).toThrow(
+      /COLLECTOR_COALESCE_UNWATCHED_MS: must be a number of milliseconds/,
+    );
+  });
+
   it('treats empty variables as unset', () => {
     const env = parseDashboardEnv({ PORT: '', ALERT_WEBHOOK_URL: '  ' });
     expect(env.PORT).toBe(3000);

@@ -48,8 +48,10 @@ export interface BatchWriterOptions {
    * per rollup view, each merged again later), so a quiet source exporting every second no longer
    * costs an insert per table per second; its rows become visible to store readers up to this much
    * later (the accepted-metrics listeners still get them on acknowledgement).
+   * A function is asked anew at every decision, so the window can follow conditions the host
+   * knows (the all-in-one process lengthens it while nobody views the dashboard).
    */
-  coalesceMs?: number;
+  coalesceMs?: number | (() => number);
   /** Rows a second (this one or the last) below which traffic counts as light (default 1000). */
   coalesceBelowRowsPerSecond?: number;
 }
@@ -94,7 +96,7 @@ export class BatchWriter {
   private readonly insertTimeoutMs: number;
   private readonly ackAfter: 'insert' | 'queue';
   private readonly groupCommit: boolean;
-  private readonly coalesceMs: number;
+  private readonly coalesceMs: () => number;
   private readonly traffic: LightTraffic;
   private idleFlush: NodeJS.Timeout | undefined;
   /**
@@ -136,7 +138,8 @@ export class BatchWriter {
     this.insertTimeoutMs = options.insertTimeoutMs ?? 2000;
     this.ackAfter = options.ackAfter ?? 'insert';
     this.groupCommit = options.groupCommit ?? true;
-    this.coalesceMs = options.coalesceMs ?? 0;
+    const coalesceMs = options.coalesceMs ?? 0;
+    this.coalesceMs = typeof coalesceMs === 'function' ? coalesceMs : () => coalesceMs;
     this.traffic = new LightTraffic(options.coalesceBelowRowsPerSecond ?? 1000);
   }
 
@@ -159,12 +162,12 @@ export class BatchWriter {
 
   /** Light traffic is being coalesced: batches go through the queue and gather there. */
   get coalescing(): boolean {
-    return this.coalesceMs > 0 && this.traffic.light;
+    return this.coalesceMs() > 0 && this.traffic.light;
   }
 
   /** How long the replayer lets queued batches gather: the window while coalescing, else its own. */
   replayLingerMs(): number | undefined {
-    return this.coalescing ? this.coalesceMs : undefined;
+    return this.coalescing ? this.coalesceMs() : undefined;
   }
 
   /** Resolves once every row is durable (stored or queued); rejects if it could not be made so. */

@@ -100,3 +100,37 @@ it('inserts directly once coalesceBelowRowsPerSecond rows arrive in a second', a
     await collector.close();
   }
 }, 60_000);
+
+it('asks a window given as a function anew: shortening it stores what waits without a restart', async () => {
+  // The all-in-one process lengthens the window while nobody views the dashboard; a viewer shortens it.
+  let windowMs = 600_000;
+  const collector = await startCollector({
+    store,
+    port: 0,
+    queueDir: join(dir, 'queue-window-fn'),
+    batch: { coalesceMs: () => windowMs, coalesceBelowRowsPerSecond: 1_000_000, maxDelayMs: 10 },
+  });
+  let closed = false;
+  try {
+    const ingest = steadyIngest({
+      url: () => `http://127.0.0.1:${collector.port}`,
+      service: 'window-fn',
+      clients: 1,
+      pointsPerRequest: 5,
+      pauseMs: 50,
+    });
+    while (ingest.acked.size < 50) await sleep(20);
+    expect(await stored('window-fn')).toEqual({ n: 0, u: 0 });
+    windowMs = 200;
+    // The next append wakes the replayer, which asks the window again: the waiting rows go now.
+    const until = Date.now() + 10_000;
+    while ((await stored('window-fn')).n < 50 && Date.now() < until) await sleep(100);
+    await ingest.stop();
+    expect((await stored('window-fn')).n).toBeGreaterThanOrEqual(50);
+    await collector.close();
+    closed = true;
+    expect(await stored('window-fn')).toEqual({ n: ingest.acked.size, u: ingest.acked.size });
+  } finally {
+    if (!closed) await collector.close();
+  }
+}, 60_000);

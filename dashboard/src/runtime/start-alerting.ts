@@ -2,10 +2,11 @@
 // here), its own metrics, and the receivers added in the UI — secrets sealed with RECEIVERS_KEY (or
 // DATA_DIR/receivers.key), handed to the running engine now and after every change.
 import { createAlertEngine } from 'alert-rules';
-import { type CollectorServer, collectorOptionsFromEnv, type Store } from 'collector';
+import type { CollectorServer, Store } from 'collector';
 import type { DashboardEnv } from '../env.ts';
 import { createReceiverAdmin, engineRoutingFile } from '../server/receivers/receiver-admin.ts';
 import { createSecretBox, loadReceiversKey } from '../server/receivers/secret-box.ts';
+import { longestCoalesceMs } from '../server/viewer-activity.ts';
 import { createAlertEngineMetrics } from './alert-metrics.ts';
 
 export async function startAlerting(
@@ -32,7 +33,7 @@ export async function startAlerting(
     // The fast path: short-window threshold rules evaluate as the collector here accepts their data.
     acceptedMetrics: collector ? (listener) => collector.onAcceptedMetrics(listener) : undefined,
     // Its second seed waits out the collector's coalescing (rows acknowledged, not yet stored).
-    fastPath: { reseedAfterMs: (collectorOptionsFromEnv(env).batch?.coalesceMs ?? 0) + 5_000 },
+    fastPath: { reseedAfterMs: longestCoalesceMs(env) + 5_000 },
     onEvaluated: alertMetrics.onEvaluated,
     rulesDir: env.RULES_DIR,
     webhookUrl: env.ALERT_WEBHOOK_URL,

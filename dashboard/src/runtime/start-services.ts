@@ -17,6 +17,7 @@ import { createApiTokenStore } from '../server/auth/api-tokens.ts';
 import { createUserAccounts } from '../server/auth/user-accounts.ts';
 import type { Services } from '../server/services.ts';
 import { createTargetChaos } from '../server/target-chaos.ts';
+import { coalesceWindow, createViewerActivity } from '../server/viewer-activity.ts';
 import { startAlerting } from './start-alerting.ts';
 import { startAuth } from './start-auth.ts';
 import { startRunAutomation } from './start-run-automation.ts';
@@ -59,8 +60,15 @@ export async function startServices(
       env.CLICKHOUSE_URL && env.CLICKHOUSE_RULES_URL
         ? await createStore({ url: env.CLICKHOUSE_RULES_URL, migrate: false })
         : null;
+    // While nobody views the dashboard, a quiet target's rows gather longer before their insert.
+    const viewers = createViewerActivity();
+    const collectorOptions = collectorOptionsFromEnv(env);
     opened.collector = env.COLLECTOR_ENABLED
-      ? await startCollector({ store, ...collectorOptionsFromEnv(env) })
+      ? await startCollector({
+          store,
+          ...collectorOptions,
+          batch: { ...collectorOptions.batch, coalesceMs: coalesceWindow(env, viewers) },
+        })
       : null;
     // With ingest keys configured, our own senders (k6 runs, alert engine, page check) need one like any other.
     const apiKey = env.COLLECTOR_API_KEYS[0];
@@ -125,6 +133,7 @@ export async function startServices(
         liveSnapshots: env.LIVE_SNAPSHOTS,
         runLimits,
       },
+      viewers,
       store,
       launcher,
       alerts,

@@ -16,6 +16,7 @@ import type { OidcLogin } from './auth/oidc.ts';
 import type { UserAccounts } from './auth/user-accounts.ts';
 import type { ReceiverAdmin } from './receivers/receiver-admin.ts';
 import type { TargetChaos } from './target-chaos.ts';
+import type { ViewerActivity } from './viewer-activity.ts';
 
 export interface DashboardConfig {
   /** service.name of the system under test, as its telemetry reports it. */
@@ -64,6 +65,8 @@ export interface Services {
   schedules?: Scheduler;
   /** Experiments (issue 23): one at a time, through the launcher; unset where none are hosted. */
   experiments?: ExperimentHost;
+  /** Whether anyone views the dashboard (signed-in calls, live snapshots); unset in tests. */
+  viewers?: ViewerActivity;
 }
 
 const SERVICES = Symbol.for('carsuggester.services');

@@ -6,6 +6,8 @@
 // shortly before it expires, so viewers get a finished snapshot (at most one interval old)
 // instead of waiting for the store; only the first viewer after a quiet spell waits.
 
+import type { ViewerActivity } from './viewer-activity.ts';
+
 interface Entry<T> {
   value: Promise<T>;
   /** When the read finished (unix ms); undefined while it runs. */
@@ -34,6 +36,8 @@ export interface SnapshotCacheOptions {
   /** Read a snapshot again before it expires while it was asked for within `keepWarmMs`. */
   refreshAhead?: boolean;
   keepWarmMs?: number;
+  /** Called at every `get` (a viewer's stream asking): the process's viewer activity. */
+  onAsk?: () => void;
 }
 
 /** A background read starts this long before expiry, at least (plus twice the last read's time). */
@@ -41,7 +45,7 @@ const MIN_LEAD_MS = 100;
 
 export function createSnapshotCache(
   clock: () => number = Date.now,
-  { share = true, refreshAhead = false, keepWarmMs = 60_000 }: SnapshotCacheOptions = {},
+  { share = true, refreshAhead = false, keepWarmMs = 60_000, onAsk }: SnapshotCacheOptions = {},
 ): SnapshotCache {
   const entries = new Map<string, Entry<unknown>>();
   const lastAsked = new Map<string, number>();
@@ -120,6 +124,7 @@ export function createSnapshotCache(
 
   return {
     get<T>(key: string, ttlMs: number, read: () => Promise<T>): Promise<T> {
+      onAsk?.();
       if (!share) {
         reads += 1;
         return read();
@@ -149,11 +154,19 @@ const caches = new WeakMap<object, SnapshotCache>();
  * The live streams' cache for these services: shared and refreshed ahead, unless the process
  * runs with LIVE_SNAPSHOTS=fresh (every viewer computes its own snapshot; benchmarks use it).
  */
-export function snapshotCacheOf(owner: { config?: { liveSnapshots?: 'shared' | 'fresh' } }): SnapshotCache {
+export function snapshotCacheOf(owner: {
+  config?: { liveSnapshots?: 'shared' | 'fresh' };
+  viewers?: ViewerActivity;
+}): SnapshotCache {
   let cache = caches.get(owner);
   if (!cache) {
     const fresh = owner.config?.liveSnapshots === 'fresh';
-    cache = createSnapshotCache(Date.now, { share: !fresh, refreshAhead: !fresh });
+    const viewers = owner.viewers;
+    cache = createSnapshotCache(Date.now, {
+      share: !fresh,
+      refreshAhead: !fresh,
+      ...(viewers ? { onAsk: () => viewers.note() } : {}),
+    });
     caches.set(owner, cache);
   }
   return cache;

@@ -40,6 +40,8 @@ export async function createTRPCContext(opts: {
 }): Promise<TRPCContext> {
   const services = getServices();
   const auth = await authenticateRequest(services, opts.headers, `trpc ${(opts.paths ?? []).join(',')}`);
+  // A signed-in caller is someone watching (the collector stores a quiet target's rows sooner).
+  if (auth.type === 'session' || auth.type === 'token') services.viewers?.note();
   return {
     services,
     headers: opts.headers,

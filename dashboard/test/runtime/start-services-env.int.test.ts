@@ -1,6 +1,7 @@
 // The all-in-one process builds its store and collector from the collector's own variables, as the
 // collector's process does: retention on the tables, the embedded store's memory cap, the body
-// limit, the on-disk queue's bound, the acknowledgement mode and the cluster all take effect.
+// limit, the on-disk queue's bound, the acknowledgement mode, the cluster and the coalescing windows
+// (the longer one while nobody views the dashboard) all take effect.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseDashboardEnv } from '../../src/env.ts';
 import { type RunningServices, startServices } from '../../src/runtime/start-services.ts';
+import { snapshotCacheOf } from '../../src/server/shared-snapshot.ts';
 import { type HttpPoint, httpMetricsBody } from '../support/otlp.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dashboard-collector-env-'));
@@ -21,6 +23,8 @@ const settings = {
   COLLECTOR_MAX_BODY_BYTES: String(64 * 1024),
   COLLECTOR_QUEUE_MAX_BYTES: String(16 * 1024),
   COLLECTOR_ACK_AFTER: 'queue',
+  COLLECTOR_COALESCE_MS: '300',
+  COLLECTOR_COALESCE_UNWATCHED_MS: '60000',
 };
 let running: RunningServices;
 
@@ -96,6 +100,26 @@ it('caps the embedded store’s memory at COLLECTOR_STORE_MAX_MEMORY_MB', async 
   ).toEqual([{ value: String(512 * 1024 * 1024) }]);
 });
 
+it('holds light traffic for COLLECTOR_COALESCE_UNWATCHED_MS while nobody views, stores it once a viewer asks', async () => {
+  expect(running.services.viewers?.present).toBe(false);
+  expect((await post(JSON.stringify(httpMetricsBody('car-suggester', points(2, '/unwatched'))))).status).toBe(
+    200,
+  );
+  // Acknowledged, and far past the 300 ms window: still waiting for the 60 s one.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  expect(await storedPoints('/unwatched')).toBe(0);
+  // A live stream asks for a snapshot (as the Overview does): someone is watching now.
+  await snapshotCacheOf(running.services).get('viewer-probe', 1_000, async () => 0);
+  expect(running.services.viewers?.present).toBe(true);
+  // The next append wakes the replayer, which asks the window again and stores both batches.
+  expect((await post(JSON.stringify(httpMetricsBody('car-suggester', points(1, '/watched'))))).status).toBe(
+    200,
+  );
+  await expect.poll(() => storedPoints('/unwatched'), { timeout: 10_000 }).toBe(2);
+  await expect.poll(() => storedPoints('/watched'), { timeout: 10_000 }).toBe(1);
+});
+
+// After the test above, a viewer is present: the 300 ms window applies.
 it('acknowledges once the batch is in the on-disk queue, then replays it into the store', async () => {
   const before = running.collector!.stats();
   const res = await post(JSON.stringify(httpMetricsBody('car-suggester', points(2, '/queued'))));
