@@ -56,8 +56,19 @@ describe('sessions', () => {
       name: 'quinn',
       role: 'qa',
     });
-    // The cookie is an opaque id: no name, no role.
-    expect(cookieOf(setCookie)).not.toMatch(/quinn|qa/);
+    // The cookie is an opaque id: 32 random bytes and their 32-byte signature, base64url; the name is
+    // in neither (as text or decoded), and the same user and role signing in again gets an unrelated
+    // value. (A two-letter role such as "qa" turns up by chance in ~1 % of random ids, so it is not
+    // searched for as text.)
+    const value = cookieOf(setCookie).replace(/^cs_session=/, '');
+    expect(value).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
+    for (const text of [
+      value,
+      ...value.split('.').map((part) => Buffer.from(part, 'base64url').toString('latin1')),
+    ])
+      expect(text).not.toContain('quinn');
+    const again = cookieOf(await signedIn(auth)).replace(/^cs_session=/, '');
+    expect(again.slice(0, 43)).not.toBe(value.slice(0, 43));
   });
 
   it('adds Secure behind https, and always when configured', async () => {
