@@ -3,6 +3,9 @@
 // firing or resolve within a trial), false notifications (a firing outside any trial, or a resolve
 // while the breach still lasts: a flap) and misses (no firing, or no resolve, in time).
 
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 export interface Arrival {
   system: string;
   status: 'firing' | 'resolved';
@@ -66,4 +69,44 @@ export function percentile(values: readonly number[], q: number): number | null 
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/**
+ * One webhook receiver for every system: records each notification's arrival, with the system
+ * `systemOf(path, alertname)` names (Alertmanager-style payloads: status and groupLabels).
+ */
+export async function startWebhookReceiver(
+  systemOf: (path: string, alertname: string) => string,
+): Promise<{ arrivals: Arrival[]; url: string; close: () => Promise<void> }> {
+  const arrivals: Arrival[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on('end', () => {
+      const at = Date.now();
+      const payload = JSON.parse(body) as {
+        status: 'firing' | 'resolved';
+        groupLabels: { alertname?: string };
+      };
+      arrivals.push({
+        system: systemOf(req.url ?? '', payload.groupLabels.alertname ?? ''),
+        status: payload.status,
+        at,
+      });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  return {
+    arrivals,
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
+    // Alertmanager keeps its connections open: close them too, or close() waits for them.
+    close: () =>
+      new Promise<void>((resolve) => {
+        receiver.close(() => resolve());
+        receiver.closeAllConnections();
+      }),
+  };
 }

@@ -11,8 +11,6 @@
 // time went (firing-timeline.ts).
 // Run by hand: node bench/alerts/vs-prometheus.ts [--trials 10] [--default-trials 2]
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,8 +27,8 @@ import { createFiringTimeline, type FiringTimeline, printTimelines } from './fir
 import {
   type Arrival,
   outcomeOf,
-  percentile,
   type SystemOutcome,
+  startWebhookReceiver,
   type TrialSpan,
 } from './notification-log.ts';
 import {
@@ -39,6 +37,7 @@ import {
   startPrometheusPair,
   versionOf,
 } from './prometheus-peer.ts';
+import { printRatios, printSystemTable, ratiosAtP95, systemRows } from './vs-prometheus-report.ts';
 
 const { values: args } = parseArgs({
   options: { trials: { type: 'string', default: '10' }, 'default-trials': { type: 'string', default: '2' } },
@@ -65,27 +64,13 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-vs-prometheus-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // One receiver; the path says which system sent it, the alert name which of our rules.
-const arrivals: Arrival[] = [];
-const receiver = createServer((req, res) => {
-  let body = '';
-  req.on('data', (c: Buffer) => {
-    body += c.toString();
-  });
-  req.on('end', () => {
-    const at = Date.now();
-    const payload = JSON.parse(body) as {
-      status: 'firing' | 'resolved';
-      groupLabels: { alertname?: string };
-    };
-    const path = req.url ?? '';
-    const system =
-      path === '/ours' ? (ourSystems[payload.groupLabels.alertname ?? ''] ?? 'ours-?') : path.slice(1);
-    arrivals.push({ system, status: payload.status, at });
-    res.end('ok');
-  });
-});
-await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+const {
+  arrivals,
+  url: hook,
+  close: closeReceiver,
+} = await startWebhookReceiver((path, alertname) =>
+  path === '/ours' ? (ourSystems[alertname] ?? 'ours-?') : path.slice(1),
+);
 
 const store = await createStore({ dataDir: join(dir, 'chdb') });
 // As `npm start` on the embedded store: light traffic coalesced in the queue (COLLECTOR_COALESCE_MS).
@@ -274,10 +259,9 @@ await Promise.all(Object.values(peers).map((p) => p.stop()));
 await target.close();
 await collector.close();
 await store.close();
-receiver.close();
+await closeReceiver();
 rmSync(dir, { recursive: true, force: true });
 
-const s = (ms: number | null) => (ms === null ? '—' : (ms / 1000).toFixed(2));
 const labels: Record<string, string> = {
   'ours-fast': 'ours, fast rule (5 s window, for 0s, fast path)',
   'ours-fast-4s': 'ours, fast rule over 4 s (the span [5s] covers at 1 s)',
@@ -285,53 +269,12 @@ const labels: Record<string, string> = {
   'prom-tuned': 'Prometheus + Alertmanager tuned (1 s, [5s], for 0s)',
   'prom-default': 'Prometheus + Alertmanager defaults (15 s, [1m], for 10s)',
 };
-const rows = outcomes.map((o) => ({
-  system: o.system,
-  label: labels[o.system]!,
-  trials: o.firingMs.length + o.missedFiring,
-  firing: {
-    p50: percentile(o.firingMs, 0.5),
-    p95: percentile(o.firingMs, 0.95),
-    max: percentile(o.firingMs, 1),
-  },
-  resolve: {
-    p50: percentile(o.resolveMs, 0.5),
-    p95: percentile(o.resolveMs, 0.95),
-    max: percentile(o.resolveMs, 1),
-  },
-  missed: o.missedFiring + o.missedResolve,
-  duplicates: o.duplicates,
-  falseNotifications: o.falseNotifications,
-  raw: o,
-}));
-console.log('\nbreach → webhook (s): chaos +400 ms on /api/cars at t0, off at t1');
-console.log(
-  `${'system'.padEnd(62)}${'n'.padStart(4)}${'fire p50'.padStart(10)}${'p95'.padStart(8)}${'max'.padStart(8)}${'resolve p50'.padStart(13)}${'p95'.padStart(8)}${'max'.padStart(8)}${'missed'.padStart(8)}${'dup'.padStart(5)}${'false'.padStart(7)}`,
-);
-for (const r of rows)
-  console.log(
-    `${r.label.padEnd(62)}${String(r.trials).padStart(4)}${s(r.firing.p50).padStart(10)}${s(r.firing.p95).padStart(8)}${s(r.firing.max).padStart(8)}${s(r.resolve.p50).padStart(13)}${s(r.resolve.p95).padStart(8)}${s(r.resolve.max).padStart(8)}${String(r.missed).padStart(8)}${String(r.duplicates).padStart(5)}${String(r.falseNotifications).padStart(7)}`,
-  );
-const ref = rows.find((r) => r.system === 'prom-tuned')!;
-const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
-const ratios = Object.fromEntries(
-  ['ours-fast', 'ours-fast-4s'].map((system) => {
-    const ours = rows.find((r) => r.system === system)!;
-    return [
-      system,
-      {
-        firingP95: ratio(ours.firing.p95, ref.firing.p95),
-        resolveP95: ratio(ours.resolve.p95, ref.resolve.p95),
-      },
-    ];
-  }),
-);
+const rows = systemRows(outcomes, labels);
+printSystemTable(rows);
+const ratios = ratiosAtP95(rows, 'prom-tuned', ['ours-fast', 'ours-fast-4s']);
 printTimelines(timelines);
 const load = { mean: loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length), max: Math.max(...loads) };
-for (const [system, r] of Object.entries(ratios))
-  console.log(
-    `${system} / tuned Prometheus at p95: firing ${r.firingP95?.toFixed(2) ?? '—'}×, resolve ${r.resolveP95?.toFixed(2) ?? '—'}× (< 1: ours is faster)`,
-  );
+printRatios(ratios, 'tuned Prometheus');
 console.log(
   `load average (1 min) during the run: mean ${load.mean.toFixed(2)}, max ${load.max.toFixed(2)} (2 cores)`,
 );
