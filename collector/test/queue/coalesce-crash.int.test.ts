@@ -2,17 +2,21 @@
 // light traffic for a long coalescing window — acknowledged, in its fsync'd queue, not yet
 // stored — is SIGKILLed mid-ingest and started again on the same DATA_DIR. Every acknowledged
 // point is then stored exactly once.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/index.ts';
+import {
+  exited,
+  freePort,
+  missingAndDoubled,
+  queueDrained,
+  startCollectorProcess,
+} from '../support/collector-process.ts';
 import { steadyIngest } from '../support/steady-ingest.ts';
 
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'coalesce-crash-'));
 let child: ChildProcess | undefined;
 let store: Store | undefined;
@@ -24,44 +28,13 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+const startChild = (port: number, coalesceMs: number) =>
+  startCollectorProcess({
+    DATA_DIR: dir,
+    COLLECTOR_PORT: String(port),
+    COLLECTOR_COALESCE_MS: String(coalesceMs),
+    COLLECTOR_SELF_TELEMETRY_INTERVAL: '0',
   });
-}
-
-async function startChild(port: number, coalesceMs: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, [main], {
-    env: {
-      ...process.env,
-      DATA_DIR: dir,
-      COLLECTOR_PORT: String(port),
-      COLLECTOR_COALESCE_MS: String(coalesceMs),
-      COLLECTOR_SELF_TELEMETRY_INTERVAL: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('OTLP/HTTP on')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`collector exited with ${code}: ${stderr}`)));
-  });
-  return proc;
-}
-
-function exited(proc: ChildProcess): Promise<void> {
-  return new Promise((resolve) =>
-    proc.exitCode !== null || proc.signalCode ? resolve() : proc.once('exit', () => resolve()),
-  );
-}
 
 /** The collector's row counters from its /metrics page. */
 async function rowCounters(url: string): Promise<Record<'written' | 'queued' | 'replayed', number>> {
@@ -92,24 +65,13 @@ it('stores every point acknowledged while coalescing exactly once after a SIGKIL
 
   child = await startChild(port, 0);
   await ingest.stop();
-  for (;;) {
-    const ready = (await (await fetch(`${url}/ready`)).json()) as { queue: { state: string } };
-    if (ready.queue.state === 'empty') break;
-    await sleep(100);
-  }
+  await queueDrained(url);
   child.kill('SIGTERM');
   await exited(child);
   child = undefined;
 
   store = await createStore({ dataDir: join(dir, 'chdb') });
-  const result = await store.client.query({
-    query: `SELECT Attributes['seq'] AS seq, count() AS n FROM otel_metrics_gauge
-      WHERE ServiceName = 'coalesce-crash' GROUP BY seq`,
-    format: 'JSONEachRow',
-  });
-  const stored = new Map((await result.json<{ seq: string; n: string }>()).map((r) => [r.seq, Number(r.n)]));
-  const missing = [...ingest.acked].filter((seq) => !stored.has(seq));
-  const doubled = [...stored].filter(([, n]) => n > 1);
+  const { missing, doubled } = await missingAndDoubled(store, 'coalesce-crash', ingest.acked);
   expect(ingest.acked.size).toBeGreaterThanOrEqual(300);
   expect(missing).toEqual([]);
   expect(doubled).toEqual([]);
