@@ -24,25 +24,20 @@ export function createViewerActivity(clock: () => number = Date.now): ViewerActi
   };
 }
 
+type CoalesceEnv = { COLLECTOR_COALESCE_MS: number; COLLECTOR_COALESCE_UNWATCHED_MS: number };
+
+/** The longest the collector may hold acknowledged rows back from the store (either window). */
+export function longestCoalesceMs(env: CoalesceEnv): number {
+  return env.COLLECTOR_COALESCE_MS > 0
+    ? Math.max(env.COLLECTOR_COALESCE_MS, env.COLLECTOR_COALESCE_UNWATCHED_MS)
+    : 0;
+}
+
 /**
  * The collector's coalescing window as the all-in-one process runs it: COLLECTOR_COALESCE_MS while
  * someone views the dashboard, the longer unwatched window otherwise; off stays off.
  */
-export function coalesceWindow(
-  env: { COLLECTOR_COALESCE_MS: number; COLLECTOR_COALESCE_UNWATCHED_MS: number },
-  viewers: ViewerActivity,
-): () => number {
-  const watched = env.COLLECTOR_COALESCE_MS;
-  const unwatched = watched > 0 ? Math.max(watched, env.COLLECTOR_COALESCE_UNWATCHED_MS) : 0;
-  return () => (viewers.present ? watched : unwatched);
-}
-
-/** The longest the collector may hold acknowledged rows back from the store (either window). */
-export function longestCoalesceMs(env: {
-  COLLECTOR_COALESCE_MS: number;
-  COLLECTOR_COALESCE_UNWATCHED_MS: number;
-}): number {
-  return env.COLLECTOR_COALESCE_MS > 0
-    ? Math.max(env.COLLECTOR_COALESCE_MS, env.COLLECTOR_COALESCE_UNWATCHED_MS)
-    : 0;
+export function coalesceWindow(env: CoalesceEnv, viewers: ViewerActivity): () => number {
+  const unwatched = longestCoalesceMs(env);
+  return () => (viewers.present ? env.COLLECTOR_COALESCE_MS : unwatched);
 }
